@@ -1,0 +1,126 @@
+package kb
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// The checks below need the current state of the graph; each store looks the nodes up inside
+// its transaction and calls them, so both stores enforce the same rules with the same words.
+
+// CheckNew checks that a node may be created: its id is free and its owner exists.
+func CheckNew(n Node, existing, owner Node) error {
+	if existing != nil {
+		return Conflict("id", "%q is already used by a %s", n.NodeID(), existing.NodeKind())
+	}
+	return CheckOwner(n, owner)
+}
+
+// CheckOwner checks that the owner a node names exists and is of the right kind.
+func CheckOwner(n Node, owner Node) error {
+	spec, ok := OwnerOf(n.NodeKind())
+	if !ok {
+		return nil
+	}
+	if owner == nil || owner.NodeKind() != spec.Kind {
+		return NotFound(spec.Field, "no %s with id %q", spec.Kind, n.Owner())
+	}
+	return nil
+}
+
+// CheckReplace checks that an upsert may replace existing with n.
+func CheckReplace(n Node, existing Node) error {
+	if existing != nil && existing.NodeKind() != n.NodeKind() {
+		return Conflict("id", "%q is already used by a %s, not a %s", n.NodeID(), existing.NodeKind(), n.NodeKind())
+	}
+	return nil
+}
+
+// CheckDelete refuses to delete a node that still owns others: a study with programme
+// theories, a programme theory with CMOCs. owned counts them by kind.
+func CheckDelete(kind Kind, id string, existing Node, owned map[Kind]int) error {
+	if existing == nil || existing.NodeKind() != kind {
+		return NotFound("id", "no %s with id %q", kind, id)
+	}
+	var parts []string
+	for _, k := range Kinds {
+		if c := owned[k]; c > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c, k))
+		}
+	}
+	if len(parts) > 0 {
+		return Conflict("id", "%s %q still has %s; delete those first", kind, id, strings.Join(parts, ", "))
+	}
+	return nil
+}
+
+// ApplyPatch returns existing with patch applied, validated. A patch may not change the id,
+// the owner or the provenance.
+func ApplyPatch(existing Node, patch Props) (Node, error) {
+	kind := existing.NodeKind()
+	props := ToProps(existing)
+	owner, _ := OwnerOf(kind)
+	for key, val := range patch {
+		switch key {
+		case "id", "createdAt", "updatedAt", "createdBy", "updatedBy":
+			return nil, Invalid(key, "cannot be changed")
+		case owner.Field:
+			if s, _ := val.(string); s != existing.Owner() {
+				return nil, Invalid(key, "cannot be changed: delete the %s and create it again under its new owner", kind)
+			}
+		}
+		if val == nil {
+			delete(props, key)
+		} else {
+			props[key] = val
+		}
+	}
+	n, err := FromProps(kind, props)
+	if err != nil {
+		return nil, err
+	}
+	return n, n.Validate()
+}
+
+// CheckLinkEnds checks that a link's ends exist and fit its type: a CMOC's elements belong to
+// its own programme theory, alignments join elements of the same kind in different programme
+// theories. programmeTheoryOf resolves an element's or CMOC's programme theory id.
+func CheckLinkEnds(l Link, from, to Node) error {
+	spec, _ := LinkSpecFor(l.Type)
+	if from == nil {
+		return NotFound("from", "no node with id %q", l.From)
+	}
+	if to == nil {
+		return NotFound("to", "no node with id %q", l.To)
+	}
+	if !slices.Contains(spec.From, from.NodeKind()) {
+		return Invalid("from", "a %s link starts at a %s, not a %s (%q)", l.Type, kindList(spec.From), from.NodeKind(), l.From)
+	}
+	if !slices.Contains(spec.To, to.NodeKind()) {
+		return Invalid("to", "a %s link ends at a %s, not a %s (%q)", l.Type, kindList(spec.To), to.NodeKind(), l.To)
+	}
+	switch l.Type {
+	case RelHasContext, RelHasMechanism, RelHasOutcome:
+		if from.Owner() != to.Owner() {
+			return Invalid("to", "%s %q belongs to programme theory %q, not to the CMOC's %q; elements are shared only within one programme theory",
+				to.NodeKind(), l.To, to.Owner(), from.Owner())
+		}
+	case RelAligns:
+		if from.NodeKind() != to.NodeKind() {
+			return Invalid("to", "ALIGNS joins elements of the same kind: %q is a %s, %q a %s", l.From, from.NodeKind(), l.To, to.NodeKind())
+		}
+		if from.Owner() == to.Owner() {
+			return Invalid("to", "ALIGNS joins elements of different programme theories; %q and %q are both in %q", l.From, l.To, from.Owner())
+		}
+	}
+	return nil
+}
+
+func kindList(ks []Kind) string {
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = string(k)
+	}
+	return strings.Join(s, " or ")
+}

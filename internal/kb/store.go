@@ -1,0 +1,148 @@
+package kb
+
+import (
+	"context"
+	"time"
+)
+
+// OpType names what one operation of a change does.
+type OpType string
+
+const (
+	// OpCreate adds a node; its id must be new.
+	OpCreate OpType = "create"
+	// OpUpdate sets the properties in Patch on an existing node (nil clears one).
+	OpUpdate OpType = "update"
+	// OpUpsert creates a node or replaces its content; unchanged content changes nothing, so
+	// importing the same file twice leaves the store as it was.
+	OpUpsert OpType = "upsert"
+	// OpDelete removes a node and the links that touch it; a node that owns others is refused.
+	OpDelete OpType = "delete"
+	// OpLink makes a link or sets its properties.
+	OpLink OpType = "link"
+	// OpUnlink removes a link.
+	OpUnlink OpType = "unlink"
+)
+
+// Op is one operation of a change. Path says where it came from (an input field, a file and
+// line) and prefixes any error it raises.
+type Op struct {
+	Type  OpType
+	Node  Node   // create, upsert
+	Kind  Kind   // update, delete
+	ID    string // update, delete
+	Patch Props  // update
+	Link  Link   // link, unlink
+	Path  string
+}
+
+// Change is a set of operations applied all together or not at all.
+type Change struct {
+	Actor string
+	At    time.Time // zero: the store's clock
+	Ops   []Op
+}
+
+// Result counts what a change did.
+type Result struct {
+	Created, Updated, Unchanged, Deleted int
+	Linked, Relinked, LinksUnchanged     int
+	Unlinked                             int
+}
+
+// Changed reports whether the change altered anything.
+func (r Result) Changed() bool {
+	return r.Created+r.Updated+r.Deleted+r.Linked+r.Relinked+r.Unlinked > 0
+}
+
+// FilterOp is how a filter compares a property with its value.
+type FilterOp string
+
+const (
+	FilterEq          FilterOp = "eq"          // equal (strings: exactly)
+	FilterIn          FilterOp = "in"          // one of a list
+	FilterContains    FilterOp = "contains"    // substring, ignoring case
+	FilterGte         FilterOp = "gte"         // at least
+	FilterLte         FilterOp = "lte"         // at most
+	FilterIncludes    FilterOp = "includes"    // a list property holds the value
+	FilterIncludesAny FilterOp = "includesAny" // a list property holds one of the values
+)
+
+// Filter narrows a list. Field is a property name, or a relation filter such as a CMOC's
+// "outcome" (see RelationFilters).
+type Filter struct {
+	Field string
+	Op    FilterOp
+	Value any
+}
+
+// Sort orders a list by a property; ties break by id.
+type Sort struct {
+	Field string
+	Desc  bool
+}
+
+// ListQuery asks for one page of nodes of a kind. Limit 0 means all.
+type ListQuery struct {
+	Kind    Kind
+	Filters []Filter
+	Sort    []Sort
+	Offset  int
+	Limit   int
+}
+
+// Page is one page of a list and the size of the whole.
+type Page struct {
+	Nodes []Node
+	Total int
+}
+
+// LinkQuery asks for the links of some types that leave (Out) or reach (In) any of IDs.
+type LinkQuery struct {
+	Types []RelType
+	IDs   []string
+	In    bool
+}
+
+// Snapshot is the whole graph, in Kinds order and then by id, links by type, from, to.
+type Snapshot struct {
+	Nodes []Node
+	Links []Link
+}
+
+// Store keeps the knowledge graph. Every read takes a batch so that a GraphQL request costs a
+// bounded number of round trips however many rows it returns.
+type Store interface {
+	// Get returns the nodes with the given ids, of any kind; unknown ids are left out.
+	Get(ctx context.Context, ids []string) ([]Node, error)
+	// List returns a filtered, sorted page of one kind.
+	List(ctx context.Context, q ListQuery) (Page, error)
+	// Links returns the links of the given types at the given ends.
+	Links(ctx context.Context, q LinkQuery) ([]Link, error)
+	// Apply makes a change atomically: every op or none.
+	Apply(ctx context.Context, c Change) (Result, error)
+	// Snapshot reads the whole graph, for export.
+	Snapshot(ctx context.Context) (Snapshot, error)
+	// Ready reports whether the store can serve.
+	Ready(ctx context.Context) error
+	Close(ctx context.Context) error
+}
+
+// RelationFilter is a filter field that matches the text of linked nodes: a CMOC whose
+// outcome mentions "hope".
+type RelationFilter struct {
+	Field  string
+	Rel    RelType
+	Fields []string // properties of the linked node searched
+}
+
+var relationFilters = map[Kind][]RelationFilter{
+	KindCMOC: {
+		{"context", RelHasContext, []string{"name", "description"}},
+		{"mechanism", RelHasMechanism, []string{"name", "description", "resource", "reasoning"}},
+		{"outcome", RelHasOutcome, []string{"name", "description"}},
+	},
+}
+
+// RelationFilters lists the relation filters of kind k.
+func RelationFilters(k Kind) []RelationFilter { return relationFilters[k] }

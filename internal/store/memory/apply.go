@@ -1,0 +1,180 @@
+package memory
+
+import (
+	"time"
+
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+// txn applies a change to the graph, remembering how to undo each step so that a failed
+// change leaves nothing behind.
+type txn struct {
+	g      *graph
+	at     time.Time
+	actor  string
+	undo   []func()
+	result kb.Result
+}
+
+func (t *txn) putNode(id string, e *entry) {
+	old := t.g.nodes[id]
+	t.g.setNode(id, e)
+	t.undo = append(t.undo, func() { t.g.setNode(id, old) })
+}
+
+func (t *txn) putLink(key kb.LinkKey, l *kb.Link) {
+	old, had := t.g.link(key)
+	t.g.setLink(key, l)
+	t.undo = append(t.undo, func() {
+		if had {
+			t.g.setLink(key, &old)
+		} else {
+			t.g.setLink(key, nil)
+		}
+	})
+}
+
+func (t *txn) rollback() {
+	for i := len(t.undo) - 1; i >= 0; i-- {
+		t.undo[i]()
+	}
+	t.undo = nil
+}
+
+func (t *txn) apply(op kb.Op) error {
+	switch op.Type {
+	case kb.OpCreate:
+		return t.create(op.Node)
+	case kb.OpUpsert:
+		return t.upsert(op.Node)
+	case kb.OpUpdate:
+		return t.update(op.Kind, op.ID, op.Patch)
+	case kb.OpDelete:
+		return t.delete(op.Kind, op.ID)
+	case kb.OpLink:
+		return t.link(op.Link)
+	case kb.OpUnlink:
+		return t.unlink(op.Link)
+	}
+	return kb.Invalid("", "unknown operation %q", op.Type)
+}
+
+func (t *txn) stamp(n kb.Node, created kb.Meta) {
+	m := n.NodeMeta()
+	m.CreatedAt, m.CreatedBy = created.CreatedAt, created.CreatedBy
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt, m.CreatedBy = t.at, t.actor
+	}
+	m.UpdatedAt, m.UpdatedBy = t.at, t.actor
+}
+
+func (t *txn) create(n kb.Node) error {
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	if err := kb.CheckNew(n, t.g.node(n.NodeID()), t.g.node(n.Owner())); err != nil {
+		return err
+	}
+	t.stamp(n, kb.Meta{})
+	t.putNode(n.NodeID(), newEntry(n))
+	t.result.Created++
+	return nil
+}
+
+func (t *txn) upsert(n kb.Node) error {
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	existing := t.g.node(n.NodeID())
+	if err := kb.CheckReplace(n, existing); err != nil {
+		return err
+	}
+	if err := kb.CheckOwner(n, t.g.node(n.Owner())); err != nil {
+		return err
+	}
+	if existing == nil {
+		// An import carries the provenance an export wrote; keep it.
+		given := *n.NodeMeta()
+		if given.CreatedAt.IsZero() {
+			t.stamp(n, kb.Meta{})
+		} else if given.UpdatedAt.IsZero() {
+			n.NodeMeta().UpdatedAt, n.NodeMeta().UpdatedBy = given.CreatedAt, given.CreatedBy
+		}
+		t.putNode(n.NodeID(), newEntry(n))
+		t.result.Created++
+		return nil
+	}
+	if kb.EqualProps(kb.Content(existing), kb.Content(n)) {
+		t.result.Unchanged++
+		return nil
+	}
+	t.stamp(n, *existing.NodeMeta())
+	t.putNode(n.NodeID(), newEntry(n))
+	t.result.Updated++
+	return nil
+}
+
+func (t *txn) update(kind kb.Kind, id string, patch kb.Props) error {
+	existing := t.g.node(id)
+	if existing == nil || existing.NodeKind() != kind {
+		return kb.NotFound("id", "no %s with id %q", kind, id)
+	}
+	n, err := kb.ApplyPatch(existing, patch)
+	if err != nil {
+		return err
+	}
+	if kb.EqualProps(kb.Content(existing), kb.Content(n)) {
+		t.result.Unchanged++
+		return nil
+	}
+	t.stamp(n, *existing.NodeMeta())
+	t.putNode(id, newEntry(n))
+	t.result.Updated++
+	return nil
+}
+
+func (t *txn) delete(kind kb.Kind, id string) error {
+	if err := kb.CheckDelete(kind, id, t.g.node(id), t.g.ownedCounts(id)); err != nil {
+		return err
+	}
+	for _, l := range t.g.linksOf(id) {
+		t.putLink(l.Key(), nil)
+	}
+	t.putNode(id, nil)
+	t.result.Deleted++
+	return nil
+}
+
+func (t *txn) link(l kb.Link) error {
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	if err := kb.CheckLinkEnds(l, t.g.node(l.From), t.g.node(l.To)); err != nil {
+		return err
+	}
+	existing, had := t.g.link(l.Key())
+	if had {
+		if kb.EqualProps(kb.LinkContent(existing), kb.LinkContent(l)) {
+			t.result.LinksUnchanged++
+			return nil
+		}
+		l.CreatedAt, l.CreatedBy = existing.CreatedAt, existing.CreatedBy
+		t.result.Relinked++
+	} else {
+		t.result.Linked++
+	}
+	if l.CreatedAt.IsZero() {
+		l.CreatedAt, l.CreatedBy = t.at, t.actor
+	}
+	t.putLink(l.Key(), &l)
+	return nil
+}
+
+func (t *txn) unlink(l kb.Link) error {
+	if _, had := t.g.link(l.Key()); !had {
+		return kb.NotFound("", "no %s link from %q to %q", l.Type, l.From, l.To)
+	}
+	t.putLink(l.Key(), nil)
+	t.result.Unlinked++
+	return nil
+}

@@ -1,0 +1,151 @@
+package memory
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+const dataFormat = "cmograph-store/v1"
+
+// ErrLocked is returned when another process holds the data file.
+var ErrLocked = errors.New("data file is in use by another cmograph process")
+
+// dataFile is the store's file on disk and the lock that keeps a second process off it.
+type dataFile struct {
+	path string
+	lock *os.File
+}
+
+type fileNode struct {
+	Kind kb.Kind         `json:"kind"`
+	Node json.RawMessage `json:"node"`
+}
+
+type fileContents struct {
+	Format string     `json:"format"`
+	Nodes  []fileNode `json:"nodes"`
+	Links  []kb.Link  `json:"links"`
+}
+
+// openDataFile takes an exclusive, non-blocking lock on PATH.lock, so a second cmograph on
+// the same file fails at once with a clear error instead of both writing it.
+func openDataFile(path string) (*dataFile, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("creating the data directory: %w", err)
+	}
+	lockPath := path + ".lock"
+	lock, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("opening the lock file: %w", err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		holder, _ := os.ReadFile(lockPath)
+		lock.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			pid := strings.TrimSpace(string(holder))
+			return nil, fmt.Errorf("%w: %s is locked by process %s; stop it or choose another --data file", ErrLocked, path, pid)
+		}
+		return nil, fmt.Errorf("locking %s: %w", lockPath, err)
+	}
+	if err := lock.Truncate(0); err == nil {
+		_, _ = lock.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	return &dataFile{path: path, lock: lock}, nil
+}
+
+func (f *dataFile) close() error {
+	if f.lock == nil {
+		return nil
+	}
+	err := f.lock.Close() // closing releases the flock
+	f.lock = nil
+	return err
+}
+
+func (f *dataFile) load() (kb.Snapshot, error) {
+	raw, err := os.ReadFile(f.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return kb.Snapshot{}, nil
+	}
+	if err != nil {
+		return kb.Snapshot{}, fmt.Errorf("reading the data file: %w", err)
+	}
+	var c fileContents
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return kb.Snapshot{}, fmt.Errorf("data file %s is not valid: %w", f.path, err)
+	}
+	if c.Format != dataFormat {
+		return kb.Snapshot{}, fmt.Errorf("data file %s has format %q; this cmograph reads %q", f.path, c.Format, dataFormat)
+	}
+	snap := kb.Snapshot{Links: c.Links}
+	for i, fn := range c.Nodes {
+		n, ok := kb.NewNode(fn.Kind)
+		if !ok {
+			return kb.Snapshot{}, fmt.Errorf("data file %s: node %d has unknown kind %q", f.path, i, fn.Kind)
+		}
+		if err := json.Unmarshal(fn.Node, n); err != nil {
+			return kb.Snapshot{}, fmt.Errorf("data file %s: node %d: %w", f.path, i, err)
+		}
+		snap.Nodes = append(snap.Nodes, n)
+	}
+	return snap, nil
+}
+
+// save writes the snapshot to a temporary file beside the data file, syncs it, renames it over
+// the data file and syncs the directory: a crash leaves either the old file or the new one.
+func (f *dataFile) save(snap kb.Snapshot) error {
+	dir := filepath.Dir(f.path)
+	tmp, err := os.CreateTemp(dir, filepath.Base(f.path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	c := fileContents{Format: dataFormat, Links: snap.Links}
+	if c.Links == nil {
+		c.Links = []kb.Link{}
+	}
+	c.Nodes = make([]fileNode, 0, len(snap.Nodes))
+	for _, n := range snap.Nodes {
+		raw, err := json.Marshal(n)
+		if err != nil {
+			tmp.Close()
+			return err
+		}
+		c.Nodes = append(c.Nodes, fileNode{Kind: n.NodeKind(), Node: raw})
+	}
+	if err := json.NewEncoder(w).Encode(c); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), f.path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

@@ -1,0 +1,282 @@
+// Package memory is the embedded store: the whole graph in memory, persisted to one data file
+// that is rewritten atomically after every committed change. It is the zero-setup default and
+// a real store, not a test double.
+package memory
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+// Options configure a store.
+type Options struct {
+	// Path is the data file; empty keeps the graph in memory only (tests, throwaway demos).
+	Path   string
+	Logger *slog.Logger
+	// Clock stamps changes; nil means time.Now.
+	Clock func() time.Time
+}
+
+// Store is the embedded store.
+type Store struct {
+	mu    sync.RWMutex
+	g     *graph
+	file  *dataFile
+	clock func() time.Time
+	log   *slog.Logger
+}
+
+var _ kb.Store = (*Store)(nil)
+
+// Open loads the data file (creating it on first use) and locks it against other processes.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	s := &Store{g: newGraph(), clock: opts.Clock, log: opts.Logger}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Path == "" {
+		return s, nil
+	}
+	f, err := openDataFile(opts.Path)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := f.load()
+	if err != nil {
+		f.close()
+		return nil, err
+	}
+	if err := s.restore(snap); err != nil {
+		f.close()
+		return nil, fmt.Errorf("data file %s: %w", opts.Path, err)
+	}
+	s.file = f
+	s.log.InfoContext(ctx, "embedded store opened", "path", opts.Path, "nodes", len(s.g.nodes))
+	return s, nil
+}
+
+func (s *Store) restore(snap kb.Snapshot) error {
+	for _, n := range snap.Nodes {
+		if err := n.Validate(); err != nil {
+			return fmt.Errorf("node %q: %w", n.NodeID(), err)
+		}
+		s.g.setNode(n.NodeID(), newEntry(n))
+	}
+	for _, l := range snap.Links {
+		if s.g.node(l.From) == nil || s.g.node(l.To) == nil {
+			return fmt.Errorf("link %s %q -> %q: an end is missing", l.Type, l.From, l.To)
+		}
+		s.g.setLink(l.Key(), &l)
+	}
+	return nil
+}
+
+// Get implements kb.Store.
+func (s *Store) Get(ctx context.Context, ids []string) ([]kb.Node, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]kb.Node, 0, len(ids))
+	for _, id := range ids {
+		if e, ok := s.g.nodes[id]; ok {
+			n, err := copyNode(e)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// copyNode hands out a fresh node so callers cannot change the stored one.
+func copyNode(e *entry) (kb.Node, error) { return kb.FromProps(e.node.NodeKind(), e.props) }
+
+// List implements kb.Store.
+func (s *Store) List(ctx context.Context, q kb.ListQuery) (kb.Page, error) {
+	if err := ctx.Err(); err != nil {
+		return kb.Page{}, err
+	}
+	q, err := q.Normalize()
+	if err != nil {
+		return kb.Page{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var matched []*entry
+	for id := range s.g.byKind[q.Kind] {
+		e := s.g.nodes[id]
+		if s.matches(e, q.Filters) {
+			matched = append(matched, e)
+		}
+	}
+	slices.SortFunc(matched, func(a, b *entry) int { return compareEntries(a, b, q.Sort) })
+	page := kb.Page{Total: len(matched)}
+	start := min(q.Offset, len(matched))
+	end := len(matched)
+	if q.Limit > 0 {
+		end = min(start+q.Limit, end)
+	}
+	for _, e := range matched[start:end] {
+		n, err := copyNode(e)
+		if err != nil {
+			return kb.Page{}, err
+		}
+		page.Nodes = append(page.Nodes, n)
+	}
+	return page, nil
+}
+
+// Links implements kb.Store.
+func (s *Store) Links(ctx context.Context, q kb.LinkQuery) ([]kb.Link, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	index := s.g.out
+	if q.In {
+		index = s.g.in
+	}
+	var out []kb.Link
+	seen := map[string]bool{}
+	for _, id := range q.IDs {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		for _, l := range index[id] {
+			if len(q.Types) == 0 || slices.Contains(q.Types, l.Type) {
+				out = append(out, l)
+			}
+		}
+	}
+	sortLinks(out)
+	return out, nil
+}
+
+// Apply implements kb.Store: the change is applied to memory, written to the data file, and
+// undone in memory if any op or the write fails.
+func (s *Store) Apply(ctx context.Context, c kb.Change) (kb.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return kb.Result{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at := c.At
+	if at.IsZero() {
+		at = s.clock()
+	}
+	t := &txn{g: s.g, at: at.UTC(), actor: c.Actor}
+	for _, op := range c.Ops {
+		if err := t.apply(op); err != nil {
+			t.rollback()
+			return kb.Result{}, kb.AtPath(op.Path, err)
+		}
+	}
+	if s.file != nil && t.result.Changed() {
+		if err := s.file.save(s.snapshotLocked()); err != nil {
+			t.rollback()
+			return kb.Result{}, fmt.Errorf("saving the change: %w", err)
+		}
+	}
+	return t.result, nil
+}
+
+// Snapshot implements kb.Store.
+func (s *Store) Snapshot(ctx context.Context) (kb.Snapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return kb.Snapshot{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.snapshotLocked(), nil
+}
+
+func (s *Store) snapshotLocked() kb.Snapshot {
+	var snap kb.Snapshot
+	for _, k := range kb.Kinds {
+		for _, id := range s.g.idsOfKind(k) {
+			snap.Nodes = append(snap.Nodes, s.g.nodes[id].node)
+		}
+	}
+	for _, m := range s.g.out {
+		for _, l := range m {
+			snap.Links = append(snap.Links, l)
+		}
+	}
+	sortLinks(snap.Links)
+	return snap
+}
+
+// Ready implements kb.Store.
+func (s *Store) Ready(ctx context.Context) error { return ctx.Err() }
+
+// Close releases the data file's lock.
+func (s *Store) Close(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.file != nil {
+		err := s.file.close()
+		s.file = nil
+		return err
+	}
+	return nil
+}
+
+func compareEntries(a, b *entry, sorts []kb.Sort) int {
+	for _, s := range sorts {
+		c := compareValues(a.props[s.Field], b.props[s.Field])
+		if s.Desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(a.node.NodeID(), b.node.NodeID())
+}
+
+// compareValues orders like Cypher's ORDER BY: absent values after all others when ascending.
+func compareValues(a, b any) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	switch x := a.(type) {
+	case string:
+		return cmp.Compare(x, b.(string))
+	case int64:
+		return cmp.Compare(x, b.(int64))
+	case float64:
+		return cmp.Compare(x, b.(float64))
+	case bool:
+		return cmp.Compare(boolRank(x), boolRank(b.(bool)))
+	case time.Time:
+		return x.Compare(b.(time.Time))
+	}
+	return 0
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

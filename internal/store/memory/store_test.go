@@ -1,0 +1,112 @@
+package memory_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/store/memory"
+	"github.com/cmograph/cmograph/internal/store/storetest"
+)
+
+func TestConformanceInMemory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) kb.Store {
+		s, err := memory.Open(context.Background(), memory.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestConformanceWithDataFile(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) kb.Store {
+		s, err := memory.Open(context.Background(), memory.Options{Path: filepath.Join(t.TempDir(), "kb.json")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestCommittedChangesSurviveReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "kb.json")
+	s, err := memory.Open(ctx, memory.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := 2015
+	if _, err := s.Apply(ctx, kb.Change{Ops: []kb.Op{
+		{Type: kb.OpCreate, Node: &kb.Study{ID: "s", Title: "S", Year: &year}},
+		{Type: kb.OpCreate, Node: &kb.ProgrammeTheory{ID: "s.pt", StudyID: "s", Name: "PT"}},
+		{Type: kb.OpCreate, Node: &kb.CMOC{ID: "s.pt.1", ProgrammeTheoryID: "s.pt", Code: "1"}},
+		{Type: kb.OpCreate, Node: &kb.CMOC{ID: "s.pt.2", ProgrammeTheoryID: "s.pt", Code: "2"}},
+		{Type: kb.OpLink, Link: kb.Link{Type: kb.RelChainsTo, From: "s.pt.1", To: "s.pt.2", LinkProps: kb.LinkProps{Rationale: "r"}}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	// a refused change must not reach the file either
+	if _, err := s.Apply(ctx, kb.Change{Ops: []kb.Op{
+		{Type: kb.OpCreate, Node: &kb.Study{ID: "t", Title: "T"}},
+		{Type: kb.OpCreate, Node: &kb.Study{ID: "s", Title: "dup"}},
+	}}); !errors.Is(err, kb.ErrConflict) {
+		t.Fatalf("want conflict, got %v", err)
+	}
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := memory.Open(ctx, memory.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close(ctx)
+	snap, err := s2.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Nodes) != 4 || len(snap.Links) != 1 || snap.Links[0].Rationale != "r" {
+		t.Fatalf("after reopening: %d nodes, links %+v", len(snap.Nodes), snap.Links)
+	}
+	if st := snap.Nodes[0].(*kb.Study); *st.Year != 2015 || st.CreatedAt.IsZero() {
+		t.Fatalf("study after reopen: %+v", st)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	for _, e := range entries {
+		if filepath.Ext(e.Name()) != ".json" && filepath.Ext(e.Name()) != ".lock" {
+			t.Errorf("stray file left beside the data file: %s", e.Name())
+		}
+	}
+}
+
+func TestSecondOpenIsRefused(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "kb.json")
+	s, err := memory.Open(ctx, memory.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := memory.Open(ctx, memory.Options{Path: path}); !errors.Is(err, memory.ErrLocked) {
+		t.Fatalf("second open: want ErrLocked, got %v", err)
+	}
+	s.Close(ctx)
+	s3, err := memory.Open(ctx, memory.Options{Path: path})
+	if err != nil {
+		t.Fatalf("open after close: %v", err)
+	}
+	s3.Close(ctx)
+}
+
+func TestCorruptDataFileIsReported(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kb.json")
+	if err := os.WriteFile(path, []byte(`{"format":"cmograph-store/v1","nodes":[{"kind":"Study","node":{"id":"x"}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := memory.Open(context.Background(), memory.Options{Path: path})
+	if err == nil || !errors.Is(err, kb.ErrInvalid) {
+		t.Fatalf("want an invalid-data error naming the node, got %v", err)
+	}
+}
