@@ -100,9 +100,16 @@ type ProgrammeTheory struct {
 
 // Revision says this theory revises an earlier one (by id).
 type Revision struct {
-	Theory    string `json:"theory" yaml:"theory"`
-	Change    string `json:"change" yaml:"change"`
-	Rationale string `json:"rationale,omitempty" yaml:"rationale,omitempty"`
+	Theory         string `json:"theory" yaml:"theory"`
+	Change         string `json:"change" yaml:"change"`
+	Rationale      string `json:"rationale,omitempty" yaml:"rationale,omitempty"`
+	LinkProvenance `yaml:",inline"`
+}
+
+// LinkProvenance is when and by whom a link was made; export writes it, import keeps it.
+type LinkProvenance struct {
+	CreatedAt *time.Time `json:"createdAt,omitempty" yaml:"createdAt,omitempty"`
+	CreatedBy string     `json:"createdBy,omitempty" yaml:"createdBy,omitempty"`
 }
 
 // Construct references (instanceOf, explainedBy) are ids of constructs or theories.
@@ -162,8 +169,9 @@ type CMOC struct {
 
 // Chain says this CMOC's outcome feeds another CMOC (by id, or by code in the same theory).
 type Chain struct {
-	CMOC      string `json:"cmoc" yaml:"cmoc"`
-	Rationale string `json:"rationale,omitempty" yaml:"rationale,omitempty"`
+	CMOC           string `json:"cmoc" yaml:"cmoc"`
+	Rationale      string `json:"rationale,omitempty" yaml:"rationale,omitempty"`
+	LinkProvenance `yaml:",inline"`
 }
 
 // Quote is an excerpt with the CMOCs it evidences. Its id defaults to a hash of its text.
@@ -182,21 +190,23 @@ type Quote struct {
 // Evidence links a quote to a CMOC (by id, or by code within the study) with the reviewer's
 // judgement.
 type Evidence struct {
-	CMOC      string `json:"cmoc" yaml:"cmoc"`
-	Stance    string `json:"stance" yaml:"stance"`
-	Relevance string `json:"relevance,omitempty" yaml:"relevance,omitempty"`
-	Richness  string `json:"richness,omitempty" yaml:"richness,omitempty"`
-	Rigour    string `json:"rigour,omitempty" yaml:"rigour,omitempty"`
-	Rationale string `json:"rationale,omitempty" yaml:"rationale,omitempty"`
-	Reviewer  string `json:"reviewer,omitempty" yaml:"reviewer,omitempty"`
+	CMOC           string `json:"cmoc" yaml:"cmoc"`
+	Stance         string `json:"stance" yaml:"stance"`
+	Relevance      string `json:"relevance,omitempty" yaml:"relevance,omitempty"`
+	Richness       string `json:"richness,omitempty" yaml:"richness,omitempty"`
+	Rigour         string `json:"rigour,omitempty" yaml:"rigour,omitempty"`
+	Rationale      string `json:"rationale,omitempty" yaml:"rationale,omitempty"`
+	Reviewer       string `json:"reviewer,omitempty" yaml:"reviewer,omitempty"`
+	LinkProvenance `yaml:",inline"`
 }
 
 // Alignment is a cross-study crosswalk link between two elements of the same kind, by id.
 type Alignment struct {
-	From       string   `json:"from" yaml:"from"`
-	To         string   `json:"to" yaml:"to"`
-	Relation   string   `json:"relation" yaml:"relation"`
-	Rationale  string   `json:"rationale,omitempty" yaml:"rationale,omitempty"`
-	Confidence *float64 `json:"confidence,omitempty" yaml:"confidence,omitempty"`
-	Reviewer   string   `json:"reviewer,omitempty" yaml:"reviewer,omitempty"`
+	From           string   `json:"from" yaml:"from"`
+	To             string   `json:"to" yaml:"to"`
+	Relation       string   `json:"relation" yaml:"relation"`
+	Rationale      string   `json:"rationale,omitempty" yaml:"rationale,omitempty"`
+	Confidence     *float64 `json:"confidence,omitempty" yaml:"confidence,omitempty"`
+	Reviewer       string   `json:"reviewer,omitempty" yaml:"reviewer,omitempty"`
+	LinkProvenance `yaml:",inline"`
 }

@@ -192,7 +192,14 @@ func unmarshalEnum[T ~string](enum string, v any) (T, error) {
 	return T(s), nil
 }
 
-func writeEnum(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
+// writeEnum writes an unset value as null: GraphQL has no empty enum value.
+func writeEnum(w io.Writer, s string) {
+	if s == "" {
+		_, _ = io.WriteString(w, "null")
+		return
+	}
+	_, _ = io.WriteString(w, strconv.Quote(s))
+}
 
 func (e Framing) MarshalGQL(w io.Writer) { writeEnum(w, string(e)) }
 func (e *Framing) UnmarshalGQL(v any) (err error) {
@@ -254,4 +261,14 @@ func (e AlignRelation) MarshalGQL(w io.Writer) { writeEnum(w, string(e)) }
 func (e *AlignRelation) UnmarshalGQL(v any) (err error) {
 	*e, err = unmarshalEnum[AlignRelation]("AlignRelation", v)
 	return
+}
+
+func (k Kind) MarshalGQL(w io.Writer) { writeEnum(w, string(k)) }
+func (k *Kind) UnmarshalGQL(v any) error {
+	s, ok := v.(string)
+	if _, known := NewNode(Kind(s)); !ok || !known {
+		return fmt.Errorf("%v is not a Kind", v)
+	}
+	*k = Kind(s)
+	return nil
 }

@@ -38,8 +38,6 @@ var linkPropsAllowed = map[RelType][]string{
 	RelChainsTo:    {"rationale"},
 	RelEvidences:   {"stance", "relevance", "richness", "rigour", "rationale", "reviewer"},
 	RelRevises:     {"change", "rationale"},
-	RelExplainedBy: {"rationale"},
-	RelInstanceOf:  {"rationale", "reviewer", "confidence"},
 	RelAligns:      {"relation", "rationale", "confidence", "reviewer"},
 }
 

@@ -1,0 +1,182 @@
+package graph_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+func TestStudyLifecycle(t *testing.T) {
+	s := newStore(t)
+	c := newClient(t, s)
+	d := ok(t, c, `mutation { createStudy(input: {title: "Peer support in schools", authors: ["Smith, J"], year: 2021, population: CHILDREN, informants: [STAFF]}) { id title createdBy updatedBy population } }`, nil)
+	if got := jsonString(t, d["createStudy"]); got != `{"createdBy":"tester","id":"smith-2021-peer-support-in-schools","population":"CHILDREN","title":"Peer support in schools","updatedBy":"tester"}` {
+		t.Fatalf("created: %s", got)
+	}
+	// only the fields given change; null clears
+	d = ok(t, c, `mutation { updateStudy(input: {id: "smith-2021-peer-support-in-schools", country: "England", population: null, year: 2022}) { country population year title } }`, nil)
+	if got := jsonString(t, d["updateStudy"]); got != `{"country":"England","population":null,"title":"Peer support in schools","year":2022}` {
+		t.Fatalf("updated: %s", got)
+	}
+	ok(t, c, `mutation { createProgrammeTheory(input: {studyId: "smith-2021-peer-support-in-schools", name: "IPT", stage: INITIAL}) { id } }`, nil)
+	_, errs := raw(t, c, `mutation { deleteStudy(input: {id: "smith-2021-peer-support-in-schools"}) { id } }`, nil)
+	e := wantCode(t, errs, "CONFLICT", "still has 1 ProgrammeTheory")
+	if e.Extensions["field"] != "input.id" || len(e.Path) != 1 || e.Path[0] != "deleteStudy" {
+		t.Fatalf("conflict error lacks its field or path: %+v", e)
+	}
+	ok(t, c, `mutation { deleteProgrammeTheory(input: {id: "smith-2021-peer-support-in-schools.ipt"}) { id } }`, nil)
+	d = ok(t, c, `mutation { deleteStudy(input: {id: "smith-2021-peer-support-in-schools"}) { id kind } }`, nil)
+	if got := jsonString(t, d["deleteStudy"]); got != `{"id":"smith-2021-peer-support-in-schools","kind":"Study"}` {
+		t.Fatalf("deleted: %s", got)
+	}
+	_, errs = raw(t, c, `mutation { deleteStudy(input: {id: "smith-2021-peer-support-in-schools"}) { id } }`, nil)
+	wantCode(t, errs, "NOT_FOUND", "no Study")
+}
+
+func TestValidationErrorsCarryCodeAndField(t *testing.T) {
+	c := newClient(t, newStore(t, fixture(t)))
+	_, errs := raw(t, c, `mutation { createStudy(input: {id: "Bad Id", title: " ", year: 3000}) { id } }`, nil)
+	for _, field := range []string{"input.id", "input.title", "input.year"} {
+		found := false
+		for _, e := range errs {
+			if e.Extensions["code"] == "BAD_USER_INPUT" && e.Extensions["field"] == field {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no BAD_USER_INPUT error for %s in %+v", field, errs)
+		}
+	}
+	_, errs = raw(t, c, `mutation { createStudy(input: {id: "youth", title: "again"}) { id } }`, nil)
+	wantCode(t, errs, "CONFLICT", `"youth" is already used by a Study`)
+	_, errs = raw(t, c, `mutation { createCMOC(input: {programmeTheoryId: "nowhere", code: "X", outcomeIds: ["youth.ipt.o.hope"]}) { id } }`, nil)
+	wantCode(t, errs, "NOT_FOUND", "no ProgrammeTheory")
+	_, errs = raw(t, c, `mutation { updateCMOC(input: {id: "youth.ipt.cmoc-1", status: null, code: ""}) { id } }`, nil)
+	wantCode(t, errs, "BAD_USER_INPUT", "code: is required")
+}
+
+func TestCreateCMOCIsAtomic(t *testing.T) {
+	s := newStore(t, fixture(t))
+	c := newClient(t, s)
+	d := ok(t, c, `mutation { createCMOC(input: {programmeTheoryId: "youth.ipt", code: "CMOC 3", statement: "When matched, children engage", contextIds: ["youth.ipt.c.matched"], outcomeIds: ["youth.ipt.o.engage"], actors: [SERVICE_USER]}) {
+		id code contexts { id } outcomes { id } mechanisms { id } study { id } } }`, nil)
+	if got := jsonString(t, d["createCMOC"]); got != `{"code":"CMOC 3","contexts":[{"id":"youth.ipt.c.matched"}],"id":"youth.ipt.cmoc-3","mechanisms":[],"outcomes":[{"id":"youth.ipt.o.engage"}],"study":{"id":"youth"}}` {
+		t.Fatalf("created CMOC: %s", got)
+	}
+	// an element of another programme theory: refused, and the CMOC is not left behind
+	_, errs := raw(t, c, `mutation { createCMOC(input: {programmeTheoryId: "youth.ipt", code: "CMOC 4", mechanismIds: ["adult.cm.m.role"]}) { id } }`, nil)
+	wantCode(t, errs, "BAD_USER_INPUT", "within one programme theory")
+	if n, _ := s.Get(context.Background(), []string{"youth.ipt.cmoc-4"}); len(n) != 0 {
+		t.Fatal("a refused createCMOC left the CMOC behind")
+	}
+	_, errs = raw(t, c, `mutation { createCMOC(input: {programmeTheoryId: "youth.ipt", code: "CMOC 5"}) { id } }`, nil)
+	wantCode(t, errs, "BAD_USER_INPUT", "at least one")
+}
+
+func TestLinkAndUnlink(t *testing.T) {
+	c := newClient(t, newStore(t, fixture(t)))
+	d := ok(t, c, `mutation {
+		linkCMOCElements(input: {cmocId: "youth.ipt.cmoc-2", contextIds: ["youth.ipt.c.matched"], mechanismIds: ["youth.ipt.m.model"]}) { contexts { id } mechanisms { id } }
+	}`, nil)
+	if got := jsonString(t, d["linkCMOCElements"]); got != `{"contexts":[{"id":"youth.ipt.c.matched"}],"mechanisms":[{"id":"youth.ipt.m.model"}]}` {
+		t.Fatalf("linked: %s", got)
+	}
+	d = ok(t, c, `mutation {
+		unlinkCMOCElements(input: {cmocId: "youth.ipt.cmoc-2", mechanismIds: ["youth.ipt.m.model"]}) { mechanisms { id } }
+	}`, nil)
+	if got := jsonString(t, d["unlinkCMOCElements"]); got != `{"mechanisms":[]}` {
+		t.Fatalf("unlinked: %s", got)
+	}
+	_, errs := raw(t, c, `mutation { unlinkCMOCElements(input: {cmocId: "youth.ipt.cmoc-10", outcomeIds: ["youth.ipt.o.engage"]}) { id } }`, nil)
+	wantCode(t, errs, "BAD_USER_INPUT", "left with no context, mechanism or outcome")
+
+	d = ok(t, c, `mutation { linkEvidence(input: {quoteId: "youth.q.13", cmocId: "youth.ipt.cmoc-2", stance: REFINES, rigour: LOW, reviewer: "kg"}) {
+		stance rigour reviewer quote { id } cmoc { code evidence { quote { id } stance } } } }`, nil)
+	if got := jsonString(t, d["linkEvidence"]); got != `{"cmoc":{"code":"CMOC 2","evidence":[{"quote":{"id":"youth.q.13"},"stance":"REFINES"}]},"quote":{"id":"youth.q.13"},"reviewer":"kg","rigour":"LOW","stance":"REFINES"}` {
+		t.Fatalf("evidence: %s", got)
+	}
+	ok(t, c, `mutation { unlinkEvidence(input: {quoteId: "youth.q.13", cmocId: "youth.ipt.cmoc-2"}) { id } }`, nil)
+	_, errs = raw(t, c, `mutation { unlinkEvidence(input: {quoteId: "youth.q.13", cmocId: "youth.ipt.cmoc-2"}) { id } }`, nil)
+	wantCode(t, errs, "NOT_FOUND", "EVIDENCES")
+
+	d = ok(t, c, `mutation { alignElements(input: {fromId: "adult.cm.o.hope", toId: "youth.ipt.o.hope", relation: BROADER, confidence: 0.6, rationale: "hope in general vs for the future"}) {
+		relation direction confidence element { id } } }`, nil)
+	if got := jsonString(t, d["alignElements"]); got != `{"confidence":0.6,"direction":"OUTGOING","element":{"id":"youth.ipt.o.hope"},"relation":"BROADER"}` {
+		t.Fatalf("aligned: %s", got)
+	}
+	d = ok(t, c, `{ outcome(id: "youth.ipt.o.hope") { alignments { relation direction element { id } } } }`, nil)
+	if got := jsonString(t, d["outcome"]); got != `{"alignments":[{"direction":"INCOMING","element":{"id":"adult.cm.o.hope"},"relation":"NARROWER"}]}` {
+		t.Fatalf("inverse read: %s", got)
+	}
+	_, errs = raw(t, c, `mutation { alignElements(input: {fromId: "adult.cm.o.hope", toId: "youth.ipt.m.model", relation: SAME_AS}) { relation } }`, nil)
+	wantCode(t, errs, "BAD_USER_INPUT", "same kind")
+	_, errs = raw(t, c, `mutation { alignElements(input: {fromId: "adult.cm.o.hope", toId: "youth.ipt.o.hope", relation: SAME_AS, confidence: 1.5}) { relation } }`, nil)
+	wantCode(t, errs, "BAD_USER_INPUT", "confidence")
+	ok(t, c, `mutation { unalignElements(input: {fromId: "youth.ipt.o.hope", toId: "adult.cm.o.hope"}) { id } }`, nil)
+	d = ok(t, c, `{ outcome(id: "youth.ipt.o.hope") { alignments { relation } } }`, nil)
+	if got := jsonString(t, d["outcome"]); got != `{"alignments":[]}` {
+		t.Fatalf("after unalign (given the other way round): %s", got)
+	}
+
+	d = ok(t, c, `mutation { reviseProgrammeTheory(input: {fromId: "youth.ipt", toId: "adult.cm", change: REWORD, rationale: "test"}) { revises { to { id } change } } }`, nil)
+	if got := jsonString(t, d["reviseProgrammeTheory"]); got != `{"revises":[{"change":"REWORD","to":{"id":"adult.cm"}}]}` {
+		t.Fatalf("revises: %s", got)
+	}
+	d = ok(t, c, `mutation { chainCMOCs(input: {fromId: "youth.ipt.cmoc-2", toId: "youth.ipt.cmoc-10", rationale: "r"}) { chainsTo { to { code } } } }`, nil)
+	if got := jsonString(t, d["chainCMOCs"]); got != `{"chainsTo":[{"to":{"code":"CMOC 10"}}]}` {
+		t.Fatalf("chain: %s", got)
+	}
+}
+
+func TestUpdatesEveryKind(t *testing.T) {
+	c := newClient(t, newStore(t, fixture(t)))
+	d := ok(t, c, `mutation {
+		a: updateProgrammeTheory(input: {id: "youth.ipt", version: "v2"}) { version }
+		b: updateContext(input: {id: "youth.ipt.c.matched", level: INTERPERSONAL, kind: CONDITION}) { level kind }
+		c: updateMechanism(input: {id: "youth.ipt.m.model", resource: "a matched peer", reasoning: "I could get better too"}) { resource reasoning }
+		d: updateOutcome(input: {id: "youth.ipt.o.hope", proximity: PROXIMAL, intended: true}) { proximity intended }
+		e: updateQuote(input: {id: "youth.q.13", location: "Results, hope", startOffset: 10, endOffset: 20}) { location startOffset endOffset }
+		f: updateTheory(input: {id: "chime", citation: "Leamy et al. 2011"}) { citation }
+		g: updateConstruct(input: {id: "chime.hope", description: "hope and optimism about the future"}) { description }
+		h: updateSetting(input: {id: "youth.s.school", modality: ["face-to-face", "group"]}) { modality }
+		i: updateCMOC(input: {id: "youth.ipt.cmoc-1", status: SUPPORTED, caveats: ["not in eating-disorder services"]}) { status caveats }
+	}`, nil)
+	want := `{"a":{"version":"v2"},"b":{"kind":"CONDITION","level":"INTERPERSONAL"},"c":{"reasoning":"I could get better too","resource":"a matched peer"},"d":{"intended":true,"proximity":"PROXIMAL"},"e":{"endOffset":20,"location":"Results, hope","startOffset":10},"f":{"citation":"Leamy et al. 2011"},"g":{"description":"hope and optimism about the future"},"h":{"modality":["face-to-face","group"]},"i":{"caveats":["not in eating-disorder services"],"status":"SUPPORTED"}}`
+	if got := jsonString(t, d); got != want {
+		t.Fatalf("updates:\n got %s\nwant %s", got, want)
+	}
+	_, errs := raw(t, c, `mutation { updateQuote(input: {id: "youth.q.13", startOffset: 30}) { id } }`, nil)
+	wantCode(t, errs, "BAD_USER_INPUT", "endOffset")
+}
+
+func TestCreatesEveryKind(t *testing.T) {
+	c := newClient(t, newStore(t, fixture(t)))
+	d := ok(t, c, `mutation {
+		t: createTheory(input: {name: "Social Learning Theory", kind: SUBSTANTIVE}) { id }
+		k: createConstruct(input: {theoryId: "chime", name: "Connectedness"}) { id theory { id } }
+		s: createSetting(input: {studyId: "adult", name: "Ward A", modality: ["face-to-face"]}) { id study { id } }
+		q: createQuote(input: {studyId: "adult", text: "It gave me hope", participant: "P4", informantRole: SERVICE_USERS}) { id study { id } }
+		c: createContext(input: {programmeTheoryId: "adult.cm", name: "Shared lived experience"}) { id programmeTheory { id } }
+		m: createMechanism(input: {programmeTheoryId: "adult.cm", name: "Trusting relationship"}) { id }
+		o: createOutcome(input: {programmeTheoryId: "adult.cm", name: "Engagement with services"}) { id study { id } }
+	}`, nil)
+	want := `{"c":{"id":"adult.cm.c.shared-lived-experience","programmeTheory":{"id":"adult.cm"}},"k":{"id":"chime.connectedness","theory":{"id":"chime"}},"m":{"id":"adult.cm.m.trusting-relationship"},"o":{"id":"adult.cm.o.engagement-with-services","study":{"id":"adult"}},"q":{"id":"` + kb.QuoteID("adult", "It gave me hope") + `","study":{"id":"adult"}},"s":{"id":"adult.s.ward-a","study":{"id":"adult"}},"t":{"id":"social-learning-theory"}}`
+	if got := jsonString(t, d); got != want {
+		t.Fatalf("creates:\n got %s\nwant %s", got, want)
+	}
+	d = ok(t, c, `mutation {
+		a: linkConstruct(input: {elementId: "adult.cm.o.hope", targetId: "chime.hope"}) { id ... on Outcome { instanceOf { id } } }
+		b: linkExplanation(input: {elementId: "adult.cm.m.role", targetId: "social-learning-theory"}) { explainedBy { __typename ... on Theory { id } } }
+		c: drawOnTheory(input: {programmeTheoryId: "adult.cm", theoryId: "social-learning-theory"}) { drawsOn { id } }
+		d: observeCMOCIn(input: {cmocId: "adult.cm.2", settingId: "adult.s.ward-a"}) { settings { id } }
+	}`, nil)
+	want = `{"a":{"id":"adult.cm.o.hope","instanceOf":[{"id":"chime.hope"}]},"b":{"explainedBy":[{"__typename":"Theory","id":"social-learning-theory"}]},"c":{"drawsOn":[{"id":"social-learning-theory"}]},"d":{"settings":[{"id":"adult.s.ward-a"}]}}`
+	if got := jsonString(t, d); got != want {
+		t.Fatalf("links:\n got %s\nwant %s", got, want)
+	}
+	d = ok(t, c, `{ theory(id: "social-learning-theory") { explains { id } programmeTheories { id } } setting(id: "adult.s.ward-a") { cmocs { id } } }`, nil)
+	if got := jsonString(t, d); got != `{"setting":{"cmocs":[{"id":"adult.cm.2"}]},"theory":{"explains":[{"id":"adult.cm.m.role"}],"programmeTheories":[{"id":"adult.cm"}]}}` {
+		t.Fatalf("read back: %s", got)
+	}
+}

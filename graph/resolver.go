@@ -1,0 +1,20 @@
+// Package graph is cmograph's GraphQL API: the schema in schema/, resolvers here, gqlgen's
+// generated code in generated/. Resolvers read through request-scoped loaders so that a nested
+// query costs a bounded number of store round trips, and write through one kb.Change per
+// mutation so a mutation happens entirely or not at all.
+package graph
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+// Resolver is the root resolver; it holds what every request shares.
+type Resolver struct {
+	Store  kb.Store
+	Logger *slog.Logger
+	// Clock stamps changes; nil means the store's clock.
+	Clock func() time.Time
+}

@@ -1,0 +1,233 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/cmograph/cmograph/graph/model"
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+// ActorHeader names the HTTP header a client sets to say who makes a change; it is kept as
+// createdBy/updatedBy.
+const ActorHeader = "X-Cmograph-Actor"
+
+const defaultActor = "api"
+
+type actorKey struct{}
+
+// WithActor reads the actor of each request from ActorHeader.
+func WithActor(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		actor := strings.TrimSpace(r.Header.Get(ActorHeader))
+		if len(actor) > 200 {
+			actor = actor[:200]
+		}
+		if actor == "" {
+			actor = defaultActor
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, actor)))
+	})
+}
+
+func actorOf(ctx context.Context) string {
+	if a, ok := ctx.Value(actorKey{}).(string); ok {
+		return a
+	}
+	return defaultActor
+}
+
+// apply makes one atomic change and forgets what this request's loaders cached, so fields read
+// after a mutation see it.
+func (r *Resolver) apply(ctx context.Context, ops ...kb.Op) error {
+	c := kb.Change{Actor: actorOf(ctx), Ops: ops}
+	if r.Clock != nil {
+		c.At = r.Clock()
+	}
+	_, err := r.Store.Apply(ctx, c)
+	l := loadersFor(ctx, r.Store)
+	l.nodes.ClearAll()
+	l.links.ClearAll()
+	l.children.ClearAll()
+	return reportAll(ctx, err)
+}
+
+// reportAll adds every problem of a joined validation error to the response but the last,
+// which the resolver returns, so a client sees all of them at once.
+func reportAll(ctx context.Context, err error) error {
+	errs := kb.Errors(err)
+	if len(errs) <= 1 {
+		return err
+	}
+	for _, e := range errs[:len(errs)-1] {
+		graphql.AddError(ctx, e)
+	}
+	return errs[len(errs)-1]
+}
+
+// reload reads a node back after a change, with the provenance the store stamped.
+func reload[T any, P nodePtr[T]](ctx context.Context, r *Resolver, id string) (*T, error) {
+	ns, err := r.Store.Get(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(ns) == 0 {
+		return nil, fmt.Errorf("%q vanished after the change", id)
+	}
+	p, ok := ns[0].(P)
+	if !ok {
+		return nil, fmt.Errorf("%q is a %s", id, ns[0].NodeKind())
+	}
+	return (*T)(p), nil
+}
+
+// create stores a new node (its id already defaulted) and returns it as stored.
+func create[T any, P nodePtr[T]](ctx context.Context, r *Resolver, n P, extra ...kb.Op) (*T, error) {
+	ops := append([]kb.Op{{Type: kb.OpCreate, Node: n, Path: "input"}}, extra...)
+	if err := r.apply(ctx, ops...); err != nil {
+		return nil, err
+	}
+	return reload[T, P](ctx, r, n.NodeID())
+}
+
+// update applies the fields given in an update input (null clears) to a node of T's kind.
+func update[T any, P nodePtr[T]](ctx context.Context, r *Resolver, input map[string]any) (*T, error) {
+	var zero T
+	kind := P(&zero).NodeKind()
+	id, _ := input["id"].(string)
+	patch := kb.Props{}
+	for k, v := range input {
+		if k != "id" {
+			patch[k] = plainValue(v)
+		}
+	}
+	if err := r.apply(ctx, kb.Op{Type: kb.OpUpdate, Kind: kind, ID: id, Patch: patch, Path: "input"}); err != nil {
+		return nil, err
+	}
+	return reload[T, P](ctx, r, id)
+}
+
+// plainValue turns what gqlgen hands an input map (pointers to typed values, enum types,
+// json.Number, slices) into the plain values kb's codec reads.
+func plainValue(v any) any {
+	if n, ok := v.(json.Number); ok {
+		if i, err := n.Int64(); err == nil {
+			return i
+		}
+		f, _ := n.Float64()
+		return f
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Invalid:
+		return nil
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return nil
+		}
+		return plainValue(rv.Elem().Interface())
+	case reflect.String:
+		return rv.String()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int()
+	case reflect.Float32, reflect.Float64:
+		return rv.Float()
+	case reflect.Bool:
+		return rv.Bool()
+	case reflect.Slice:
+		out := make([]any, rv.Len())
+		for i := range out {
+			out[i] = plainValue(rv.Index(i).Interface())
+		}
+		return out
+	}
+	return v
+}
+
+// remove deletes a node of the given kind (any kind when kind is empty).
+func (r *Resolver) remove(ctx context.Context, kind kb.Kind, id string) (*model.Deleted, error) {
+	if kind == "" {
+		ns, err := r.Store.Get(ctx, []string{id})
+		if err != nil {
+			return nil, err
+		}
+		if len(ns) == 0 {
+			return nil, kb.NotFound("input.id", "no node with id %q", id)
+		}
+		kind = ns[0].NodeKind()
+	}
+	if err := r.apply(ctx, kb.Op{Type: kb.OpDelete, Kind: kind, ID: id, Path: "input"}); err != nil {
+		return nil, err
+	}
+	return &model.Deleted{ID: id, Kind: kind}, nil
+}
+
+// link makes or unmakes links in one change.
+func (r *Resolver) link(ctx context.Context, opType kb.OpType, links ...kb.Link) error {
+	ops := make([]kb.Op, len(links))
+	for i, l := range links {
+		ops[i] = kb.Op{Type: opType, Link: l, Path: "input"}
+	}
+	return r.apply(ctx, ops...)
+}
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+
+// elementLinks lists the HAS_CONTEXT, HAS_MECHANISM and HAS_OUTCOME links from a CMOC.
+func elementLinks(cmoc string, contexts, mechanisms, outcomes []string) []kb.Link {
+	var out []kb.Link
+	for _, part := range []struct {
+		rel kb.RelType
+		ids []string
+	}{{kb.RelHasContext, contexts}, {kb.RelHasMechanism, mechanisms}, {kb.RelHasOutcome, outcomes}} {
+		for _, id := range part.ids {
+			out = append(out, kb.Link{Type: part.rel, From: cmoc, To: id})
+		}
+	}
+	return out
+}
+
+// storedLink reads a link back as the store holds it (with its provenance).
+func storedLink(ctx context.Context, r *Resolver, l kb.Link) (*kb.Link, error) {
+	ls, err := r.Store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{l.Type}, IDs: []string{l.From}})
+	if err != nil {
+		return nil, err
+	}
+	for _, have := range ls {
+		if have.Key() == l.Key() {
+			return &have, nil
+		}
+	}
+	return nil, kb.NotFound("input", "no %s link from %q to %q", l.Type, l.From, l.To)
+}
+
+// reloadAny reads a node of any kind back after a change.
+func reloadAny(ctx context.Context, r *Resolver, id string) (kb.Node, error) {
+	ns, err := r.Store.Get(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(ns) == 0 {
+		return nil, kb.NotFound("input", "no node with id %q", id)
+	}
+	return ns[0], nil
+}

@@ -1,0 +1,178 @@
+package document
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// MaxFileSize bounds what one import reads, so a runaway file fails fast with a clear error.
+const MaxFileSize = 64 << 20
+
+// File is a parsed document with what is needed to point an error at its line.
+type File struct {
+	Name string
+	Doc  Document
+	root *yaml.Node
+}
+
+// Parse reads a YAML or JSON document. Errors name the file and line.
+func Parse(name string, data []byte) (*File, error) {
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%s: file is %d bytes; at most %d", name, len(data), MaxFileSize)
+	}
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%s:%d: file is not UTF-8 text", name, firstInvalidLine(data))
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("%s: %s", name, yamlMessage(err))
+	}
+	if root.Kind == 0 {
+		return nil, fmt.Errorf("%s: file is empty", name)
+	}
+	if err := rejectAliases(&root); err != nil {
+		return nil, fmt.Errorf("%s:%w", name, err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var doc Document
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %s", name, yamlMessage(err))
+	}
+	f := &File{Name: name, Doc: doc, root: &root}
+	if doc.Format != FormatV1 {
+		return nil, f.errorAt("format", fmt.Sprintf("is %q; this cmograph reads %q", doc.Format, FormatV1))
+	}
+	return f, nil
+}
+
+// rejectAliases refuses YAML anchors and aliases: documents never need them, and alias
+// expansion is how a small hostile file becomes a huge one.
+func rejectAliases(n *yaml.Node) error {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		return fmt.Errorf("%d: YAML anchors and aliases are not allowed", n.Line)
+	}
+	for _, c := range n.Content {
+		if err := rejectAliases(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func firstInvalidLine(data []byte) int {
+	line := 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size <= 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		data = data[size:]
+	}
+	return line
+}
+
+// yamlMessage turns "yaml: line 3: field x not found in type document.Study" into
+// "3: field x is not part of the format" style messages with the line first.
+func yamlMessage(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return strings.Join(cleanYAMLErrors(te.Errors), "; ")
+	}
+	return strings.Join(cleanYAMLErrors([]string{err.Error()}), "; ")
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var goTypeName = regexp.MustCompile(`in type document\.(\w+)`)
+
+func cleanYAMLErrors(msgs []string) []string {
+	out := make([]string, 0, len(msgs))
+	for _, m := range msgs {
+		m = goTypeName.ReplaceAllString(m, "in a $1")
+		m = strings.ReplaceAll(m, "not found in a", "is not a field of a")
+		if g := yamlLine.FindStringSubmatch(m); g != nil {
+			out = append(out, g[1]+": "+g[2])
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// errorAt formats an error at a field path such as "studies[0].programmeTheories[1].cmocs[2]".
+func (f *File) errorAt(path, msg string) error {
+	return fmt.Errorf("%s:%d: %s: %s", f.Name, f.Line(path), path, msg)
+}
+
+// Line returns the line of the value at path, or of the nearest enclosing value that exists.
+func (f *File) Line(path string) int {
+	n := f.root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := n.Line
+	for _, step := range splitPath(path) {
+		next := child(n, step)
+		if next == nil {
+			break
+		}
+		n = next
+		line = n.Line
+	}
+	return line
+}
+
+func splitPath(path string) []string {
+	var steps []string
+	for _, part := range strings.Split(path, ".") {
+		for part != "" {
+			i := strings.IndexByte(part, '[')
+			switch {
+			case i < 0:
+				steps = append(steps, part)
+				part = ""
+			case i > 0:
+				steps = append(steps, part[:i])
+				part = part[i:]
+			default:
+				j := strings.IndexByte(part, ']')
+				if j < 0 {
+					return steps
+				}
+				steps = append(steps, part[:j+1])
+				part = part[j+1:]
+			}
+		}
+	}
+	return steps
+}
+
+func child(n *yaml.Node, step string) *yaml.Node {
+	if strings.HasPrefix(step, "[") {
+		i, err := strconv.Atoi(strings.Trim(step, "[]"))
+		if err != nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
+			return nil
+		}
+		return n.Content[i]
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == step {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}

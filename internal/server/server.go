@@ -1,0 +1,122 @@
+// Package server puts cmograph on HTTP: the GraphQL endpoint, the GraphiQL page and the health
+// checks an operator's orchestrator polls.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/cmograph/cmograph/graph"
+	"github.com/cmograph/cmograph/graph/generated"
+	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Limits a client's query is held to.
+const (
+	// MaxComplexity bounds the estimated work of one operation: a list field counts its page
+	// size (or NestedListWeight for unpaged lists) times what it selects.
+	MaxComplexity = 250_000
+	// MaxDepth bounds how deeply selections nest.
+	MaxDepth = 15
+	// MaxBodyBytes bounds a request body.
+	MaxBodyBytes = 2 << 20
+)
+
+// Options configure the handler.
+type Options struct {
+	Store  kb.Store
+	Logger *slog.Logger
+	Clock  func() time.Time
+}
+
+// NewGraphQL returns the GraphQL endpoint alone, as tests drive it.
+func NewGraphQL(opts Options) *handler.Server {
+	cfg := generated.Config{Resolvers: &graph.Resolver{Store: opts.Store, Logger: opts.Logger, Clock: opts.Clock}}
+	weighComplexity(&cfg.Complexity)
+	srv := handler.New(generated.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	srv.Use(depthLimit{max: MaxDepth})
+	srv.SetErrorPresenter(graph.ErrorPresenter(opts.Logger))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		opts.Logger.ErrorContext(ctx, "resolver panicked", "panic", p)
+		return graphql.ErrorOnPath(ctx, errInternal)
+	})
+	return srv
+}
+
+type internalError struct{}
+
+func (internalError) Error() string { return "internal error" }
+
+var errInternal error = internalError{}
+
+// New returns the whole HTTP handler.
+func New(opts Options) http.Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	mux := http.NewServeMux()
+	gql := graph.WithActor(graph.WithLoaders(opts.Store, NewGraphQL(opts)))
+	mux.Handle("/graphql", http.MaxBytesHandler(gql, MaxBodyBytes))
+	mux.Handle("GET /{$}", playground.Handler("cmograph", "/graphql"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeStatus(w, http.StatusOK, "ok", "")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if err := opts.Store.Ready(ctx); err != nil {
+			opts.Logger.WarnContext(ctx, "not ready", "err", err)
+			writeStatus(w, http.StatusServiceUnavailable, "unavailable", "the store does not answer")
+			return
+		}
+		writeStatus(w, http.StatusOK, "ok", "")
+	})
+	return logRequests(opts.Logger, mux)
+}
+
+func writeStatus(w http.ResponseWriter, code int, status, detail string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	body := map[string]string{"status": status}
+	if detail != "" {
+		body["detail"] = detail
+	}
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		logger.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"duration", time.Since(start))
+	})
+}
