@@ -10,9 +10,9 @@ import (
 	"github.com/vikstrous/dataloadgen"
 )
 
-// loaderWait is how long a loader gathers keys before one store call answers them all: long
-// enough for gqlgen to reach every sibling field of a list, short enough not to be felt.
-const loaderWait = 4 * time.Millisecond
+// DefaultLoaderWait is how long a loader gathers keys before one store call answers them all:
+// long enough for gqlgen to reach every sibling field of a list, short enough not to be felt.
+const DefaultLoaderWait = 5 * time.Millisecond
 
 type linkKey struct {
 	rel kb.RelType
@@ -34,19 +34,23 @@ type loaders struct {
 
 type loadersKey struct{}
 
-func newLoaders(store kb.Store) *loaders {
-	wait := dataloadgen.WithWait(loaderWait)
+func newLoaders(store kb.Store, wait time.Duration) *loaders {
+	if wait <= 0 {
+		wait = DefaultLoaderWait
+	}
+	opt := dataloadgen.WithWait(wait)
 	return &loaders{
-		nodes:    dataloadgen.NewMappedLoader(nodeFetcher(store), wait),
-		links:    dataloadgen.NewLoader(linkFetcher(store), wait),
-		children: dataloadgen.NewLoader(childFetcher(store), wait),
+		nodes:    dataloadgen.NewMappedLoader(nodeFetcher(store), opt),
+		links:    dataloadgen.NewLoader(linkFetcher(store), opt),
+		children: dataloadgen.NewLoader(childFetcher(store), opt),
 	}
 }
 
 // WithLoaders gives every request its own loaders, so cached reads never outlive a request.
-func WithLoaders(store kb.Store, next http.Handler) http.Handler {
+// wait is how long each loader gathers keys (0: DefaultLoaderWait).
+func WithLoaders(store kb.Store, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(store))
+		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(store, wait))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -56,7 +60,7 @@ func loadersFor(ctx context.Context, store kb.Store) *loaders {
 		return l
 	}
 	// Outside an HTTP request (tests calling the executor directly): one-off loaders.
-	return newLoaders(store)
+	return newLoaders(store, 0)
 }
 
 func nodeFetcher(store kb.Store) func(ctx context.Context, ids []string) (map[string]kb.Node, error) {

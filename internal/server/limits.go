@@ -13,7 +13,7 @@ import (
 
 // NestedListWeight is what an unpaged list field (a study's CMOCs) counts as in complexity:
 // a typical size, so that nesting lists multiplies the estimate as it multiplies the work.
-const NestedListWeight = 10
+const NestedListWeight = 5
 
 // weighComplexity sets a complexity function on every list field of the schema: a paged list
 // costs its page size (`first`) times what it selects, an unpaged one NestedListWeight times.

@@ -25,7 +25,7 @@ import (
 const (
 	// MaxComplexity bounds the estimated work of one operation: a list field counts its page
 	// size (or NestedListWeight for unpaged lists) times what it selects.
-	MaxComplexity = 250_000
+	MaxComplexity = 5_000_000
 	// MaxDepth bounds how deeply selections nest.
 	MaxDepth = 15
 	// MaxBodyBytes bounds a request body.
@@ -37,6 +37,8 @@ type Options struct {
 	Store  kb.Store
 	Logger *slog.Logger
 	Clock  func() time.Time
+	// LoaderWait is how long request loaders gather keys before a batched read (0: default).
+	LoaderWait time.Duration
 }
 
 // NewGraphQL returns the GraphQL endpoint alone, as tests drive it.
@@ -72,7 +74,7 @@ func New(opts Options) http.Handler {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	mux := http.NewServeMux()
-	gql := graph.WithActor(graph.WithLoaders(opts.Store, NewGraphQL(opts)))
+	gql := graph.WithActor(graph.WithLoaders(opts.Store, opts.LoaderWait, NewGraphQL(opts)))
 	mux.Handle("/graphql", http.MaxBytesHandler(gql, MaxBodyBytes))
 	mux.Handle("GET /{$}", playground.Handler("cmograph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
