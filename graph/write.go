@@ -191,7 +191,6 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-
 // elementLinks lists the HAS_CONTEXT, HAS_MECHANISM and HAS_OUTCOME links from a CMOC.
 func elementLinks(cmoc string, contexts, mechanisms, outcomes []string) []kb.Link {
 	var out []kb.Link

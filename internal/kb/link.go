@@ -35,10 +35,10 @@ func (l Link) Key() LinkKey { return LinkKey{l.Type, l.From, l.To} }
 
 // linkPropsAllowed says which properties each type carries besides provenance.
 var linkPropsAllowed = map[RelType][]string{
-	RelChainsTo:    {"rationale"},
-	RelEvidences:   {"stance", "relevance", "richness", "rigour", "rationale", "reviewer"},
-	RelRevises:     {"change", "rationale"},
-	RelAligns:      {"relation", "rationale", "confidence", "reviewer"},
+	RelChainsTo:  {"rationale"},
+	RelEvidences: {"stance", "relevance", "richness", "rigour", "rationale", "reviewer"},
+	RelRevises:   {"change", "rationale"},
+	RelAligns:    {"relation", "rationale", "confidence", "reviewer"},
 }
 
 // LinkContent is a link's properties without provenance.
