@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/client"
 	"github.com/cmograph/cmograph/graph"
 	"github.com/cmograph/cmograph/internal/document"
+	"github.com/cmograph/cmograph/internal/seed"
 	"github.com/cmograph/cmograph/internal/server"
 )
 
@@ -45,9 +46,9 @@ func syntheticCorpus(n int) document.Source {
 const nestedQuery = `{ studies(first: 100) { totalCount nodes { id programmeTheories { id cmocs { code
 	mechanisms { name alignments { relation element { id ... on Mechanism { study { id } } } } } } } } } }`
 
-func roundTrips(t *testing.T, studies int) (calls int64, rows int) {
+func roundTrips(t *testing.T, corpus ...document.Source) (calls int64, rows int) {
 	t.Helper()
-	s := newStore(t, syntheticCorpus(studies))
+	s := newStore(t, corpus...)
 	// A generous batching window keeps this test about batching, not about the scheduler of a
 	// busy CI machine.
 	h := server.New(server.Options{Store: s, LoaderWait: 50 * time.Millisecond})
@@ -60,8 +61,8 @@ func roundTrips(t *testing.T, studies int) (calls int64, rows int) {
 }
 
 func TestNestedQueryRoundTripsAreBounded(t *testing.T) {
-	smallCalls, smallRows := roundTrips(t, 2)
-	largeCalls, largeRows := roundTrips(t, 40)
+	smallCalls, smallRows := roundTrips(t, syntheticCorpus(2))
+	largeCalls, largeRows := roundTrips(t, syntheticCorpus(40))
 	t.Logf("2 studies: %d mechanism rows in %d store round trips; 40 studies: %d rows in %d round trips",
 		smallRows, smallCalls, largeRows, largeCalls)
 	if largeRows <= smallRows*10 {
@@ -74,5 +75,18 @@ func TestNestedQueryRoundTripsAreBounded(t *testing.T) {
 	// the aligned mechanisms' theories and studies
 	if largeCalls > 12 {
 		t.Fatalf("%d round trips for a five-level query; want at most 12", largeCalls)
+	}
+}
+
+func TestNestedQueryOnTheSeedCorpus(t *testing.T) {
+	sources, err := seed.Sources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedCalls, seedRows := roundTrips(t, sources...)
+	synthCalls, _ := roundTrips(t, syntheticCorpus(2))
+	t.Logf("seed corpus: %d mechanism rows in %d store round trips", seedRows, seedCalls)
+	if seedRows < 10 || seedCalls != synthCalls {
+		t.Fatalf("seed corpus: %d rows in %d round trips; the same query over 2 synthetic studies takes %d", seedRows, seedCalls, synthCalls)
 	}
 }

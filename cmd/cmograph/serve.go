@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/cmograph/cmograph/internal/app"
+	"github.com/cmograph/cmograph/internal/server"
+)
+
+const shutdownGrace = 10 * time.Second
+
+func runServe(ctx context.Context, c *cli, args []string) error {
+	fs := newFlags(c, "serve", "serve [flags]", `
+Serve the GraphQL API at /graphql, GraphiQL at /, and /healthz and /readyz for health checks.
+Stops cleanly on Ctrl-C or SIGTERM.
+
+Examples:
+  cmograph serve --demo                       the seed corpus on the embedded store
+  cmograph serve --data review.json           your own review's data file
+  NEO4J_URI=neo4j://localhost:7687 NEO4J_PASSWORD=secret cmograph serve --demo`)
+	addr := fs.String("addr", env("CMOGRAPH_ADDR", ":8080"), "address to listen on (CMOGRAPH_ADDR)")
+	demo := fs.Bool("demo", env("CMOGRAPH_DEMO", "") == "true",
+		"load the four peer-support papers if the store is empty (CMOGRAPH_DEMO=true)")
+	migrate := fs.Bool("migrate", true, "on Neo4j, create constraints and indexes at start-up")
+	storeCfg := storeFlags(fs)
+	newLogger := logFlags(fs, c)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	logger, err := newLogger()
+	if err != nil {
+		return err
+	}
+	store, err := app.OpenStore(ctx, *storeCfg, *migrate, logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.Background())
+	if *demo {
+		if err := app.LoadDemo(ctx, store, logger); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           server.New(server.Options{Store: store, Logger: logger}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	logger.InfoContext(ctx, "cmograph is serving", "graphiql", "http://"+displayAddr(ln.Addr()),
+		"graphql", "http://"+displayAddr(ln.Addr())+"/graphql", "store", storeKind(*storeCfg),
+		"startup", time.Since(c.started).Round(time.Millisecond))
+	select {
+	case err := <-served:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func storeKind(cfg app.StoreConfig) string {
+	r, err := cfg.Resolve()
+	if err != nil {
+		return cfg.Kind
+	}
+	if r.Kind == app.StoreEmbedded {
+		return "embedded (" + r.DataFile + ")"
+	}
+	return "neo4j (" + r.Neo4j.URI + ")"
+}
+
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil || host == "" || host == "::" || host == "0.0.0.0" {
+		return "localhost:" + port
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -1,0 +1,4 @@
+// Deletes a node and every relationship that touches it. $id: node id.
+MATCH (n:Node {id: $id})
+DETACH DELETE n
+RETURN count(*) AS deleted

@@ -1,0 +1,4 @@
+// Nodes by id, of any kind. $ids: list of ids. The store restores the caller's order.
+MATCH (n:Node)
+WHERE n.id IN $ids
+RETURN properties(n) AS props, labels(n) AS labels

@@ -1,0 +1,132 @@
+// Package app wires cmograph's parts together from configuration: which store, which data
+// file or Neo4j database, the demo corpus.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/cmograph/cmograph/internal/document"
+	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/seed"
+	"github.com/cmograph/cmograph/internal/store/memory"
+	neo4jstore "github.com/cmograph/cmograph/internal/store/neo4j"
+)
+
+// Store kinds.
+const (
+	StoreEmbedded = "embedded"
+	StoreNeo4j    = "neo4j"
+)
+
+// StoreConfig says which store to open.
+type StoreConfig struct {
+	// Kind is StoreEmbedded or StoreNeo4j; empty picks Neo4j when a URI is given.
+	Kind string
+	// DataFile is the embedded store's file ("" keeps it in memory only).
+	DataFile string
+	Neo4j    neo4jstore.Config
+}
+
+// Resolve fills in the store kind.
+func (c StoreConfig) Resolve() (StoreConfig, error) {
+	if c.Kind == "" {
+		c.Kind = StoreEmbedded
+		if c.Neo4j.URI != "" {
+			c.Kind = StoreNeo4j
+		}
+	}
+	switch c.Kind {
+	case StoreEmbedded:
+	case StoreNeo4j:
+		if c.Neo4j.URI == "" {
+			return c, fmt.Errorf("--store neo4j needs --neo4j-uri (or NEO4J_URI)")
+		}
+	default:
+		return c, fmt.Errorf("--store is %q; use %q or %q", c.Kind, StoreEmbedded, StoreNeo4j)
+	}
+	return c, nil
+}
+
+// OpenStore opens the configured store; on Neo4j it also runs the migrations when migrate is
+// true, so a fresh database is ready to serve.
+func OpenStore(ctx context.Context, cfg StoreConfig, migrate bool, logger *slog.Logger) (kb.Store, error) {
+	cfg, err := cfg.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Kind == StoreEmbedded {
+		s, err := memory.Open(ctx, memory.Options{Path: cfg.DataFile, Logger: logger})
+		if err != nil {
+			return nil, fmt.Errorf("opening the embedded store: %w", err)
+		}
+		return s, nil
+	}
+	cfg.Neo4j.Logger = logger
+	s, err := neo4jstore.Open(ctx, cfg.Neo4j)
+	if err != nil {
+		return nil, fmt.Errorf("opening Neo4j at %s: %w", cfg.Neo4j.URI, err)
+	}
+	if migrate {
+		if err := s.Migrate(ctx); err != nil {
+			_ = s.Close(ctx)
+			return nil, fmt.Errorf("migrating Neo4j: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// Migrate runs the Neo4j migrations; the embedded store has none.
+func Migrate(ctx context.Context, cfg StoreConfig, logger *slog.Logger) (string, error) {
+	cfg, err := cfg.Resolve()
+	if err != nil {
+		return "", err
+	}
+	if cfg.Kind == StoreEmbedded {
+		return "the embedded store keeps no schema: nothing to migrate", nil
+	}
+	s, err := OpenStore(ctx, cfg, true, logger)
+	if err != nil {
+		return "", err
+	}
+	defer s.Close(ctx)
+	return "Neo4j constraints and indexes are in place", nil
+}
+
+// IsEmpty reports whether the store holds no studies and no theories.
+func IsEmpty(ctx context.Context, s kb.Store) (bool, error) {
+	for _, k := range []kb.Kind{kb.KindStudy, kb.KindTheory} {
+		p, err := s.List(ctx, kb.ListQuery{Kind: k, Limit: 1})
+		if err != nil {
+			return false, err
+		}
+		if p.Total > 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// LoadDemo imports the seed corpus if the store is empty; a store that already holds work is
+// left alone, so --demo never overwrites a reviewer's edits.
+func LoadDemo(ctx context.Context, s kb.Store, logger *slog.Logger) error {
+	empty, err := IsEmpty(ctx, s)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		logger.InfoContext(ctx, "store already holds data; demo corpus not loaded")
+		return nil
+	}
+	sources, err := seed.Sources()
+	if err != nil {
+		return err
+	}
+	r, err := document.Import(ctx, s, "demo", sources...)
+	if err != nil {
+		return fmt.Errorf("loading the demo corpus: %w", err)
+	}
+	logger.InfoContext(ctx, "demo corpus loaded", "files", len(sources), "nodes", r.Created, "links", r.Linked)
+	return nil
+}

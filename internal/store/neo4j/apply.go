@@ -1,0 +1,513 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"time"
+
+	drv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/cmograph/cmograph/cypher"
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+// codeConstraint is the error Neo4j raises when a write breaks a uniqueness constraint: here,
+// two changes creating the same id at the same time.
+const codeConstraint = "Neo.ClientError.Schema.ConstraintValidationFailed"
+
+// Apply implements kb.Store. All operations run in one managed write transaction, so a change
+// happens entirely or not at all. Each operation reads what the rules need inside the
+// transaction (write-locking the nodes it checks, so the checks still hold when it writes),
+// calls the same kb rule functions as the embedded store and then writes.
+//
+// The driver may run the work function again after a transient failure (a deadlock, a lost
+// leader), so it starts from scratch every time: fresh counters, fresh copies of the given
+// nodes. A domain error ends the transaction at once and comes back unchanged.
+func (s *Store) Apply(ctx context.Context, c kb.Change) (kb.Result, error) {
+	if err := ctx.Err(); err != nil || len(c.Ops) == 0 {
+		return kb.Result{}, err
+	}
+	at := c.At
+	if at.IsZero() {
+		at = s.clock()
+	}
+	at = at.UTC()
+	// The session shares ExecuteQuery's bookmark manager, so a read after Apply sees the change
+	// even on a cluster member that was lagging behind.
+	session := s.driver.NewSession(ctx, drv.SessionConfig{
+		AccessMode:      drv.AccessModeWrite,
+		DatabaseName:    s.db,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+	})
+	defer func() {
+		if err := session.Close(ctx); err != nil {
+			s.log.WarnContext(ctx, "neo4j: closing a session", "err", err)
+		}
+	}()
+	var last *txn
+	_, err := session.ExecuteWrite(ctx, func(tx drv.ManagedTransaction) (any, error) {
+		last = newTxn(managedRunner(ctx, tx), at, c.Actor, len(c.Ops))
+		return nil, last.applyAll(c.Ops)
+	})
+	if err != nil {
+		return kb.Result{}, applyError(c.Ops, last, err)
+	}
+	// As in the embedded store, the nodes given to create and upsert carry the provenance
+	// they were written with.
+	for i, m := range last.written {
+		if m != nil {
+			*c.Ops[i].Node.NodeMeta() = *m
+		}
+	}
+	s.log.DebugContext(ctx, "change applied", "ops", len(c.Ops), "actor", c.Actor)
+	return last.result, nil
+}
+
+// isDomain reports whether err holds a kb domain error (not found, conflict, invalid).
+func isDomain(err error) bool {
+	var de *kb.Error
+	return errors.As(err, &de)
+}
+
+var constraintID = regexp.MustCompile("property `id` = '([^']*)'")
+
+// applyError turns what ExecuteWrite returned into the error Apply reports: domain errors as
+// they are, a uniqueness violation as a kb conflict naming the id, anything else wrapped.
+func applyError(ops []kb.Op, t *txn, err error) error {
+	if isDomain(err) {
+		return err
+	}
+	var nerr *drv.Neo4jError
+	if errors.As(err, &nerr) && nerr.Code == codeConstraint {
+		id, path := "", ""
+		if t != nil && t.current >= 0 && t.current < len(ops) {
+			op := ops[t.current]
+			path = op.Path
+			if op.Node != nil {
+				id = op.Node.NodeID()
+			}
+		}
+		if id == "" {
+			if m := constraintID.FindStringSubmatch(nerr.Msg); m != nil {
+				id = m[1]
+			}
+		}
+		return kb.AtPath(path, kb.Conflict("id", "%q is already used: another change created it at the same time", id))
+	}
+	return fmt.Errorf("neo4j: applying a change of %d operations: %w", len(ops), err)
+}
+
+// runner sends one statement inside the transaction and reads all its rows. Errors from the
+// driver come back as they are.
+type runner func(st cypher.Statement, p map[string]any) ([]*drv.Record, error)
+
+func managedRunner(ctx context.Context, tx drv.ManagedTransaction) runner {
+	return func(st cypher.Statement, p map[string]any) ([]*drv.Record, error) {
+		res, err := tx.Run(ctx, st.Query, p)
+		if err != nil {
+			return nil, err
+		}
+		return res.Collect(ctx)
+	}
+}
+
+// txn is one attempt at a change inside a managed transaction.
+type txn struct {
+	run     runner
+	at      time.Time
+	actor   string
+	result  kb.Result
+	current int        // the op being applied, -1 when none
+	written []*kb.Meta // per op: the provenance a create or upsert wrote
+}
+
+func newTxn(run runner, at time.Time, actor string, ops int) *txn {
+	return &txn{run: run, at: at, actor: actor, current: -1, written: make([]*kb.Meta, ops)}
+}
+
+// applyAll applies every op in order. Domain errors come back prefixed with the op's path;
+// driver errors come back as they are, so that the driver can tell whether to retry.
+func (t *txn) applyAll(ops []kb.Op) error {
+	for i, op := range ops {
+		t.current = i
+		if err := t.apply(i, op); err != nil {
+			if isDomain(err) {
+				return kb.AtPath(op.Path, err)
+			}
+			return err
+		}
+	}
+	t.current = -1
+	return nil
+}
+
+func (t *txn) apply(i int, op kb.Op) error {
+	switch op.Type {
+	case kb.OpCreate, kb.OpUpsert:
+		if op.Node == nil {
+			return kb.Invalid("", "a %s operation needs a node", op.Type)
+		}
+		// Work on a copy: the caller's node must look the same on every attempt.
+		n, err := kb.FromProps(op.Node.NodeKind(), kb.ToProps(op.Node))
+		if err != nil {
+			return err
+		}
+		if op.Type == kb.OpCreate {
+			return t.create(i, n)
+		}
+		return t.upsert(i, n)
+	case kb.OpUpdate:
+		return t.update(op.Kind, op.ID, op.Patch)
+	case kb.OpDelete:
+		return t.delete(op.Kind, op.ID)
+	case kb.OpLink:
+		return t.link(op.Link)
+	case kb.OpUnlink:
+		return t.unlink(op.Link)
+	}
+	return kb.Invalid("", "unknown operation %q", op.Type)
+}
+
+// lockNodes reads the nodes with the given ids ("" skipped), write-locking them until the
+// change commits.
+func (t *txn) lockNodes(ids ...string) (map[string]kb.Node, error) {
+	var want []string
+	for _, id := range ids {
+		if id != "" && !slices.Contains(want, id) {
+			want = append(want, id)
+		}
+	}
+	found := map[string]kb.Node{}
+	if len(want) == 0 {
+		return found, nil
+	}
+	recs, err := t.run(cypher.LockNodes(), idsParams(want))
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		n, err := decodeNodeRecord(rec)
+		if err != nil {
+			return nil, err
+		}
+		found[n.NodeID()] = n
+	}
+	return found, nil
+}
+
+// stamp sets n's provenance: created as given (or now, by the actor, when not given),
+// updated now by the actor.
+func (t *txn) stamp(n kb.Node, created kb.Meta) {
+	m := n.NodeMeta()
+	m.CreatedAt, m.CreatedBy = created.CreatedAt, created.CreatedBy
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt, m.CreatedBy = t.at, t.actor
+	}
+	m.UpdatedAt, m.UpdatedBy = t.at, t.actor
+}
+
+func (t *txn) create(i int, n kb.Node) error {
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	found, err := t.lockNodes(n.NodeID(), n.Owner())
+	if err != nil {
+		return err
+	}
+	if err := kb.CheckNew(n, found[n.NodeID()], found[n.Owner()]); err != nil {
+		return err
+	}
+	t.stamp(n, kb.Meta{})
+	if err := t.insert(i, n); err != nil {
+		return err
+	}
+	t.result.Created++
+	return nil
+}
+
+func (t *txn) upsert(i int, n kb.Node) error {
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	found, err := t.lockNodes(n.NodeID(), n.Owner())
+	if err != nil {
+		return err
+	}
+	existing := found[n.NodeID()]
+	if err := kb.CheckReplace(n, existing); err != nil {
+		return err
+	}
+	if err := kb.CheckOwner(n, found[n.Owner()]); err != nil {
+		return err
+	}
+	if existing == nil {
+		// An import carries the provenance an export wrote; keep it.
+		given := *n.NodeMeta()
+		if given.CreatedAt.IsZero() {
+			t.stamp(n, kb.Meta{})
+		} else if given.UpdatedAt.IsZero() {
+			n.NodeMeta().UpdatedAt, n.NodeMeta().UpdatedBy = given.CreatedAt, given.CreatedBy
+		}
+		if err := t.insert(i, n); err != nil {
+			return err
+		}
+		t.result.Created++
+		return nil
+	}
+	if kb.EqualProps(kb.Content(existing), kb.Content(n)) {
+		t.result.Unchanged++
+		return nil
+	}
+	t.stamp(n, *existing.NodeMeta())
+	if err := t.replace(n); err != nil {
+		return err
+	}
+	meta := *n.NodeMeta()
+	t.written[i] = &meta
+	t.result.Updated++
+	return nil
+}
+
+func (t *txn) update(kind kb.Kind, id string, patch kb.Props) error {
+	found, err := t.lockNodes(id)
+	if err != nil {
+		return err
+	}
+	existing := found[id]
+	if existing == nil || existing.NodeKind() != kind {
+		return kb.NotFound("id", "no %s with id %q", kind, id)
+	}
+	n, err := kb.ApplyPatch(existing, patch)
+	if err != nil {
+		return err
+	}
+	if kb.EqualProps(kb.Content(existing), kb.Content(n)) {
+		t.result.Unchanged++
+		return nil
+	}
+	t.stamp(n, *existing.NodeMeta())
+	if err := t.replace(n); err != nil {
+		return err
+	}
+	t.result.Updated++
+	return nil
+}
+
+// insert writes a new node, with its ownership relationship.
+func (t *txn) insert(i int, n kb.Node) error {
+	st, ok := cypher.CreateNode(n.NodeKind())
+	if !ok {
+		return kb.Invalid("kind", "unknown kind %q", n.NodeKind())
+	}
+	recs, err := t.run(st, nodeParams(n, false))
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		// The owner was checked under a lock, so this means it vanished all the same.
+		return kb.CheckOwner(n, nil)
+	}
+	meta := *n.NodeMeta()
+	t.written[i] = &meta
+	return nil
+}
+
+// replace writes an existing node's new content and keeps its ownership relationship in step.
+func (t *txn) replace(n kb.Node) error {
+	st, ok := cypher.ReplaceNode(n.NodeKind())
+	if !ok {
+		return kb.Invalid("kind", "unknown kind %q", n.NodeKind())
+	}
+	recs, err := t.run(st, nodeParams(n, true))
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return kb.Conflict("id", "%q or its owner was deleted by another change at the same time; try again", n.NodeID())
+	}
+	return nil
+}
+
+// nodeParams are the parameters of CreateNode (withID false) or ReplaceNode (withID true).
+func nodeParams(n kb.Node, withID bool) map[string]any {
+	p := map[string]any{"props": params(kb.ToProps(n))}
+	if withID {
+		p["id"] = n.NodeID()
+	}
+	if _, owned := kb.OwnerOf(n.NodeKind()); owned {
+		p["ownerId"] = n.Owner()
+	}
+	return p
+}
+
+func (t *txn) delete(kind kb.Kind, id string) error {
+	recs, err := t.run(cypher.LockForDelete(), idParams(id))
+	if err != nil {
+		return err
+	}
+	var existing kb.Node
+	owned := map[kb.Kind]int{}
+	if len(recs) > 0 {
+		if existing, err = decodeNodeRecord(recs[0]); err != nil {
+			return err
+		}
+		v, err := field(recs[0], "owned")
+		if err != nil {
+			return err
+		}
+		children, err := asList(v)
+		if err != nil {
+			return err
+		}
+		for _, labels := range children {
+			k, err := kindOf(labels)
+			if err != nil {
+				return fmt.Errorf("neo4j: a node owned by %q: %w", id, err)
+			}
+			owned[k]++
+		}
+	}
+	if err := kb.CheckDelete(kind, id, existing, owned); err != nil {
+		return err
+	}
+	if _, err := t.run(cypher.DeleteNode(), idParams(id)); err != nil {
+		return err
+	}
+	t.result.Deleted++
+	return nil
+}
+
+func (t *txn) link(l kb.Link) error {
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	recs, err := t.run(cypher.LinkState(), linkStateParams(l))
+	if err != nil {
+		return err
+	}
+	if len(recs) != 1 {
+		return fmt.Errorf("neo4j: %s returned %d rows, want 1", cypher.LinkState().Name, len(recs))
+	}
+	state := map[string]any{}
+	for _, key := range []string{"fromProps", "fromLabels", "toProps", "toLabels", "linkProps"} {
+		if state[key], err = field(recs[0], key); err != nil {
+			return err
+		}
+	}
+	from, err := decodeOptionalNode(state["fromProps"], state["fromLabels"])
+	if err != nil {
+		return err
+	}
+	to, err := decodeOptionalNode(state["toProps"], state["toLabels"])
+	if err != nil {
+		return err
+	}
+	if err := kb.CheckLinkEnds(l, from, to); err != nil {
+		return err
+	}
+	had := state["linkProps"] != nil
+	if had {
+		existing := kb.Link{Type: l.Type, From: l.From, To: l.To}
+		if err := decodeLinkProps(state["linkProps"], &existing.LinkProps); err != nil {
+			return fmt.Errorf("neo4j: %s link %q -> %q: %w", l.Type, l.From, l.To, err)
+		}
+		if kb.EqualProps(kb.LinkContent(existing), kb.LinkContent(l)) {
+			t.result.LinksUnchanged++
+			return nil
+		}
+		l.CreatedAt, l.CreatedBy = existing.CreatedAt, existing.CreatedBy
+	}
+	if l.CreatedAt.IsZero() {
+		l.CreatedAt, l.CreatedBy = t.at, t.actor
+	}
+	st, ok := cypher.MergeLink(l.Type)
+	if !ok {
+		return kb.Invalid("type", "%q is not a link type", l.Type)
+	}
+	recs, err = t.run(st, linkParams(l))
+	if err != nil {
+		return err
+	}
+	if n, err := countOf(recs, "linked"); err != nil {
+		return err
+	} else if n == 0 {
+		return kb.Conflict("", "%q or %q was deleted by another change at the same time; try again", l.From, l.To)
+	}
+	if had {
+		t.result.Relinked++
+	} else {
+		t.result.Linked++
+	}
+	return nil
+}
+
+// The parameters of each statement, kept here so that a test can hold them against the
+// $parameters the statements use.
+
+// linkParams are the parameters of MergeLink.
+func linkParams(l kb.Link) map[string]any {
+	p := endsParams(l)
+	p["props"] = params(kb.ToProps(&l.LinkProps))
+	return p
+}
+
+// endsParams are the parameters of DeleteLink.
+func endsParams(l kb.Link) map[string]any { return map[string]any{"from": l.From, "to": l.To} }
+
+// linkStateParams are the parameters of LinkState.
+func linkStateParams(l kb.Link) map[string]any {
+	p := endsParams(l)
+	p["type"] = string(l.Type)
+	return p
+}
+
+// idParams are the parameters of LockForDelete and DeleteNode.
+func idParams(id string) map[string]any { return map[string]any{"id": id} }
+
+// idsParams are the parameters of GetNodes and LockNodes.
+func idsParams(ids []string) map[string]any { return map[string]any{"ids": ids} }
+
+// linksParams are the parameters of LinksOut, LinksIn and SnapshotLinks.
+func linksParams(ids []string, types []string) map[string]any {
+	p := map[string]any{"types": types}
+	if ids != nil {
+		p["ids"] = ids
+	}
+	return p
+}
+
+func (t *txn) unlink(l kb.Link) error {
+	missing := kb.NotFound("", "no %s link from %q to %q", l.Type, l.From, l.To)
+	st, ok := cypher.DeleteLink(l.Type)
+	if !ok {
+		return missing
+	}
+	recs, err := t.run(st, endsParams(l))
+	if err != nil {
+		return err
+	}
+	n, err := countOf(recs, "unlinked")
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return missing
+	}
+	t.result.Unlinked++
+	return nil
+}
+
+// countOf reads the count column of a one-row result.
+func countOf(recs []*drv.Record, key string) (int64, error) {
+	if len(recs) != 1 {
+		return 0, fmt.Errorf("neo4j: want one row holding %s, got %d", key, len(recs))
+	}
+	v, err := field(recs[0], key)
+	if err != nil {
+		return 0, err
+	}
+	return asInt64(v)
+}
