@@ -85,7 +85,7 @@ func storeKind(cfg app.StoreConfig) string {
 	if r.Kind == app.StoreEmbedded {
 		return "embedded (" + r.DataFile + ")"
 	}
-	return "neo4j (" + r.Neo4j.URI + ")"
+	return "neo4j (" + app.RedactURI(r.Neo4j.URI) + ")"
 }
 
 func displayAddr(a net.Addr) string {

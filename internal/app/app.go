@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 
 	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/kb"
@@ -66,7 +67,7 @@ func OpenStore(ctx context.Context, cfg StoreConfig, migrate bool, logger *slog.
 	cfg.Neo4j.Logger = logger
 	s, err := neo4jstore.Open(ctx, cfg.Neo4j)
 	if err != nil {
-		return nil, fmt.Errorf("opening Neo4j at %s: %w", cfg.Neo4j.URI, err)
+		return nil, fmt.Errorf("opening Neo4j at %s: %w", RedactURI(cfg.Neo4j.URI), err)
 	}
 	if migrate {
 		if err := s.Migrate(ctx); err != nil {
@@ -129,4 +130,14 @@ func LoadDemo(ctx context.Context, s kb.Store, logger *slog.Logger) error {
 	}
 	logger.InfoContext(ctx, "demo corpus loaded", "files", len(sources), "nodes", r.Created, "links", r.Linked)
 	return nil
+}
+
+// RedactURI drops any user and password written into a URI, for logs and error messages.
+func RedactURI(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URI)"
+	}
+	u.User = nil
+	return u.String()
 }
