@@ -13,7 +13,7 @@ import (
 func TestRedactURIDropsCredentials(t *testing.T) {
 	for in, want := range map[string]string{
 		"neo4j://alice:s3cret@db.example:7687": "neo4j://db.example:7687",
-		"bolt://localhost:7687":                 "bolt://localhost:7687",
+		"bolt://localhost:7687":                "bolt://localhost:7687",
 	} {
 		if got := app.RedactURI(in); got != want {
 			t.Errorf("RedactURI(%q) = %q, want %q", in, got, want)
