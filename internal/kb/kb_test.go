@@ -192,3 +192,32 @@ func TestEnumsMarshalForGraphQL(t *testing.T) {
 		t.Fatal("an unknown value was accepted")
 	}
 }
+
+func TestStampAndDecide(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	created := kb.Meta{CreatedAt: at.Add(-time.Hour), CreatedBy: "alice"}
+	n := &kb.Theory{ID: "t", Name: "T"}
+	kb.Stamp(n, created, at, "bob")
+	if !n.CreatedAt.Equal(created.CreatedAt) || n.CreatedBy != "alice" || !n.UpdatedAt.Equal(at) || n.UpdatedBy != "bob" {
+		t.Fatalf("stamp: %+v", n.Meta)
+	}
+	stored := &kb.Theory{ID: "t", Name: "T", Meta: created}
+	if w := kb.DecideUpsert(&kb.Theory{ID: "t", Name: "T"}, stored, at, "bob"); w != kb.WriteNothing {
+		t.Fatalf("same content: %v", w)
+	}
+	changed := &kb.Theory{ID: "t", Name: "T2"}
+	if w := kb.DecideUpsert(changed, stored, at, "bob"); w != kb.WriteReplace || changed.CreatedBy != "alice" || changed.UpdatedBy != "bob" {
+		t.Fatalf("changed content: %v %+v", w, changed.Meta)
+	}
+	imported := &kb.Theory{ID: "u", Name: "U", Meta: kb.Meta{CreatedAt: created.CreatedAt, CreatedBy: "alice"}}
+	if w := kb.DecideUpsert(imported, nil, at, "bob"); w != kb.WriteInsert || !imported.UpdatedAt.Equal(created.CreatedAt) || imported.UpdatedBy != "alice" {
+		t.Fatalf("an import's provenance must be kept: %+v", imported.Meta)
+	}
+	if _, _, err := kb.DecideUpdate(kb.KindStudy, "t", stored, kb.Props{"name": "x"}, at, "bob"); !errors.Is(err, kb.ErrNotFound) {
+		t.Fatalf("updating a theory as a study: %v", err)
+	}
+	n2, w, err := kb.DecideUpdate(kb.KindTheory, "t", stored, kb.Props{"citation": "c"}, at, "bob")
+	if err != nil || w != kb.WriteReplace || n2.(*kb.Theory).Citation != "c" || n2.NodeMeta().UpdatedBy != "bob" {
+		t.Fatalf("update: %v %v %+v", w, err, n2)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // The checks below need the current state of the graph; each store looks the nodes up inside
@@ -123,4 +124,78 @@ func kindList(ks []Kind) string {
 		s[i] = string(k)
 	}
 	return strings.Join(s, " or ")
+}
+
+// Write is what a create, upsert or update comes to once compared with what is stored.
+type Write int
+
+const (
+	// WriteNothing: the content is unchanged, so nothing is written and updatedAt stays.
+	WriteNothing Write = iota
+	// WriteInsert: a new node.
+	WriteInsert
+	// WriteReplace: new content for an existing node.
+	WriteReplace
+)
+
+// Stamp sets n's provenance for a write at `at` by actor, keeping the creation of an earlier
+// version (created) when there is one.
+func Stamp(n Node, created Meta, at time.Time, actor string) {
+	m := n.NodeMeta()
+	m.CreatedAt, m.CreatedBy = created.CreatedAt, created.CreatedBy
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt, m.CreatedBy = at, actor
+	}
+	m.UpdatedAt, m.UpdatedBy = at, actor
+}
+
+// DecideUpsert compares an upserted node with the stored one (nil if none) and stamps n for
+// the write it comes to. A new node keeps provenance an import carried, so an export imports
+// back unchanged.
+func DecideUpsert(n, existing Node, at time.Time, actor string) Write {
+	if existing == nil {
+		given := *n.NodeMeta()
+		switch {
+		case given.CreatedAt.IsZero():
+			Stamp(n, Meta{}, at, actor)
+		case given.UpdatedAt.IsZero():
+			n.NodeMeta().UpdatedAt, n.NodeMeta().UpdatedBy = given.CreatedAt, given.CreatedBy
+		}
+		return WriteInsert
+	}
+	if EqualProps(Content(existing), Content(n)) {
+		return WriteNothing
+	}
+	Stamp(n, *existing.NodeMeta(), at, actor)
+	return WriteReplace
+}
+
+// DecideUpdate applies a patch to the stored node of the given kind and id (nil if none) and
+// returns the node to write, stamped, and whether anything changed.
+func DecideUpdate(kind Kind, id string, existing Node, patch Props, at time.Time, actor string) (Node, Write, error) {
+	if existing == nil || existing.NodeKind() != kind {
+		return nil, WriteNothing, NotFound("id", "no %s with id %q", kind, id)
+	}
+	n, err := ApplyPatch(existing, patch)
+	if err != nil {
+		return nil, WriteNothing, err
+	}
+	if EqualProps(Content(existing), Content(n)) {
+		return n, WriteNothing, nil
+	}
+	Stamp(n, *existing.NodeMeta(), at, actor)
+	return n, WriteReplace, nil
+}
+
+// SortLinks puts links in the order every store returns them: by type, from, to.
+func SortLinks(ls []Link) {
+	slices.SortFunc(ls, func(a, b Link) int {
+		if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.From, b.From); c != 0 {
+			return c
+		}
+		return strings.Compare(a.To, b.To)
+	})
 }

@@ -59,15 +59,6 @@ func (t *txn) apply(op kb.Op) error {
 	return kb.Invalid("", "unknown operation %q", op.Type)
 }
 
-func (t *txn) stamp(n kb.Node, created kb.Meta) {
-	m := n.NodeMeta()
-	m.CreatedAt, m.CreatedBy = created.CreatedAt, created.CreatedBy
-	if m.CreatedAt.IsZero() {
-		m.CreatedAt, m.CreatedBy = t.at, t.actor
-	}
-	m.UpdatedAt, m.UpdatedBy = t.at, t.actor
-}
-
 func (t *txn) create(n kb.Node) error {
 	if err := n.Validate(); err != nil {
 		return err
@@ -75,7 +66,7 @@ func (t *txn) create(n kb.Node) error {
 	if err := kb.CheckNew(n, t.g.node(n.NodeID()), t.g.node(n.Owner())); err != nil {
 		return err
 	}
-	t.stamp(n, kb.Meta{})
+	kb.Stamp(n, kb.Meta{}, t.at, t.actor)
 	t.putNode(n.NodeID(), newEntry(n))
 	t.result.Created++
 	return nil
@@ -92,42 +83,28 @@ func (t *txn) upsert(n kb.Node) error {
 	if err := kb.CheckOwner(n, t.g.node(n.Owner())); err != nil {
 		return err
 	}
-	if existing == nil {
-		// An import carries the provenance an export wrote; keep it.
-		given := *n.NodeMeta()
-		if given.CreatedAt.IsZero() {
-			t.stamp(n, kb.Meta{})
-		} else if given.UpdatedAt.IsZero() {
-			n.NodeMeta().UpdatedAt, n.NodeMeta().UpdatedBy = given.CreatedAt, given.CreatedBy
-		}
-		t.putNode(n.NodeID(), newEntry(n))
+	switch kb.DecideUpsert(n, existing, t.at, t.actor) {
+	case kb.WriteInsert:
 		t.result.Created++
-		return nil
-	}
-	if kb.EqualProps(kb.Content(existing), kb.Content(n)) {
+	case kb.WriteReplace:
+		t.result.Updated++
+	default:
 		t.result.Unchanged++
 		return nil
 	}
-	t.stamp(n, *existing.NodeMeta())
 	t.putNode(n.NodeID(), newEntry(n))
-	t.result.Updated++
 	return nil
 }
 
 func (t *txn) update(kind kb.Kind, id string, patch kb.Props) error {
-	existing := t.g.node(id)
-	if existing == nil || existing.NodeKind() != kind {
-		return kb.NotFound("id", "no %s with id %q", kind, id)
-	}
-	n, err := kb.ApplyPatch(existing, patch)
+	n, write, err := kb.DecideUpdate(kind, id, t.g.node(id), patch, t.at, t.actor)
 	if err != nil {
 		return err
 	}
-	if kb.EqualProps(kb.Content(existing), kb.Content(n)) {
+	if write == kb.WriteNothing {
 		t.result.Unchanged++
 		return nil
 	}
-	t.stamp(n, *existing.NodeMeta())
 	t.putNode(id, newEntry(n))
 	t.result.Updated++
 	return nil

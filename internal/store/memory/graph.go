@@ -3,7 +3,6 @@ package memory
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/cmograph/cmograph/internal/kb"
 )
@@ -108,21 +107,10 @@ func (g *graph) linksOf(id string) []kb.Link {
 			out = append(out, l)
 		}
 	}
-	sortLinks(out)
+	kb.SortLinks(out)
 	return out
 }
 
-func sortLinks(ls []kb.Link) {
-	slices.SortFunc(ls, func(a, b kb.Link) int {
-		if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.From, b.From); c != 0 {
-			return c
-		}
-		return strings.Compare(a.To, b.To)
-	})
-}
 
 func (g *graph) ownedCounts(id string) map[kb.Kind]int {
 	counts := map[kb.Kind]int{}

@@ -163,7 +163,7 @@ func (s *Store) Links(ctx context.Context, q kb.LinkQuery) ([]kb.Link, error) {
 			}
 		}
 	}
-	sortLinks(out)
+	kb.SortLinks(out)
 	return out, nil
 }
 
@@ -217,7 +217,7 @@ func (s *Store) snapshotLocked() kb.Snapshot {
 			snap.Links = append(snap.Links, l)
 		}
 	}
-	sortLinks(snap.Links)
+	kb.SortLinks(snap.Links)
 	return snap
 }
 

@@ -198,17 +198,6 @@ func (t *txn) lockNodes(ids ...string) (map[string]kb.Node, error) {
 	return found, nil
 }
 
-// stamp sets n's provenance: created as given (or now, by the actor, when not given),
-// updated now by the actor.
-func (t *txn) stamp(n kb.Node, created kb.Meta) {
-	m := n.NodeMeta()
-	m.CreatedAt, m.CreatedBy = created.CreatedAt, created.CreatedBy
-	if m.CreatedAt.IsZero() {
-		m.CreatedAt, m.CreatedBy = t.at, t.actor
-	}
-	m.UpdatedAt, m.UpdatedBy = t.at, t.actor
-}
-
 func (t *txn) create(i int, n kb.Node) error {
 	if err := n.Validate(); err != nil {
 		return err
@@ -220,7 +209,7 @@ func (t *txn) create(i int, n kb.Node) error {
 	if err := kb.CheckNew(n, found[n.NodeID()], found[n.Owner()]); err != nil {
 		return err
 	}
-	t.stamp(n, kb.Meta{})
+	kb.Stamp(n, kb.Meta{}, t.at, t.actor)
 	if err := t.insert(i, n); err != nil {
 		return err
 	}
@@ -243,31 +232,22 @@ func (t *txn) upsert(i int, n kb.Node) error {
 	if err := kb.CheckOwner(n, found[n.Owner()]); err != nil {
 		return err
 	}
-	if existing == nil {
-		// An import carries the provenance an export wrote; keep it.
-		given := *n.NodeMeta()
-		if given.CreatedAt.IsZero() {
-			t.stamp(n, kb.Meta{})
-		} else if given.UpdatedAt.IsZero() {
-			n.NodeMeta().UpdatedAt, n.NodeMeta().UpdatedBy = given.CreatedAt, given.CreatedBy
-		}
+	switch kb.DecideUpsert(n, existing, t.at, t.actor) {
+	case kb.WriteInsert:
 		if err := t.insert(i, n); err != nil {
 			return err
 		}
 		t.result.Created++
-		return nil
-	}
-	if kb.EqualProps(kb.Content(existing), kb.Content(n)) {
+	case kb.WriteReplace:
+		if err := t.replace(n); err != nil {
+			return err
+		}
+		meta := *n.NodeMeta()
+		t.written[i] = &meta
+		t.result.Updated++
+	default:
 		t.result.Unchanged++
-		return nil
 	}
-	t.stamp(n, *existing.NodeMeta())
-	if err := t.replace(n); err != nil {
-		return err
-	}
-	meta := *n.NodeMeta()
-	t.written[i] = &meta
-	t.result.Updated++
 	return nil
 }
 
@@ -276,19 +256,14 @@ func (t *txn) update(kind kb.Kind, id string, patch kb.Props) error {
 	if err != nil {
 		return err
 	}
-	existing := found[id]
-	if existing == nil || existing.NodeKind() != kind {
-		return kb.NotFound("id", "no %s with id %q", kind, id)
-	}
-	n, err := kb.ApplyPatch(existing, patch)
+	n, write, err := kb.DecideUpdate(kind, id, found[id], patch, t.at, t.actor)
 	if err != nil {
 		return err
 	}
-	if kb.EqualProps(kb.Content(existing), kb.Content(n)) {
+	if write == kb.WriteNothing {
 		t.result.Unchanged++
 		return nil
 	}
-	t.stamp(n, *existing.NodeMeta())
 	if err := t.replace(n); err != nil {
 		return err
 	}

@@ -130,7 +130,7 @@ func (s *Store) Links(ctx context.Context, q kb.LinkQuery) ([]kb.Link, error) {
 		}
 		out = append(out, l)
 	}
-	sortLinks(out)
+	kb.SortLinks(out)
 	return out, nil
 }
 
@@ -146,17 +146,6 @@ func linkTypes(asked []kb.RelType) []string {
 	return out
 }
 
-func sortLinks(ls []kb.Link) {
-	slices.SortFunc(ls, func(a, b kb.Link) int {
-		if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.From, b.From); c != 0 {
-			return c
-		}
-		return strings.Compare(a.To, b.To)
-	})
-}
 
 // Snapshot implements kb.Store: every node in kb.Kinds order then by id, every link by type,
 // from, to. Nodes and links are read by two statements; a link whose end is not among the
@@ -200,6 +189,6 @@ func (s *Store) Snapshot(ctx context.Context) (kb.Snapshot, error) {
 			snap.Links = append(snap.Links, l)
 		}
 	}
-	sortLinks(snap.Links)
+	kb.SortLinks(snap.Links)
 	return snap, nil
 }

@@ -295,19 +295,3 @@ func TestIsDomain(t *testing.T) {
 		t.Fatal("isDomain misjudges")
 	}
 }
-
-func TestStampKeepsCreation(t *testing.T) {
-	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	created := kb.Meta{CreatedAt: at.Add(-time.Hour), CreatedBy: "alice"}
-	tx := &txn{at: at, actor: "bob"}
-	n := &kb.Theory{ID: "t", Name: "T"}
-	tx.stamp(n, created)
-	if !n.CreatedAt.Equal(created.CreatedAt) || n.CreatedBy != "alice" || !n.UpdatedAt.Equal(at) || n.UpdatedBy != "bob" {
-		t.Fatalf("stamp: %+v", n.Meta)
-	}
-	fresh := &kb.Theory{ID: "u", Name: "U"}
-	tx.stamp(fresh, kb.Meta{})
-	if !fresh.CreatedAt.Equal(at) || fresh.CreatedBy != "bob" {
-		t.Fatalf("stamp of a new node: %+v", fresh.Meta)
-	}
-}
