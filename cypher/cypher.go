@@ -48,10 +48,11 @@ const (
 	nameSnapshotNodes = "snapshot_nodes"
 	nameSnapshotLinks = "snapshot_links"
 	nameWipe          = "wipe"
+	nameSearchNodes   = "search_nodes"
 )
 
 var staticNames = []string{nameGetNodes, nameLockNodes, nameLinksOut, nameLinksIn, nameLinkState,
-	nameDeleteNode, nameSnapshotNodes, nameSnapshotLinks, nameWipe}
+	nameDeleteNode, nameSnapshotNodes, nameSnapshotLinks, nameWipe, nameSearchNodes}
 
 // GetNodes reads nodes by id ($ids) and returns props and labels per node.
 func GetNodes() Statement { return mustCatalog().static[nameGetNodes] }
@@ -78,6 +79,10 @@ func SnapshotNodes() Statement { return mustCatalog().static[nameSnapshotNodes] 
 
 // SnapshotLinks reads every link of the types $types.
 func SnapshotLinks() Statement { return mustCatalog().static[nameSnapshotLinks] }
+
+// SearchNodes ranks nodes against the Lucene query $query in the full-text index, keeping the
+// labels $kinds (all when empty), at most $limit: id, kind, score.
+func SearchNodes() Statement { return mustCatalog().static[nameSearchNodes] }
 
 // Wipe deletes every node and relationship of the graph: for tests and demos.
 func Wipe() Statement { return mustCatalog().static[nameWipe] }
@@ -300,7 +305,7 @@ func kindData(k kb.Kind) (templateData, error) {
 	return data, nil
 }
 
-var migrationName = regexp.MustCompile(`^CREATE (?:RANGE INDEX|CONSTRAINT) ([a-z0-9_]+) IF NOT EXISTS `)
+var migrationName = regexp.MustCompile(`^CREATE (?:RANGE INDEX|FULLTEXT INDEX|CONSTRAINT) ([a-z0-9_]+) IF NOT EXISTS `)
 
 // loadMigrations splits the migrations/ files, in name order, into statements ending in ';'
 // and names each after the constraint or index it creates.

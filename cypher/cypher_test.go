@@ -292,3 +292,27 @@ func TestParams(t *testing.T) {
 		t.Fatalf("create_node/CMOC params: %v", got)
 	}
 }
+
+// The full-text index must cover what the embedded store searches: every kind's label and
+// every text field, so search answers the same on both stores.
+func TestFullTextIndexMatchesKB(t *testing.T) {
+	var ft string
+	for _, m := range Migrations() {
+		if m.Name == "migrate/node_text" {
+			ft = m.Query
+		}
+	}
+	if ft == "" {
+		t.Fatal("no node_text full-text index among the migrations")
+	}
+	for _, k := range kb.Kinds {
+		if !strings.Contains(ft, string(k)+"|") && !strings.Contains(ft, "|"+string(k)+")") {
+			t.Errorf("the full-text index misses label %s", k)
+		}
+	}
+	for _, f := range kb.AllTextFields() {
+		if !strings.Contains(ft, "n."+f+",") && !strings.Contains(ft, "n."+f+"]") {
+			t.Errorf("the full-text index misses field %s", f)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package kb
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -97,11 +98,32 @@ type Page struct {
 	Total int
 }
 
-// LinkQuery asks for the links of some types that leave (Out) or reach (In) any of IDs.
+// LinkQuery asks for the links of some types that leave (Out) or reach (In) any of IDs, or,
+// with All, every link of those types in the graph.
 type LinkQuery struct {
 	Types []RelType
 	IDs   []string
 	In    bool
+	All   bool
+}
+
+// SearchQuery asks for the nodes whose text best matches Text, of the given kinds (any when
+// none), at most Limit (MaxSearchHits when 0).
+type SearchQuery struct {
+	Text  string
+	Kinds []Kind
+	Limit int
+}
+
+// MaxSearchHits bounds one search.
+const MaxSearchHits = 1000
+
+// SearchHit is a node a search found, with its relevance (BM25: higher is better; scores
+// compare within one search, not across searches or stores).
+type SearchHit struct {
+	ID    string
+	Kind  Kind
+	Score float64
 }
 
 // Snapshot is the whole graph, in Kinds order and then by id, links by type, from, to.
@@ -119,6 +141,8 @@ type Store interface {
 	List(ctx context.Context, q ListQuery) (Page, error)
 	// Links returns the links of the given types at the given ends.
 	Links(ctx context.Context, q LinkQuery) ([]Link, error)
+	// Search ranks nodes by full-text relevance over their TextFields.
+	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 	// Apply makes a change atomically: every op or none.
 	Apply(ctx context.Context, c Change) (Result, error)
 	// Snapshot reads the whole graph, for export.
@@ -146,3 +170,65 @@ var relationFilters = map[Kind][]RelationFilter{
 
 // RelationFilters lists the relation filters of kind k.
 func RelationFilters(k Kind) []RelationFilter { return relationFilters[k] }
+
+var textFields = map[Kind][]string{
+	KindStudy:           {"title", "abstract"},
+	KindProgrammeTheory: {"name", "description"},
+	KindCMOC:            {"label", "statement"},
+	KindContext:         {"name", "description"},
+	KindMechanism:       {"name", "description", "resource", "reasoning"},
+	KindOutcome:         {"name", "description"},
+	KindQuote:           {"text"},
+	KindTheory:          {"name", "description"},
+	KindConstruct:       {"name", "description"},
+	KindSetting:         {"name", "serviceType", "description"},
+}
+
+// TextFields lists the properties full-text search reads for kind k.
+func TextFields(k Kind) []string { return textFields[k] }
+
+// AllTextFields lists every property any kind's search reads, once each.
+func AllTextFields() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, k := range Kinds {
+		for _, f := range textFields[k] {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// SearchText is a node's searchable text: its TextFields joined.
+func SearchText(n Node) string {
+	p := ToProps(n)
+	var parts []string
+	for _, f := range textFields[n.NodeKind()] {
+		if s, ok := p[f].(string); ok {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Validate checks a search before any store runs it.
+func (q SearchQuery) Validate() error {
+	if strings.TrimSpace(q.Text) == "" {
+		return Invalid("text", "is required")
+	}
+	if len(q.Text) > MaxShortText {
+		return Invalid("text", "is %d bytes long; at most %d", len(q.Text), MaxShortText)
+	}
+	if q.Limit < 0 || q.Limit > MaxSearchHits {
+		return Invalid("first", "must be between 1 and %d", MaxSearchHits)
+	}
+	for i, k := range q.Kinds {
+		if _, ok := NewNode(k); !ok {
+			return Invalid("kinds", "item %d: %q is not a kind", i, k)
+		}
+	}
+	return nil
+}

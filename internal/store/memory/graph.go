@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/text"
 )
 
 // entry is a stored node with its properties, kept so filters and sorts read a map instead of
@@ -24,6 +25,16 @@ type graph struct {
 	children map[string]map[string]struct{} // owner id -> owned ids
 	out      map[string]map[kb.LinkKey]kb.Link
 	in       map[string]map[kb.LinkKey]kb.Link
+	// search is built on the first search and kept in step with every write after it, so a
+	// store that is never searched never pays for it.
+	search *text.Index
+}
+
+func (g *graph) buildSearch() {
+	g.search = text.NewIndex()
+	for id, e := range g.nodes {
+		g.search.Put(id, string(e.node.NodeKind()), kb.SearchText(e.node))
+	}
 }
 
 func newGraph() *graph {
@@ -71,9 +82,15 @@ func (g *graph) setNode(id string, e *entry) {
 		delete(g.nodes, id)
 	}
 	if e == nil {
+		if g.search != nil {
+			g.search.Remove(id)
+		}
 		return
 	}
 	g.nodes[id] = e
+	if g.search != nil {
+		g.search.Put(id, string(e.node.NodeKind()), kb.SearchText(e.node))
+	}
 	addTo(g.byKind, e.node.NodeKind(), id, struct{}{})
 	if o := e.node.Owner(); o != "" {
 		addTo(g.children, o, id, struct{}{})

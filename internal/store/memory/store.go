@@ -151,6 +151,17 @@ func (s *Store) Links(ctx context.Context, q kb.LinkQuery) ([]kb.Link, error) {
 		index = s.g.in
 	}
 	var out []kb.Link
+	if q.All {
+		for _, m := range s.g.out {
+			for _, l := range m {
+				if len(q.Types) == 0 || slices.Contains(q.Types, l.Type) {
+					out = append(out, l)
+				}
+			}
+		}
+		kb.SortLinks(out)
+		return out, nil
+	}
 	seen := map[string]bool{}
 	for _, id := range q.IDs {
 		if seen[id] {
@@ -164,6 +175,42 @@ func (s *Store) Links(ctx context.Context, q kb.LinkQuery) ([]kb.Link, error) {
 		}
 	}
 	kb.SortLinks(out)
+	return out, nil
+}
+
+// Search implements kb.Store with a BM25 index over the nodes' text fields.
+func (s *Store) Search(ctx context.Context, q kb.SearchQuery) ([]kb.SearchHit, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = kb.MaxSearchHits
+	}
+	kinds := make([]string, len(q.Kinds))
+	for i, k := range q.Kinds {
+		kinds[i] = string(k)
+	}
+	s.mu.RLock()
+	if s.g.search == nil {
+		// building takes the write lock; search again under the read lock after
+		s.mu.RUnlock()
+		s.mu.Lock()
+		if s.g.search == nil {
+			s.g.buildSearch()
+		}
+		s.mu.Unlock()
+		s.mu.RLock()
+	}
+	hits := s.g.search.Search(q.Text, kinds, limit)
+	s.mu.RUnlock()
+	out := make([]kb.SearchHit, len(hits))
+	for i, h := range hits {
+		out[i] = kb.SearchHit{ID: h.ID, Kind: kb.Kind(h.Kind), Score: h.Score}
+	}
 	return out, nil
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cmograph/cmograph/cypher"
 	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/text"
 )
 
 // Get implements kb.Store: one round trip, results in the order of ids (repeats included),
@@ -111,14 +112,17 @@ func decodePage(recs []*drv.Record) (kb.Page, error) {
 // relationships, which follow from the owner fields; the result is ordered by type, from, to.
 func (s *Store) Links(ctx context.Context, q kb.LinkQuery) ([]kb.Link, error) {
 	types := linkTypes(q.Types)
-	if len(q.IDs) == 0 || len(types) == 0 {
+	if (len(q.IDs) == 0 && !q.All) || len(types) == 0 {
 		return nil, ctx.Err()
 	}
-	st := cypher.LinksOut()
-	if q.In {
+	st, params := cypher.LinksOut(), linksParams(uniqueIDs(q.IDs), types)
+	switch {
+	case q.All:
+		st, params = cypher.SnapshotLinks(), linksParams(nil, types)
+	case q.In:
 		st = cypher.LinksIn()
 	}
-	recs, err := s.read(ctx, st, linksParams(uniqueIDs(q.IDs), types))
+	recs, err := s.read(ctx, st, params)
 	if err != nil {
 		return nil, err
 	}
@@ -191,4 +195,43 @@ func (s *Store) Snapshot(ctx context.Context) (kb.Snapshot, error) {
 	}
 	kb.SortLinks(snap.Links)
 	return snap, nil
+}
+
+// Search implements kb.Store with the node_text full-text index. The words of the text become a
+// Lucene query of plain terms joined by OR, so nothing a user types is read as query syntax.
+func (s *Store) Search(ctx context.Context, q kb.SearchQuery) ([]kb.SearchHit, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	words := text.Words(q.Text)
+	if len(words) == 0 {
+		return nil, ctx.Err()
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = kb.MaxSearchHits
+	}
+	kinds := make([]string, len(q.Kinds))
+	for i, k := range q.Kinds {
+		kinds[i] = string(k)
+	}
+	recs, err := s.read(ctx, cypher.SearchNodes(), map[string]any{
+		"query": strings.Join(words, " OR "), "kinds": kinds, "limit": int64(limit)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]kb.SearchHit, 0, len(recs))
+	for _, rec := range recs {
+		id, _ := rec.Get("id")
+		kind, _ := rec.Get("kind")
+		score, _ := rec.Get("score")
+		sid, ok1 := id.(string)
+		skind, ok2 := kind.(string)
+		fscore, ok3 := score.(float64)
+		if !ok1 || !ok2 || !ok3 {
+			return nil, fmt.Errorf("neo4j: a search row has id %T, kind %T, score %T", id, kind, score)
+		}
+		out = append(out, kb.SearchHit{ID: sid, Kind: kb.Kind(skind), Score: fscore})
+	}
+	return out, nil
 }

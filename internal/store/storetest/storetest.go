@@ -45,6 +45,9 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"Provenance", testProvenance},
 		{"Ready", testReady},
+		{"Search", testSearch},
+		{"SearchFollowsWrites", testSearchFollowsWrites},
+		{"AllLinksOfATypes", testAllLinks},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -621,5 +624,92 @@ func testProvenance(t *testing.T, s kb.Store) {
 func testReady(t *testing.T, s kb.Store) {
 	if err := s.Ready(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func searchIDs(t *testing.T, s kb.Store, q kb.SearchQuery) []string {
+	t.Helper()
+	hits, err := s.Search(context.Background(), q)
+	if err != nil {
+		t.Fatalf("search %+v: %v", q, err)
+	}
+	out := make([]string, len(hits))
+	for i, h := range hits {
+		out[i] = h.ID
+		if i > 0 && h.Score > hits[i-1].Score {
+			t.Fatalf("hits are not ranked best first: %+v", hits)
+		}
+		if n := get(t, s, h.ID); n == nil || n.NodeKind() != h.Kind {
+			t.Fatalf("hit %+v does not name a node of its kind", h)
+		}
+	}
+	return out
+}
+
+func testSearch(t *testing.T, s kb.Store) {
+	load(t, s)
+	if got := searchIDs(t, s, kb.SearchQuery{Text: "seems possible", Kinds: []kb.Kind{kb.KindMechanism}}); !slices.Equal(got, []string{"adult.cm.m.role"}) {
+		t.Errorf("reasoning text: %v", got)
+	}
+	got := searchIDs(t, s, kb.SearchQuery{Text: "HOPE", Kinds: []kb.Kind{kb.KindOutcome}})
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"adult.cm.o.hope", "youth.ipt.o.hope"}) {
+		t.Errorf("outcomes about hope: %v", got)
+	}
+	// stemming: "getting better" finds "get better"
+	if got := searchIDs(t, s, kb.SearchQuery{Text: "getting better"}); len(got) == 0 || got[0] != "youth.q.1" {
+		t.Errorf("quote by stem: %v", got)
+	}
+	// the better match ranks first: both mechanisms mention recovery, one also modelling
+	if got := searchIDs(t, s, kb.SearchQuery{Text: "modelling recovery peer", Kinds: []kb.Kind{kb.KindMechanism}}); len(got) != 2 || got[0] != "youth.ipt.m.model" {
+		t.Errorf("ranking: %v", got)
+	}
+	if got := searchIDs(t, s, kb.SearchQuery{Text: "hope", Limit: 1}); len(got) != 1 {
+		t.Errorf("limit: %v", got)
+	}
+	if got := searchIDs(t, s, kb.SearchQuery{Text: "zebra"}); len(got) != 0 {
+		t.Errorf("no match: %v", got)
+	}
+	_, err := s.Search(context.Background(), kb.SearchQuery{Text: "  "})
+	wantErr(t, err, kb.ErrInvalid, "text")
+}
+
+func testSearchFollowsWrites(t *testing.T, s kb.Store) {
+	load(t, s)
+	if got := searchIDs(t, s, kb.SearchQuery{Text: "hope"}); len(got) == 0 {
+		t.Fatal("nothing found before the writes")
+	}
+	mustApply(t, s,
+		kb.Op{Type: kb.OpUpdate, Kind: kb.KindQuote, ID: "youth.q.1", Patch: kb.Props{"text": "A kaleidoscope of feelings"}},
+		kb.Op{Type: kb.OpDelete, Kind: kb.KindSetting, ID: "youth.s.1"},
+		kb.Op{Type: kb.OpCreate, Node: &kb.Theory{ID: "attachment", Name: "Attachment theory", Description: "secure base"}})
+	if got := searchIDs(t, s, kb.SearchQuery{Text: "kaleidoscope"}); !slices.Equal(got, []string{"youth.q.1"}) {
+		t.Errorf("updated text: %v", got)
+	}
+	if got := searchIDs(t, s, kb.SearchQuery{Text: "better"}); len(got) != 0 {
+		t.Errorf("old text still found: %v", got)
+	}
+	if got := searchIDs(t, s, kb.SearchQuery{Text: "school service"}); slices.Contains(got, "youth.s.1") {
+		t.Errorf("deleted node still found: %v", got)
+	}
+	if got := searchIDs(t, s, kb.SearchQuery{Text: "secure base", Kinds: []kb.Kind{kb.KindTheory}}); !slices.Equal(got, []string{"attachment"}) {
+		t.Errorf("new node: %v", got)
+	}
+}
+
+func testAllLinks(t *testing.T, s kb.Store) {
+	load(t, s)
+	ls, err := s.Links(context.Background(), kb.LinkQuery{All: true, Types: []kb.RelType{kb.RelHasOutcome, kb.RelAligns}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"ALIGNS youth.ipt.m.model->adult.cm.m.role",
+		"HAS_OUTCOME adult.cm.1->adult.cm.o.hope",
+		"HAS_OUTCOME youth.ipt.cmoc-1->youth.ipt.o.hope",
+		"HAS_OUTCOME youth.ipt.cmoc-2->youth.ipt.o.engage",
+	}
+	if got := linkKeys(ls); !slices.Equal(got, want) {
+		t.Fatalf("all links:\n got %v\nwant %v", got, want)
 	}
 }

@@ -1,0 +1,90 @@
+package text
+
+import (
+	"math"
+	"sort"
+)
+
+// Corpus weighs terms by TF-IDF over a fixed set of documents and compares them by cosine:
+// a score from 0 (no shared weight) to 1 (the same weighted terms), comparable across pairs,
+// which is what a threshold on "similar enough" needs.
+type Corpus struct {
+	vectors map[string]map[string]float64
+	norms   map[string]float64
+}
+
+// NewCorpus weighs the documents (id -> text) against each other.
+func NewCorpus(docs map[string]string) *Corpus {
+	counts := make(map[string]map[string]int, len(docs))
+	df := map[string]int{}
+	for id, body := range docs {
+		c := TermCounts(body)
+		counts[id] = c
+		for t := range c {
+			df[t]++
+		}
+	}
+	n := float64(len(docs))
+	c := &Corpus{vectors: map[string]map[string]float64{}, norms: map[string]float64{}}
+	for id, tc := range counts {
+		v := make(map[string]float64, len(tc))
+		var norm float64
+		for t, f := range tc {
+			// smoothed idf keeps terms every document shares from weighing nothing at all
+			w := (1 + math.Log(float64(f))) * math.Log(1+n/float64(df[t]))
+			v[t] = w
+			norm += w * w
+		}
+		c.vectors[id] = v
+		c.norms[id] = math.Sqrt(norm)
+	}
+	return c
+}
+
+// Cosine compares two documents of the corpus and names the terms they share, heaviest first.
+func (c *Corpus) Cosine(a, b string) (float64, []string) {
+	va, vb := c.vectors[a], c.vectors[b]
+	if c.norms[a] == 0 || c.norms[b] == 0 {
+		return 0, nil
+	}
+	if len(vb) < len(va) {
+		va, vb = vb, va
+	}
+	var dot float64
+	type shared struct {
+		term   string
+		weight float64
+	}
+	var common []shared
+	for t, w := range va {
+		if w2, ok := vb[t]; ok {
+			dot += w * w2
+			common = append(common, shared{t, w * w2})
+		}
+	}
+	sort.Slice(common, func(i, j int) bool {
+		if common[i].weight != common[j].weight {
+			return common[i].weight > common[j].weight
+		}
+		return common[i].term < common[j].term
+	})
+	terms := make([]string, len(common))
+	for i, s := range common {
+		terms[i] = s.term
+	}
+	return dot / (c.norms[a] * c.norms[b]), terms
+}
+
+// SharedTerms lists the terms two texts have in common, in the order they first appear in a.
+func SharedTerms(a, b string) []string {
+	inB := TermCounts(b)
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range Terms(a) {
+		if inB[t] > 0 && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -1,0 +1,67 @@
+// Package text turns free text into terms and ranks documents against queries: the tokenizer,
+// stemmer and stop words every text feature shares (search, suggestions, comparison), a BM25
+// index for the embedded store's full-text search, TF-IDF cosine for comparing two sets of
+// documents, and query-aware snippets.
+package text
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/kljensen/snowball/english"
+)
+
+// stopWords are English function words plus words every study in this field uses so often
+// that they say nothing about what an element is (Lucene's English list, lightly extended).
+var stopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an and are as at be but by for if in into is it no not of on or such that the
+		their then there these they this to was will with we our you your i me my he she him her his its it's
+		them those who whom which what when where why how all any both each few more most other some than too
+		very can could should would may might must do does did done have has had having been being were am
+		so also just only own same again further once here about above after before below between during
+		from up down out off over under through until while because per via`) {
+		stopWords[w] = true
+	}
+}
+
+// Terms splits text into lower-case words (letters and digits; apostrophes and hyphens split
+// words), drops stop words and one-letter words, and stems the rest with the Snowball (Porter2)
+// English stemmer, so "modelling", "modeling" and "models" meet as "model".
+func Terms(s string) []string {
+	var out []string
+	for _, w := range words(s) {
+		if t, ok := term(w); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func term(w string) (string, bool) {
+	if len([]rune(w)) < 2 || stopWords[w] {
+		return "", false
+	}
+	return english.Stem(w, false), true
+}
+
+// Words splits s into lower-case runs of letters and digits, unstemmed: what a search engine
+// with its own analyzer should be given.
+func Words(s string) []string { return words(s) }
+
+// words splits s into lower-case runs of letters and digits.
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// TermCounts counts the terms of s.
+func TermCounts(s string) map[string]int {
+	counts := map[string]int{}
+	for _, t := range Terms(s) {
+		counts[t]++
+	}
+	return counts
+}

@@ -1,0 +1,75 @@
+package text
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestTermsStemAndDropStopWords(t *testing.T) {
+	got := strings.Join(Terms("Role-modelling recovery and living well: the peer models it"), " ")
+	if got != "role model recoveri live well peer model" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestBM25RanksTheBetterMatchFirst(t *testing.T) {
+	ix := NewIndex()
+	ix.Put("a", "Mechanism", "Inspired by a similar peer modelling recovery")
+	ix.Put("b", "Mechanism", "Validation of feelings by a peer")
+	ix.Put("c", "Outcome", "Hope for recovery")
+	ix.Put("d", "Mechanism", "Recovery college courses")
+	hits := ix.Search("role-modelling recovery", []string{"Mechanism"}, 10)
+	if len(hits) != 2 || hits[0].ID != "a" || hits[1].ID != "d" {
+		t.Fatalf("hits: %+v", hits)
+	}
+	if all := ix.Search("recovery", nil, 0); len(all) != 3 {
+		t.Fatalf("without a kind filter: %+v", all)
+	}
+	ix.Remove("a")
+	ix.Put("d", "Mechanism", "nothing relevant")
+	if hits := ix.Search("modelling recovery", []string{"Mechanism"}, 10); len(hits) != 0 {
+		t.Fatalf("after removal and re-indexing: %+v", hits)
+	}
+	if ix.Len() != 3 {
+		t.Fatalf("len %d", ix.Len())
+	}
+}
+
+func TestCosine(t *testing.T) {
+	c := NewCorpus(map[string]string{
+		"x": "peer modelling recovery gives hope",
+		"y": "role-modelling recovery",
+		"z": "practical support with housing",
+	})
+	xy, shared := c.Cosine("x", "y")
+	xz, _ := c.Cosine("x", "z")
+	if xy <= 0.3 || xz != 0 || strings.Join(shared, " ") == "" {
+		t.Fatalf("xy=%v (%v) xz=%v", xy, shared, xz)
+	}
+	if self, _ := c.Cosine("x", "x"); self < 0.999 {
+		t.Fatalf("self-similarity %v", self)
+	}
+}
+
+func TestSnippetCentresOnMatches(t *testing.T) {
+	body := strings.Repeat("filler words here ", 20) + "they are there to model hope for children " + strings.Repeat("more filler ", 20)
+	s := Snippet(body, "modelling hope", 60)
+	if !strings.Contains(s, "model hope") || !strings.HasPrefix(s, "…") || !strings.HasSuffix(s, "…") || len([]rune(s)) > 64 {
+		t.Fatalf("snippet %q", s)
+	}
+	if got := Snippet("short text", "x", 60); got != "short text" {
+		t.Fatalf("short: %q", got)
+	}
+}
+
+func FuzzSnippet(f *testing.F) {
+	f.Add("they are there to model hope", "hope", 10)
+	f.Add("ñandú über café", "cafe", 3)
+	f.Fuzz(func(t *testing.T, body, query string, width int) {
+		if width < 1 || width > 1000 {
+			return
+		}
+		_ = Snippet(body, query, width)
+		_ = Terms(body)
+	})
+}
