@@ -128,7 +128,6 @@ func (g *graph) linksOf(id string) []kb.Link {
 	return out
 }
 
-
 func (g *graph) ownedCounts(id string) map[kb.Kind]int {
 	counts := map[kb.Kind]int{}
 	for child := range g.children[id] {

@@ -150,7 +150,6 @@ func linkTypes(asked []kb.RelType) []string {
 	return out
 }
 
-
 // Snapshot implements kb.Store: every node in kb.Kinds order then by id, every link by type,
 // from, to. Nodes and links are read by two statements; a link whose end is not among the
 // nodes read (made by a change that committed in between) is left out, so the snapshot
