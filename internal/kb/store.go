@@ -133,7 +133,10 @@ type Snapshot struct {
 }
 
 // Store keeps the knowledge graph. Every read takes a batch so that a GraphQL request costs a
-// bounded number of round trips however many rows it returns.
+// bounded number of round trips however many rows it returns. Nodes a read returns are the
+// caller's to read, not to change: a store may share them between callers (the embedded store
+// does, which keeps reads of thousands of nodes cheap). A store keeps its own copy of what is
+// written, so changing a node after Apply does not change the store.
 type Store interface {
 	// Get returns the nodes with the given ids, of any kind; unknown ids are left out.
 	Get(ctx context.Context, ids []string) ([]Node, error)

@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
@@ -15,7 +16,17 @@ type entry struct {
 	props kb.Props
 }
 
-func newEntry(n kb.Node) *entry { return &entry{node: n, props: kb.ToProps(n)} }
+// newEntry stores a copy of n, so a caller that changes its node after a write cannot change
+// the store; reads hand the stored node out as it is (see kb.Store).
+func newEntry(n kb.Node) *entry {
+	props := kb.ToProps(n)
+	stored, err := kb.FromProps(n.NodeKind(), props)
+	if err != nil {
+		// ToProps output always decodes; anything else is a bug in the codec
+		panic(fmt.Sprintf("memory: copying %s %q: %v", n.NodeKind(), n.NodeID(), err))
+	}
+	return &entry{node: stored, props: props}
+}
 
 // graph is the in-memory state with the indexes the reads need. It is not safe for concurrent
 // use; Store guards it.

@@ -91,18 +91,11 @@ func (s *Store) Get(ctx context.Context, ids []string) ([]kb.Node, error) {
 	out := make([]kb.Node, 0, len(ids))
 	for _, id := range ids {
 		if e, ok := s.g.nodes[id]; ok {
-			n, err := copyNode(e)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, n)
+			out = append(out, e.node)
 		}
 	}
 	return out, nil
 }
-
-// copyNode hands out a fresh node so callers cannot change the stored one.
-func copyNode(e *entry) (kb.Node, error) { return kb.FromProps(e.node.NodeKind(), e.props) }
 
 // List implements kb.Store.
 func (s *Store) List(ctx context.Context, q kb.ListQuery) (kb.Page, error) {
@@ -129,12 +122,9 @@ func (s *Store) List(ctx context.Context, q kb.ListQuery) (kb.Page, error) {
 	if q.Limit > 0 {
 		end = min(start+q.Limit, end)
 	}
+	page.Nodes = make([]kb.Node, 0, end-start)
 	for _, e := range matched[start:end] {
-		n, err := copyNode(e)
-		if err != nil {
-			return kb.Page{}, err
-		}
-		page.Nodes = append(page.Nodes, n)
+		page.Nodes = append(page.Nodes, e.node)
 	}
 	return page, nil
 }

@@ -45,6 +45,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"Provenance", testProvenance},
 		{"Ready", testReady},
+		{"WritesAreCopied", testWritesAreCopied},
 		{"Search", testSearch},
 		{"SearchFollowsWrites", testSearchFollowsWrites},
 		{"AllLinksOfATypes", testAllLinks},
@@ -711,5 +712,17 @@ func testAllLinks(t *testing.T, s kb.Store) {
 	}
 	if got := linkKeys(ls); !slices.Equal(got, want) {
 		t.Fatalf("all links:\n got %v\nwant %v", got, want)
+	}
+}
+
+func testWritesAreCopied(t *testing.T, s kb.Store) {
+	n := &kb.Theory{ID: "t", Name: "Before"}
+	mustApply(t, s, kb.Op{Type: kb.OpCreate, Node: n})
+	if n.CreatedAt.IsZero() || n.CreatedBy != "test" {
+		t.Fatalf("the written node does not carry the provenance it was written with: %+v", n.Meta)
+	}
+	n.Name = "changed behind the store's back"
+	if got := get(t, s, "t").(*kb.Theory); got.Name != "Before" {
+		t.Fatalf("changing a node after Apply changed the store: %q", got.Name)
 	}
 }
