@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/cmograph/cmograph/graph/model"
+	"github.com/cmograph/cmograph/internal/analysis"
 	"github.com/cmograph/cmograph/internal/kb"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -31,7 +32,9 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Alignment() AlignmentResolver
+	AlignmentSuggestion() AlignmentSuggestionResolver
 	CMOC() CMOCResolver
+	CMOCEvidence() CMOCEvidenceResolver
 	Chain() ChainResolver
 	Construct() ConstructResolver
 	Context() ContextResolver
@@ -43,6 +46,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Quote() QuoteResolver
 	Revision() RevisionResolver
+	SearchResult() SearchResultResolver
 	Setting() SettingResolver
 	Study() StudyResolver
 	Theory() TheoryResolver
@@ -60,6 +64,14 @@ type ComplexityRoot struct {
 		Rationale  func(childComplexity int) int
 		Relation   func(childComplexity int) int
 		Reviewer   func(childComplexity int) int
+	}
+
+	AlignmentSuggestion struct {
+		Aligned     func(childComplexity int) int
+		Element     func(childComplexity int) int
+		Score       func(childComplexity int) int
+		SharedTerms func(childComplexity int) int
+		Study       func(childComplexity int) int
 	}
 
 	CMOC struct {
@@ -86,6 +98,17 @@ type ComplexityRoot struct {
 		UpdatedBy       func(childComplexity int) int
 	}
 
+	CMOCChain struct {
+		CMOCs func(childComplexity int) int
+		Links func(childComplexity int) int
+	}
+
+	CMOCChange struct {
+		After   func(childComplexity int) int
+		Before  func(childComplexity int) int
+		Changes func(childComplexity int) int
+	}
+
 	CMOCConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -98,9 +121,27 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CMOCEvidence struct {
+		CMOC       func(childComplexity int) int
+		Refining   func(childComplexity int) int
+		Refuting   func(childComplexity int) int
+		Supporting func(childComplexity int) int
+		Via        func(childComplexity int) int
+	}
+
 	Chain struct {
 		CreatedAt func(childComplexity int) int
 		From      func(childComplexity int) int
+		Rationale func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
+	ChainLink struct {
+		Basis     func(childComplexity int) int
+		Construct func(childComplexity int) int
+		Context   func(childComplexity int) int
+		From      func(childComplexity int) int
+		Outcome   func(childComplexity int) int
 		Rationale func(childComplexity int) int
 		To        func(childComplexity int) int
 	}
@@ -159,9 +200,49 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CountBucket struct {
+		Cluster    func(childComplexity int) int
+		Count      func(childComplexity int) int
+		Key        func(childComplexity int) int
+		Label      func(childComplexity int) int
+		StudyCount func(childComplexity int) int
+	}
+
 	Deleted struct {
 		ID   func(childComplexity int) int
 		Kind func(childComplexity int) int
+	}
+
+	DemiRegularity struct {
+		CMOCs      func(childComplexity int) int
+		Mechanism  func(childComplexity int) int
+		Outcome    func(childComplexity int) int
+		Studies    func(childComplexity int) int
+		StudyCount func(childComplexity int) int
+	}
+
+	ElementCluster struct {
+		Constructs func(childComplexity int) int
+		Elements   func(childComplexity int) int
+		Key        func(childComplexity int) int
+		Label      func(childComplexity int) int
+	}
+
+	ElementMatrix struct {
+		Rows    func(childComplexity int) int
+		Studies func(childComplexity int) int
+	}
+
+	ElementPair struct {
+		Basis       func(childComplexity int) int
+		Confidence  func(childComplexity int) int
+		Construct   func(childComplexity int) int
+		Left        func(childComplexity int) int
+		Rationale   func(childComplexity int) int
+		Relation    func(childComplexity int) int
+		Right       func(childComplexity int) int
+		Score       func(childComplexity int) int
+		SharedTerms func(childComplexity int) int
 	}
 
 	Evidence struct {
@@ -174,6 +255,43 @@ type ComplexityRoot struct {
 		Richness  func(childComplexity int) int
 		Rigour    func(childComplexity int) int
 		Stance    func(childComplexity int) int
+	}
+
+	EvidenceReport struct {
+		CMOCCount  func(childComplexity int) int
+		Matched    func(childComplexity int) int
+		QuoteCount func(childComplexity int) int
+		Studies    func(childComplexity int) int
+		Target     func(childComplexity int) int
+	}
+
+	FieldChange struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		Field  func(childComplexity int) int
+	}
+
+	Gaps struct {
+		CMOCsWithoutQuote func(childComplexity int) int
+		StaffOnlyCMOCs    func(childComplexity int) int
+		UnlinkedElements  func(childComplexity int) int
+	}
+
+	KindComparison struct {
+		LeftCount   func(childComplexity int) int
+		LeftOnly    func(childComplexity int) int
+		PairedLeft  func(childComplexity int) int
+		PairedRight func(childComplexity int) int
+		Pairs       func(childComplexity int) int
+		RightCount  func(childComplexity int) int
+		RightOnly   func(childComplexity int) int
+	}
+
+	MatrixRow struct {
+		Cluster    func(childComplexity int) int
+		Counts     func(childComplexity int) int
+		StudyCount func(childComplexity int) int
+		Total      func(childComplexity int) int
 	}
 
 	Mechanism struct {
@@ -326,12 +444,20 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Chains            func(childComplexity int, to string, maxDepth *int, first *int) int
 		Cmoc              func(childComplexity int, id string) int
+		CmocCounts        func(childComplexity int, by analysis.Dimension, studyIds []string) int
 		Cmocs             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		CompareTheories   func(childComplexity int, left string, right string, threshold *float64) int
+		CompareVersions   func(childComplexity int, from string, to string) int
 		Construct         func(childComplexity int, id string) int
 		Constructs        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 		Context           func(childComplexity int, id string) int
 		Contexts          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		DemiRegularities  func(childComplexity int, minStudies *int, first *int) int
+		ElementMatrix     func(childComplexity int, kind model.ElementKind, studyIds []string) int
+		Evidence          func(childComplexity int, id string, includeAligned *bool) int
+		Gaps              func(childComplexity int, studyIds []string) int
 		Mechanism         func(childComplexity int, id string) int
 		Mechanisms        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 		Node              func(childComplexity int, id string) int
@@ -342,10 +468,12 @@ type ComplexityRoot struct {
 		ProgrammeTheory   func(childComplexity int, id string) int
 		Quote             func(childComplexity int, id string) int
 		Quotes            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Search            func(childComplexity int, text string, kinds []model.SearchKind, first *int) int
 		Setting           func(childComplexity int, id string) int
 		Settings          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 		Studies           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 		Study             func(childComplexity int, id string) int
+		SuggestAlignments func(childComplexity int, elementID string, first *int) int
 		Theories          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 		Theory            func(childComplexity int, id string) int
 	}
@@ -384,6 +512,13 @@ type ComplexityRoot struct {
 		From      func(childComplexity int) int
 		Rationale func(childComplexity int) int
 		To        func(childComplexity int) int
+	}
+
+	SearchResult struct {
+		Kind    func(childComplexity int) int
+		Node    func(childComplexity int) int
+		Score   func(childComplexity int) int
+		Snippet func(childComplexity int) int
 	}
 
 	Setting struct {
@@ -455,6 +590,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	StudyEvidence struct {
+		CMOCs      func(childComplexity int) int
+		Informants func(childComplexity int) int
+		Population func(childComplexity int) int
+		Study      func(childComplexity int) int
+	}
+
 	Theory struct {
 		Citation          func(childComplexity int) int
 		Constructs        func(childComplexity int) int
@@ -470,6 +612,15 @@ type ComplexityRoot struct {
 		UpdatedBy         func(childComplexity int) int
 	}
 
+	TheoryComparison struct {
+		Contexts   func(childComplexity int) int
+		Left       func(childComplexity int) int
+		Mechanisms func(childComplexity int) int
+		Outcomes   func(childComplexity int) int
+		Right      func(childComplexity int) int
+		Threshold  func(childComplexity int) int
+	}
+
 	TheoryConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -480,6 +631,18 @@ type ComplexityRoot struct {
 	TheoryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	VersionDiff struct {
+		Added           func(childComplexity int) int
+		AddedElements   func(childComplexity int) int
+		Changed         func(childComplexity int) int
+		From            func(childComplexity int) int
+		Removed         func(childComplexity int) int
+		RemovedElements func(childComplexity int) int
+		Revision        func(childComplexity int) int
+		To              func(childComplexity int) int
+		Unchanged       func(childComplexity int) int
 	}
 }
 
@@ -496,6 +659,9 @@ type AlignmentResolver interface {
 	Reviewer(ctx context.Context, obj *model.Alignment) (string, error)
 	CreatedAt(ctx context.Context, obj *model.Alignment) (*time.Time, error)
 }
+type AlignmentSuggestionResolver interface {
+	Study(ctx context.Context, obj *analysis.Suggestion) (*kb.Study, error)
+}
 type CMOCResolver interface {
 	ProgrammeTheory(ctx context.Context, obj *kb.CMOC) (*kb.ProgrammeTheory, error)
 	Study(ctx context.Context, obj *kb.CMOC) (*kb.Study, error)
@@ -506,6 +672,11 @@ type CMOCResolver interface {
 	Evidence(ctx context.Context, obj *kb.CMOC) ([]kb.Link, error)
 	ChainsTo(ctx context.Context, obj *kb.CMOC) ([]kb.Link, error)
 	ChainedFrom(ctx context.Context, obj *kb.CMOC) ([]kb.Link, error)
+}
+type CMOCEvidenceResolver interface {
+	Supporting(ctx context.Context, obj *analysis.CMOCEvidence) ([]kb.Link, error)
+	Refuting(ctx context.Context, obj *analysis.CMOCEvidence) ([]kb.Link, error)
+	Refining(ctx context.Context, obj *analysis.CMOCEvidence) ([]kb.Link, error)
 }
 type ChainResolver interface {
 	From(ctx context.Context, obj *kb.Link) (*kb.CMOC, error)
@@ -605,6 +776,16 @@ type ProgrammeTheoryResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (kb.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]kb.Node, error)
+	SuggestAlignments(ctx context.Context, elementID string, first *int) ([]analysis.Suggestion, error)
+	CompareTheories(ctx context.Context, left string, right string, threshold *float64) (*analysis.Comparison, error)
+	Chains(ctx context.Context, to string, maxDepth *int, first *int) ([]analysis.Chain, error)
+	Evidence(ctx context.Context, id string, includeAligned *bool) (*analysis.Evidence, error)
+	DemiRegularities(ctx context.Context, minStudies *int, first *int) ([]analysis.DemiRegularity, error)
+	Search(ctx context.Context, text string, kinds []model.SearchKind, first *int) ([]analysis.SearchResult, error)
+	CmocCounts(ctx context.Context, by analysis.Dimension, studyIds []string) ([]analysis.Bucket, error)
+	ElementMatrix(ctx context.Context, kind model.ElementKind, studyIds []string) (*analysis.Matrix, error)
+	Gaps(ctx context.Context, studyIds []string) (*analysis.Gaps, error)
+	CompareVersions(ctx context.Context, from string, to string) (*analysis.VersionDiff, error)
 	Cmoc(ctx context.Context, id string) (*kb.CMOC, error)
 	Cmocs(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.CMOCConnection, error)
 	Context(ctx context.Context, id string) (*kb.Context, error)
@@ -633,6 +814,9 @@ type QuoteResolver interface {
 type RevisionResolver interface {
 	From(ctx context.Context, obj *kb.Link) (*kb.ProgrammeTheory, error)
 	To(ctx context.Context, obj *kb.Link) (*kb.ProgrammeTheory, error)
+}
+type SearchResultResolver interface {
+	Kind(ctx context.Context, obj *analysis.SearchResult) (string, error)
 }
 type SettingResolver interface {
 	Study(ctx context.Context, obj *kb.Setting) (*kb.Study, error)
@@ -710,6 +894,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alignment.Reviewer(childComplexity), true
+
+	case "AlignmentSuggestion.aligned":
+		if e.ComplexityRoot.AlignmentSuggestion.Aligned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlignmentSuggestion.Aligned(childComplexity), true
+	case "AlignmentSuggestion.element":
+		if e.ComplexityRoot.AlignmentSuggestion.Element == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlignmentSuggestion.Element(childComplexity), true
+	case "AlignmentSuggestion.score":
+		if e.ComplexityRoot.AlignmentSuggestion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlignmentSuggestion.Score(childComplexity), true
+	case "AlignmentSuggestion.sharedTerms":
+		if e.ComplexityRoot.AlignmentSuggestion.SharedTerms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlignmentSuggestion.SharedTerms(childComplexity), true
+	case "AlignmentSuggestion.study":
+		if e.ComplexityRoot.AlignmentSuggestion.Study == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlignmentSuggestion.Study(childComplexity), true
 
 	case "CMOC.actors":
 		if e.ComplexityRoot.CMOC.Actors == nil {
@@ -838,6 +1053,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CMOC.UpdatedBy(childComplexity), true
 
+	case "CMOCChain.cmocs":
+		if e.ComplexityRoot.CMOCChain.CMOCs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCChain.CMOCs(childComplexity), true
+	case "CMOCChain.links":
+		if e.ComplexityRoot.CMOCChain.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCChain.Links(childComplexity), true
+
+	case "CMOCChange.after":
+		if e.ComplexityRoot.CMOCChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCChange.After(childComplexity), true
+	case "CMOCChange.before":
+		if e.ComplexityRoot.CMOCChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCChange.Before(childComplexity), true
+	case "CMOCChange.changes":
+		if e.ComplexityRoot.CMOCChange.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCChange.Changes(childComplexity), true
+
 	case "CMOCConnection.edges":
 		if e.ComplexityRoot.CMOCConnection.Edges == nil {
 			break
@@ -876,6 +1123,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CMOCEdge.Node(childComplexity), true
 
+	case "CMOCEvidence.cmoc":
+		if e.ComplexityRoot.CMOCEvidence.CMOC == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCEvidence.CMOC(childComplexity), true
+	case "CMOCEvidence.refining":
+		if e.ComplexityRoot.CMOCEvidence.Refining == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCEvidence.Refining(childComplexity), true
+	case "CMOCEvidence.refuting":
+		if e.ComplexityRoot.CMOCEvidence.Refuting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCEvidence.Refuting(childComplexity), true
+	case "CMOCEvidence.supporting":
+		if e.ComplexityRoot.CMOCEvidence.Supporting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCEvidence.Supporting(childComplexity), true
+	case "CMOCEvidence.via":
+		if e.ComplexityRoot.CMOCEvidence.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCEvidence.Via(childComplexity), true
+
 	case "Chain.createdAt":
 		if e.ComplexityRoot.Chain.CreatedAt == nil {
 			break
@@ -900,6 +1178,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Chain.To(childComplexity), true
+
+	case "ChainLink.basis":
+		if e.ComplexityRoot.ChainLink.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.Basis(childComplexity), true
+	case "ChainLink.construct":
+		if e.ComplexityRoot.ChainLink.Construct == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.Construct(childComplexity), true
+	case "ChainLink.context":
+		if e.ComplexityRoot.ChainLink.Context == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.Context(childComplexity), true
+	case "ChainLink.from":
+		if e.ComplexityRoot.ChainLink.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.From(childComplexity), true
+	case "ChainLink.outcome":
+		if e.ComplexityRoot.ChainLink.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.Outcome(childComplexity), true
+	case "ChainLink.rationale":
+		if e.ComplexityRoot.ChainLink.Rationale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.Rationale(childComplexity), true
+	case "ChainLink.to":
+		if e.ComplexityRoot.ChainLink.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.To(childComplexity), true
 
 	case "Construct.createdAt":
 		if e.ComplexityRoot.Construct.CreatedAt == nil {
@@ -1123,6 +1444,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContextEdge.Node(childComplexity), true
 
+	case "CountBucket.cluster":
+		if e.ComplexityRoot.CountBucket.Cluster == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountBucket.Cluster(childComplexity), true
+	case "CountBucket.count":
+		if e.ComplexityRoot.CountBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountBucket.Count(childComplexity), true
+	case "CountBucket.key":
+		if e.ComplexityRoot.CountBucket.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountBucket.Key(childComplexity), true
+	case "CountBucket.label":
+		if e.ComplexityRoot.CountBucket.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountBucket.Label(childComplexity), true
+	case "CountBucket.studyCount":
+		if e.ComplexityRoot.CountBucket.StudyCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountBucket.StudyCount(childComplexity), true
+
 	case "Deleted.id":
 		if e.ComplexityRoot.Deleted.ID == nil {
 			break
@@ -1135,6 +1487,130 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Deleted.Kind(childComplexity), true
+
+	case "DemiRegularity.cmocs":
+		if e.ComplexityRoot.DemiRegularity.CMOCs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemiRegularity.CMOCs(childComplexity), true
+	case "DemiRegularity.mechanism":
+		if e.ComplexityRoot.DemiRegularity.Mechanism == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemiRegularity.Mechanism(childComplexity), true
+	case "DemiRegularity.outcome":
+		if e.ComplexityRoot.DemiRegularity.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemiRegularity.Outcome(childComplexity), true
+	case "DemiRegularity.studies":
+		if e.ComplexityRoot.DemiRegularity.Studies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemiRegularity.Studies(childComplexity), true
+	case "DemiRegularity.studyCount":
+		if e.ComplexityRoot.DemiRegularity.StudyCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DemiRegularity.StudyCount(childComplexity), true
+
+	case "ElementCluster.constructs":
+		if e.ComplexityRoot.ElementCluster.Constructs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementCluster.Constructs(childComplexity), true
+	case "ElementCluster.elements":
+		if e.ComplexityRoot.ElementCluster.Elements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementCluster.Elements(childComplexity), true
+	case "ElementCluster.key":
+		if e.ComplexityRoot.ElementCluster.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementCluster.Key(childComplexity), true
+	case "ElementCluster.label":
+		if e.ComplexityRoot.ElementCluster.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementCluster.Label(childComplexity), true
+
+	case "ElementMatrix.rows":
+		if e.ComplexityRoot.ElementMatrix.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementMatrix.Rows(childComplexity), true
+	case "ElementMatrix.studies":
+		if e.ComplexityRoot.ElementMatrix.Studies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementMatrix.Studies(childComplexity), true
+
+	case "ElementPair.basis":
+		if e.ComplexityRoot.ElementPair.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementPair.Basis(childComplexity), true
+	case "ElementPair.confidence":
+		if e.ComplexityRoot.ElementPair.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementPair.Confidence(childComplexity), true
+	case "ElementPair.construct":
+		if e.ComplexityRoot.ElementPair.Construct == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementPair.Construct(childComplexity), true
+	case "ElementPair.left":
+		if e.ComplexityRoot.ElementPair.Left == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementPair.Left(childComplexity), true
+	case "ElementPair.rationale":
+		if e.ComplexityRoot.ElementPair.Rationale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementPair.Rationale(childComplexity), true
+	case "ElementPair.relation":
+		if e.ComplexityRoot.ElementPair.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementPair.Relation(childComplexity), true
+	case "ElementPair.right":
+		if e.ComplexityRoot.ElementPair.Right == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementPair.Right(childComplexity), true
+	case "ElementPair.score":
+		if e.ComplexityRoot.ElementPair.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementPair.Score(childComplexity), true
+	case "ElementPair.sharedTerms":
+		if e.ComplexityRoot.ElementPair.SharedTerms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementPair.SharedTerms(childComplexity), true
 
 	case "Evidence.cmoc":
 		if e.ComplexityRoot.Evidence.Cmoc == nil {
@@ -1190,6 +1666,143 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evidence.Stance(childComplexity), true
+
+	case "EvidenceReport.cmocCount":
+		if e.ComplexityRoot.EvidenceReport.CMOCCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceReport.CMOCCount(childComplexity), true
+	case "EvidenceReport.matched":
+		if e.ComplexityRoot.EvidenceReport.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceReport.Matched(childComplexity), true
+	case "EvidenceReport.quoteCount":
+		if e.ComplexityRoot.EvidenceReport.QuoteCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceReport.QuoteCount(childComplexity), true
+	case "EvidenceReport.studies":
+		if e.ComplexityRoot.EvidenceReport.Studies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceReport.Studies(childComplexity), true
+	case "EvidenceReport.target":
+		if e.ComplexityRoot.EvidenceReport.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceReport.Target(childComplexity), true
+
+	case "FieldChange.after":
+		if e.ComplexityRoot.FieldChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.After(childComplexity), true
+	case "FieldChange.before":
+		if e.ComplexityRoot.FieldChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Before(childComplexity), true
+	case "FieldChange.field":
+		if e.ComplexityRoot.FieldChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Field(childComplexity), true
+
+	case "Gaps.cmocsWithoutQuote":
+		if e.ComplexityRoot.Gaps.CMOCsWithoutQuote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gaps.CMOCsWithoutQuote(childComplexity), true
+	case "Gaps.staffOnlyCmocs":
+		if e.ComplexityRoot.Gaps.StaffOnlyCMOCs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gaps.StaffOnlyCMOCs(childComplexity), true
+	case "Gaps.unlinkedElements":
+		if e.ComplexityRoot.Gaps.UnlinkedElements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gaps.UnlinkedElements(childComplexity), true
+
+	case "KindComparison.leftCount":
+		if e.ComplexityRoot.KindComparison.LeftCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindComparison.LeftCount(childComplexity), true
+	case "KindComparison.leftOnly":
+		if e.ComplexityRoot.KindComparison.LeftOnly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindComparison.LeftOnly(childComplexity), true
+	case "KindComparison.pairedLeft":
+		if e.ComplexityRoot.KindComparison.PairedLeft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindComparison.PairedLeft(childComplexity), true
+	case "KindComparison.pairedRight":
+		if e.ComplexityRoot.KindComparison.PairedRight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindComparison.PairedRight(childComplexity), true
+	case "KindComparison.pairs":
+		if e.ComplexityRoot.KindComparison.Pairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindComparison.Pairs(childComplexity), true
+	case "KindComparison.rightCount":
+		if e.ComplexityRoot.KindComparison.RightCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindComparison.RightCount(childComplexity), true
+	case "KindComparison.rightOnly":
+		if e.ComplexityRoot.KindComparison.RightOnly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindComparison.RightOnly(childComplexity), true
+
+	case "MatrixRow.cluster":
+		if e.ComplexityRoot.MatrixRow.Cluster == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixRow.Cluster(childComplexity), true
+	case "MatrixRow.counts":
+		if e.ComplexityRoot.MatrixRow.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixRow.Counts(childComplexity), true
+	case "MatrixRow.studyCount":
+		if e.ComplexityRoot.MatrixRow.StudyCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixRow.StudyCount(childComplexity), true
+	case "MatrixRow.total":
+		if e.ComplexityRoot.MatrixRow.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatrixRow.Total(childComplexity), true
 
 	case "Mechanism.alignments":
 		if e.ComplexityRoot.Mechanism.Alignments == nil {
@@ -2138,6 +2751,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProgrammeTheoryEdge.Node(childComplexity), true
 
+	case "Query.chains":
+		if e.ComplexityRoot.Query.Chains == nil {
+			break
+		}
+
+		args, err := ec.field_Query_chains_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Chains(childComplexity, args["to"].(string), args["maxDepth"].(*int), args["first"].(*int)), true
 	case "Query.cmoc":
 		if e.ComplexityRoot.Query.Cmoc == nil {
 			break
@@ -2149,6 +2773,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cmoc(childComplexity, args["id"].(string)), true
+	case "Query.cmocCounts":
+		if e.ComplexityRoot.Query.CmocCounts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cmocCounts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CmocCounts(childComplexity, args["by"].(analysis.Dimension), args["studyIds"].([]string)), true
 	case "Query.cmocs":
 		if e.ComplexityRoot.Query.Cmocs == nil {
 			break
@@ -2160,6 +2795,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cmocs(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+	case "Query.compareTheories":
+		if e.ComplexityRoot.Query.CompareTheories == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compareTheories_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CompareTheories(childComplexity, args["left"].(string), args["right"].(string), args["threshold"].(*float64)), true
+	case "Query.compareVersions":
+		if e.ComplexityRoot.Query.CompareVersions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compareVersions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CompareVersions(childComplexity, args["from"].(string), args["to"].(string)), true
 	case "Query.construct":
 		if e.ComplexityRoot.Query.Construct == nil {
 			break
@@ -2204,6 +2861,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Contexts(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+	case "Query.demiRegularities":
+		if e.ComplexityRoot.Query.DemiRegularities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_demiRegularities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DemiRegularities(childComplexity, args["minStudies"].(*int), args["first"].(*int)), true
+	case "Query.elementMatrix":
+		if e.ComplexityRoot.Query.ElementMatrix == nil {
+			break
+		}
+
+		args, err := ec.field_Query_elementMatrix_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ElementMatrix(childComplexity, args["kind"].(model.ElementKind), args["studyIds"].([]string)), true
+	case "Query.evidence":
+		if e.ComplexityRoot.Query.Evidence == nil {
+			break
+		}
+
+		args, err := ec.field_Query_evidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Evidence(childComplexity, args["id"].(string), args["includeAligned"].(*bool)), true
+	case "Query.gaps":
+		if e.ComplexityRoot.Query.Gaps == nil {
+			break
+		}
+
+		args, err := ec.field_Query_gaps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Gaps(childComplexity, args["studyIds"].([]string)), true
 
 	case "Query.mechanism":
 		if e.ComplexityRoot.Query.Mechanism == nil {
@@ -2315,6 +3016,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Quotes(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["kinds"].([]model.SearchKind), args["first"].(*int)), true
 	case "Query.setting":
 		if e.ComplexityRoot.Query.Setting == nil {
 			break
@@ -2359,6 +3071,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Study(childComplexity, args["id"].(string)), true
+	case "Query.suggestAlignments":
+		if e.ComplexityRoot.Query.SuggestAlignments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_suggestAlignments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SuggestAlignments(childComplexity, args["elementId"].(string), args["first"].(*int)), true
 	case "Query.theories":
 		if e.ComplexityRoot.Query.Theories == nil {
 			break
@@ -2529,6 +3252,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Revision.To(childComplexity), true
+
+	case "SearchResult.kind":
+		if e.ComplexityRoot.SearchResult.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.Kind(childComplexity), true
+	case "SearchResult.node":
+		if e.ComplexityRoot.SearchResult.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.Node(childComplexity), true
+	case "SearchResult.score":
+		if e.ComplexityRoot.SearchResult.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.Score(childComplexity), true
+	case "SearchResult.snippet":
+		if e.ComplexityRoot.SearchResult.Snippet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResult.Snippet(childComplexity), true
 
 	case "Setting.cmocs":
 		if e.ComplexityRoot.Setting.Cmocs == nil {
@@ -2842,6 +3590,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StudyEdge.Node(childComplexity), true
 
+	case "StudyEvidence.cmocs":
+		if e.ComplexityRoot.StudyEvidence.CMOCs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyEvidence.CMOCs(childComplexity), true
+	case "StudyEvidence.informants":
+		if e.ComplexityRoot.StudyEvidence.Informants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyEvidence.Informants(childComplexity), true
+	case "StudyEvidence.population":
+		if e.ComplexityRoot.StudyEvidence.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyEvidence.Population(childComplexity), true
+	case "StudyEvidence.study":
+		if e.ComplexityRoot.StudyEvidence.Study == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StudyEvidence.Study(childComplexity), true
+
 	case "Theory.citation":
 		if e.ComplexityRoot.Theory.Citation == nil {
 			break
@@ -2915,6 +3688,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Theory.UpdatedBy(childComplexity), true
 
+	case "TheoryComparison.contexts":
+		if e.ComplexityRoot.TheoryComparison.Contexts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TheoryComparison.Contexts(childComplexity), true
+	case "TheoryComparison.left":
+		if e.ComplexityRoot.TheoryComparison.Left == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TheoryComparison.Left(childComplexity), true
+	case "TheoryComparison.mechanisms":
+		if e.ComplexityRoot.TheoryComparison.Mechanisms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TheoryComparison.Mechanisms(childComplexity), true
+	case "TheoryComparison.outcomes":
+		if e.ComplexityRoot.TheoryComparison.Outcomes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TheoryComparison.Outcomes(childComplexity), true
+	case "TheoryComparison.right":
+		if e.ComplexityRoot.TheoryComparison.Right == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TheoryComparison.Right(childComplexity), true
+	case "TheoryComparison.threshold":
+		if e.ComplexityRoot.TheoryComparison.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TheoryComparison.Threshold(childComplexity), true
+
 	case "TheoryConnection.edges":
 		if e.ComplexityRoot.TheoryConnection.Edges == nil {
 			break
@@ -2952,6 +3762,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TheoryEdge.Node(childComplexity), true
+
+	case "VersionDiff.added":
+		if e.ComplexityRoot.VersionDiff.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionDiff.Added(childComplexity), true
+	case "VersionDiff.addedElements":
+		if e.ComplexityRoot.VersionDiff.AddedElements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionDiff.AddedElements(childComplexity), true
+	case "VersionDiff.changed":
+		if e.ComplexityRoot.VersionDiff.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionDiff.Changed(childComplexity), true
+	case "VersionDiff.from":
+		if e.ComplexityRoot.VersionDiff.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionDiff.From(childComplexity), true
+	case "VersionDiff.removed":
+		if e.ComplexityRoot.VersionDiff.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionDiff.Removed(childComplexity), true
+	case "VersionDiff.removedElements":
+		if e.ComplexityRoot.VersionDiff.RemovedElements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionDiff.RemovedElements(childComplexity), true
+	case "VersionDiff.revision":
+		if e.ComplexityRoot.VersionDiff.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionDiff.Revision(childComplexity), true
+	case "VersionDiff.to":
+		if e.ComplexityRoot.VersionDiff.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionDiff.To(childComplexity), true
+	case "VersionDiff.unchanged":
+		if e.ComplexityRoot.VersionDiff.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VersionDiff.Unchanged(childComplexity), true
 
 	}
 	return 0, false
@@ -3095,6 +3960,295 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/analysis.graphqls", Input: `# Questions that span studies. Each answer costs a fixed number of store round trips, whatever
+# the size of the corpus; the same answers come from the embedded store and from Neo4j.
+
+"Why two elements of compared programme theories are paired."
+enum PairBasis {
+  "A reviewer recorded an ALIGNS link between them."
+  EXPLICIT
+  "Both are instances of the same construct (e.g. CHIME's Hope)."
+  CONSTRUCT
+  "Their text and quotes are similar (TF-IDF cosine at or above the threshold) and one is the other's best match."
+  SUGGESTION
+}
+
+"Why one CMOC feeds the next in a chain."
+enum ChainBasis {
+  "A reviewer recorded CHAINS_TO."
+  EXPLICIT
+  "The first CMOC's outcome is aligned with the next one's context."
+  ALIGNED
+  "The first CMOC's outcome and the next one's context are instances of one construct."
+  CONSTRUCT
+}
+
+"What CMOCs are counted by."
+enum CountDimension {
+  "By outcome; aligned outcomes of different studies (SAME_AS, BROADER, NARROWER, or one construct) count as one."
+  OUTCOME
+  MECHANISM
+  CONTEXT
+  ACTOR
+  "The population of the CMOC's study."
+  POPULATION
+  "The role of each person quoted for the CMOC; NOT_STATED when it has no quote."
+  INFORMANT
+  STUDY
+  STATUS
+  PROGRAMME_THEORY
+}
+
+"A kind of element."
+enum ElementKind {
+  CONTEXT
+  MECHANISM
+  OUTCOME
+}
+
+"What full-text search can look in."
+enum SearchKind {
+  STUDY
+  PROGRAMME_THEORY
+  CMOC
+  CONTEXT
+  MECHANISM
+  OUTCOME
+  QUOTE
+  THEORY
+  CONSTRUCT
+  SETTING
+}
+
+"""
+A likely counterpart of an element in another study, ranked by BM25 over the element's words
+and the quotes behind it. Accept it with alignElements(input: {fromId: <asked element>, toId:
+element.id, relation: SAME_AS}).
+"""
+type AlignmentSuggestion {
+  element: Element!
+  study: Study!
+  "BM25 relevance (higher is better; compares within one answer)."
+  score: Float!
+  "Words the two share (matched by stem), as the asked element writes them."
+  sharedTerms: [String!]!
+  "The relation already recorded between the two, read from the asked element; null when none."
+  aligned: AlignRelation
+}
+
+"Two programme theories side by side."
+type TheoryComparison {
+  left: ProgrammeTheory!
+  right: ProgrammeTheory!
+  "The least similarity a SUGGESTION pair has."
+  threshold: Float!
+  contexts: KindComparison!
+  mechanisms: KindComparison!
+  outcomes: KindComparison!
+}
+
+"The contexts, mechanisms or outcomes of two compared theories."
+type KindComparison {
+  "Explicit pairs first, then construct pairs, then suggestions; by score within each."
+  pairs: [ElementPair!]!
+  leftOnly: [Element!]!
+  rightOnly: [Element!]!
+  leftCount: Int!
+  rightCount: Int!
+  "How many left elements are in some pair."
+  pairedLeft: Int!
+  pairedRight: Int!
+}
+
+"An element of the left theory matched with one of the right."
+type ElementPair {
+  left: Element!
+  right: Element!
+  basis: PairBasis!
+  "The recorded alignment read from the left element (EXPLICIT pairs)."
+  relation: AlignRelation
+  confidence: Float
+  rationale: String!
+  "The shared construct (CONSTRUCT pairs)."
+  construct: Construct
+  "TF-IDF cosine similarity of the two elements' text and quotes, 0 to 1."
+  score: Float!
+  sharedTerms: [String!]!
+}
+
+"A run of CMOCs, each one's outcome acting as the next one's context."
+type CMOCChain {
+  "In causal order: the last produces the asked outcome or construct."
+  cmocs: [CMOC!]!
+  "links[i] joins cmocs[i] to cmocs[i+1]."
+  links: [ChainLink!]!
+}
+
+"One step of a chain."
+type ChainLink {
+  from: CMOC!
+  to: CMOC!
+  basis: ChainBasis!
+  "The outcome of ` + "`" + `from` + "`" + ` that meets (ALIGNED and CONSTRUCT links)."
+  outcome: Element
+  "The context of ` + "`" + `to` + "`" + ` it meets."
+  context: Element
+  construct: Construct
+  rationale: String!
+}
+
+"Everything across studies that bears on an outcome, mechanism, context or construct."
+type EvidenceReport {
+  target: Node!
+  "The elements that stand for the target: itself and those aligned with it (not contradicting), or a construct's instances."
+  matched: [Element!]!
+  "Grouped by study, oldest first."
+  studies: [StudyEvidence!]!
+  cmocCount: Int!
+  quoteCount: Int!
+}
+
+"What one study says about the target."
+type StudyEvidence {
+  study: Study!
+  population: Population
+  "Roles of the people quoted, each once."
+  informants: [Informant!]!
+  cmocs: [CMOCEvidence!]!
+}
+
+"One CMOC that involves the target, with the quotes behind it."
+type CMOCEvidence {
+  cmoc: CMOC!
+  "The CMOC's elements that stand for the target."
+  via: [Element!]!
+  supporting: [Evidence!]!
+  refuting: [Evidence!]!
+  refining: [Evidence!]!
+}
+
+"A mechanism producing an outcome in CMOCs of several independent studies."
+type DemiRegularity {
+  mechanism: ElementCluster!
+  outcome: ElementCluster!
+  "The studies whose CMOCs show it, oldest first."
+  studies: [Study!]!
+  studyCount: Int!
+  cmocs: [CMOC!]!
+}
+
+"Elements of different studies that stand for one thing: joined by SAME_AS, BROADER or NARROWER alignments, or instances of one construct."
+type ElementCluster {
+  "Stable: the smallest id among its elements."
+  key: ID!
+  "The construct it instantiates, else its most used element name."
+  label: String!
+  elements: [Element!]!
+  constructs: [Construct!]!
+}
+
+"A full-text hit."
+type SearchResult {
+  node: Node!
+  "The node's type, e.g. \"Quote\"."
+  kind: String!
+  "Relevance (BM25 in the embedded store, Lucene on Neo4j); compares within one answer."
+  score: Float!
+  "The passage that matches best, about 160 characters, with … where it was cut."
+  snippet: String!
+}
+
+"One bar of a chart."
+type CountBucket {
+  "The value counted by (an enum value, a study or programme theory id, or a cluster key); NOT_STATED for CMOCs that record none."
+  key: String!
+  label: String!
+  "CMOCs in the bucket; a CMOC counts once per bucket."
+  count: Int!
+  "Studies those CMOCs come from."
+  studyCount: Int!
+  "For element dimensions: the elements counted."
+  cluster: ElementCluster
+}
+
+"Which studies report which elements: a cell counts a study's CMOCs that use the row's elements."
+type ElementMatrix {
+  "The columns, oldest study first."
+  studies: [Study!]!
+  "Elements most studies share first."
+  rows: [MatrixRow!]!
+}
+
+type MatrixRow {
+  cluster: ElementCluster!
+  "One count per study, in the order of ` + "`" + `studies` + "`" + `."
+  counts: [Int!]!
+  total: Int!
+  studyCount: Int!
+}
+
+"What a review has not yet backed up or linked."
+type Gaps {
+  cmocsWithoutQuote: [CMOC!]!
+  "CMOCs evidenced only by staff: no service user, peer worker or carer voice."
+  staffOnlyCmocs: [CMOC!]!
+  "Elements with no alignment and no construct."
+  unlinkedElements: [Element!]!
+}
+
+"What changed from one programme theory version to another."
+type VersionDiff {
+  from: ProgrammeTheory!
+  to: ProgrammeTheory!
+  "The REVISES link recorded between them (either way round); null when none is."
+  revision: Revision
+  "CMOCs are matched by code, ignoring case and spacing."
+  added: [CMOC!]!
+  removed: [CMOC!]!
+  changed: [CMOCChange!]!
+  unchanged: [CMOC!]!
+  "Elements are matched by kind and name."
+  addedElements: [Element!]!
+  removedElements: [Element!]!
+}
+
+"A CMOC in both versions whose content changed."
+type CMOCChange {
+  before: CMOC!
+  after: CMOC!
+  changes: [FieldChange!]!
+}
+
+"One field that differs, as text (lists joined with \"; \")."
+type FieldChange {
+  field: String!
+  before: String!
+  after: String!
+}
+
+extend type Query {
+  "Rank likely counterparts of an element in other studies."
+  suggestAlignments(elementId: ID!, first: Int = 10): [AlignmentSuggestion!]!
+  "Set two programme theories side by side: aligned pairs with their basis, and what only one side has."
+  compareTheories(left: ID!, right: ID!, threshold: Float = 0.25): TheoryComparison!
+  "Chains of CMOCs ending in an outcome (or one aligned with it) or a construct; longest first."
+  chains(to: ID!, maxDepth: Int = 4, first: Int = 50): [CMOCChain!]!
+  "Every CMOC across studies that involves an outcome, mechanism, context or construct, with its quotes."
+  evidence(id: ID!, includeAligned: Boolean = true): EvidenceReport!
+  "Mechanism → outcome patterns that CMOCs of at least minStudies studies show; most studies first."
+  demiRegularities(minStudies: Int = 2, first: Int = 50): [DemiRegularity!]!
+  "Full-text search with ranked hits and snippets (studies, CMOCs, elements and quotes unless kinds says otherwise)."
+  search(text: String!, kinds: [SearchKind!], first: Int = 20): [SearchResult!]!
+  "CMOC counts by a dimension, largest first, over the given studies (all when none)."
+  cmocCounts(by: CountDimension!, studyIds: [ID!]): [CountBucket!]!
+  "An element × study matrix over the given studies (all when none)."
+  elementMatrix(kind: ElementKind!, studyIds: [ID!]): ElementMatrix!
+  "Gaps in the given studies (all when none)."
+  gaps(studyIds: [ID!]): Gaps!
+  "What changed from one programme theory version to another."
+  compareVersions(from: ID!, to: ID!): VersionDiff!
+}
+`, BuiltIn: false},
 	{Name: "../schema/cmoc.graphqls", Input: `"Where a CMOC stands after testing."
 enum CMOCStatus {
   PROPOSED
@@ -3701,7 +4855,7 @@ input UpdateOutcomeInput {
   intended: Boolean
 }
 
-"Align an element with one of the same kind in another programme theory."
+"Align an element with one of another programme theory: of the same kind, or an outcome with a context (one study's outcome as another's starting condition, which is how chains cross studies)."
 input AlignInput {
   fromId: ID!
   toId: ID!
@@ -4440,6 +5594,22 @@ func (ec *executionContext) childFields_Alignment(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Alignment", field.Name)
 }
 
+func (ec *executionContext) childFields_AlignmentSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "element":
+		return ec.fieldContext_AlignmentSuggestion_element(ctx, field)
+	case "study":
+		return ec.fieldContext_AlignmentSuggestion_study(ctx, field)
+	case "score":
+		return ec.fieldContext_AlignmentSuggestion_score(ctx, field)
+	case "sharedTerms":
+		return ec.fieldContext_AlignmentSuggestion_sharedTerms(ctx, field)
+	case "aligned":
+		return ec.fieldContext_AlignmentSuggestion_aligned(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlignmentSuggestion", field.Name)
+}
+
 func (ec *executionContext) childFields_CMOC(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4488,6 +5658,28 @@ func (ec *executionContext) childFields_CMOC(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type CMOC", field.Name)
 }
 
+func (ec *executionContext) childFields_CMOCChain(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cmocs":
+		return ec.fieldContext_CMOCChain_cmocs(ctx, field)
+	case "links":
+		return ec.fieldContext_CMOCChain_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CMOCChain", field.Name)
+}
+
+func (ec *executionContext) childFields_CMOCChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "before":
+		return ec.fieldContext_CMOCChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_CMOCChange_after(ctx, field)
+	case "changes":
+		return ec.fieldContext_CMOCChange_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CMOCChange", field.Name)
+}
+
 func (ec *executionContext) childFields_CMOCConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -4512,6 +5704,22 @@ func (ec *executionContext) childFields_CMOCEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type CMOCEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CMOCEvidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cmoc":
+		return ec.fieldContext_CMOCEvidence_cmoc(ctx, field)
+	case "via":
+		return ec.fieldContext_CMOCEvidence_via(ctx, field)
+	case "supporting":
+		return ec.fieldContext_CMOCEvidence_supporting(ctx, field)
+	case "refuting":
+		return ec.fieldContext_CMOCEvidence_refuting(ctx, field)
+	case "refining":
+		return ec.fieldContext_CMOCEvidence_refining(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CMOCEvidence", field.Name)
+}
+
 func (ec *executionContext) childFields_Chain(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -4524,6 +5732,26 @@ func (ec *executionContext) childFields_Chain(ctx context.Context, field graphql
 		return ec.fieldContext_Chain_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Chain", field.Name)
+}
+
+func (ec *executionContext) childFields_ChainLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ChainLink_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ChainLink_to(ctx, field)
+	case "basis":
+		return ec.fieldContext_ChainLink_basis(ctx, field)
+	case "outcome":
+		return ec.fieldContext_ChainLink_outcome(ctx, field)
+	case "context":
+		return ec.fieldContext_ChainLink_context(ctx, field)
+	case "construct":
+		return ec.fieldContext_ChainLink_construct(ctx, field)
+	case "rationale":
+		return ec.fieldContext_ChainLink_rationale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainLink", field.Name)
 }
 
 func (ec *executionContext) childFields_Construct(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4634,6 +5862,22 @@ func (ec *executionContext) childFields_ContextEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ContextEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CountBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_CountBucket_key(ctx, field)
+	case "label":
+		return ec.fieldContext_CountBucket_label(ctx, field)
+	case "count":
+		return ec.fieldContext_CountBucket_count(ctx, field)
+	case "studyCount":
+		return ec.fieldContext_CountBucket_studyCount(ctx, field)
+	case "cluster":
+		return ec.fieldContext_CountBucket_cluster(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_Deleted(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4642,6 +5886,70 @@ func (ec *executionContext) childFields_Deleted(ctx context.Context, field graph
 		return ec.fieldContext_Deleted_kind(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Deleted", field.Name)
+}
+
+func (ec *executionContext) childFields_DemiRegularity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mechanism":
+		return ec.fieldContext_DemiRegularity_mechanism(ctx, field)
+	case "outcome":
+		return ec.fieldContext_DemiRegularity_outcome(ctx, field)
+	case "studies":
+		return ec.fieldContext_DemiRegularity_studies(ctx, field)
+	case "studyCount":
+		return ec.fieldContext_DemiRegularity_studyCount(ctx, field)
+	case "cmocs":
+		return ec.fieldContext_DemiRegularity_cmocs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DemiRegularity", field.Name)
+}
+
+func (ec *executionContext) childFields_ElementCluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ElementCluster_key(ctx, field)
+	case "label":
+		return ec.fieldContext_ElementCluster_label(ctx, field)
+	case "elements":
+		return ec.fieldContext_ElementCluster_elements(ctx, field)
+	case "constructs":
+		return ec.fieldContext_ElementCluster_constructs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElementCluster", field.Name)
+}
+
+func (ec *executionContext) childFields_ElementMatrix(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "studies":
+		return ec.fieldContext_ElementMatrix_studies(ctx, field)
+	case "rows":
+		return ec.fieldContext_ElementMatrix_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElementMatrix", field.Name)
+}
+
+func (ec *executionContext) childFields_ElementPair(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "left":
+		return ec.fieldContext_ElementPair_left(ctx, field)
+	case "right":
+		return ec.fieldContext_ElementPair_right(ctx, field)
+	case "basis":
+		return ec.fieldContext_ElementPair_basis(ctx, field)
+	case "relation":
+		return ec.fieldContext_ElementPair_relation(ctx, field)
+	case "confidence":
+		return ec.fieldContext_ElementPair_confidence(ctx, field)
+	case "rationale":
+		return ec.fieldContext_ElementPair_rationale(ctx, field)
+	case "construct":
+		return ec.fieldContext_ElementPair_construct(ctx, field)
+	case "score":
+		return ec.fieldContext_ElementPair_score(ctx, field)
+	case "sharedTerms":
+		return ec.fieldContext_ElementPair_sharedTerms(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElementPair", field.Name)
 }
 
 func (ec *executionContext) childFields_Evidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4666,6 +5974,80 @@ func (ec *executionContext) childFields_Evidence(ctx context.Context, field grap
 		return ec.fieldContext_Evidence_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
+}
+
+func (ec *executionContext) childFields_EvidenceReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "target":
+		return ec.fieldContext_EvidenceReport_target(ctx, field)
+	case "matched":
+		return ec.fieldContext_EvidenceReport_matched(ctx, field)
+	case "studies":
+		return ec.fieldContext_EvidenceReport_studies(ctx, field)
+	case "cmocCount":
+		return ec.fieldContext_EvidenceReport_cmocCount(ctx, field)
+	case "quoteCount":
+		return ec.fieldContext_EvidenceReport_quoteCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EvidenceReport", field.Name)
+}
+
+func (ec *executionContext) childFields_FieldChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_FieldChange_field(ctx, field)
+	case "before":
+		return ec.fieldContext_FieldChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_FieldChange_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FieldChange", field.Name)
+}
+
+func (ec *executionContext) childFields_Gaps(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cmocsWithoutQuote":
+		return ec.fieldContext_Gaps_cmocsWithoutQuote(ctx, field)
+	case "staffOnlyCmocs":
+		return ec.fieldContext_Gaps_staffOnlyCmocs(ctx, field)
+	case "unlinkedElements":
+		return ec.fieldContext_Gaps_unlinkedElements(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Gaps", field.Name)
+}
+
+func (ec *executionContext) childFields_KindComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pairs":
+		return ec.fieldContext_KindComparison_pairs(ctx, field)
+	case "leftOnly":
+		return ec.fieldContext_KindComparison_leftOnly(ctx, field)
+	case "rightOnly":
+		return ec.fieldContext_KindComparison_rightOnly(ctx, field)
+	case "leftCount":
+		return ec.fieldContext_KindComparison_leftCount(ctx, field)
+	case "rightCount":
+		return ec.fieldContext_KindComparison_rightCount(ctx, field)
+	case "pairedLeft":
+		return ec.fieldContext_KindComparison_pairedLeft(ctx, field)
+	case "pairedRight":
+		return ec.fieldContext_KindComparison_pairedRight(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindComparison", field.Name)
+}
+
+func (ec *executionContext) childFields_MatrixRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cluster":
+		return ec.fieldContext_MatrixRow_cluster(ctx, field)
+	case "counts":
+		return ec.fieldContext_MatrixRow_counts(ctx, field)
+	case "total":
+		return ec.fieldContext_MatrixRow_total(ctx, field)
+	case "studyCount":
+		return ec.fieldContext_MatrixRow_studyCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatrixRow", field.Name)
 }
 
 func (ec *executionContext) childFields_Mechanism(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4936,6 +6318,20 @@ func (ec *executionContext) childFields_Revision(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Revision", field.Name)
 }
 
+func (ec *executionContext) childFields_SearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SearchResult_node(ctx, field)
+	case "kind":
+		return ec.fieldContext_SearchResult_kind(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchResult_score(ctx, field)
+	case "snippet":
+		return ec.fieldContext_SearchResult_snippet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchResult", field.Name)
+}
+
 func (ec *executionContext) childFields_Setting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5074,6 +6470,20 @@ func (ec *executionContext) childFields_StudyEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type StudyEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_StudyEvidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "study":
+		return ec.fieldContext_StudyEvidence_study(ctx, field)
+	case "population":
+		return ec.fieldContext_StudyEvidence_population(ctx, field)
+	case "informants":
+		return ec.fieldContext_StudyEvidence_informants(ctx, field)
+	case "cmocs":
+		return ec.fieldContext_StudyEvidence_cmocs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StudyEvidence", field.Name)
+}
+
 func (ec *executionContext) childFields_Theory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5104,6 +6514,24 @@ func (ec *executionContext) childFields_Theory(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Theory", field.Name)
 }
 
+func (ec *executionContext) childFields_TheoryComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "left":
+		return ec.fieldContext_TheoryComparison_left(ctx, field)
+	case "right":
+		return ec.fieldContext_TheoryComparison_right(ctx, field)
+	case "threshold":
+		return ec.fieldContext_TheoryComparison_threshold(ctx, field)
+	case "contexts":
+		return ec.fieldContext_TheoryComparison_contexts(ctx, field)
+	case "mechanisms":
+		return ec.fieldContext_TheoryComparison_mechanisms(ctx, field)
+	case "outcomes":
+		return ec.fieldContext_TheoryComparison_outcomes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TheoryComparison", field.Name)
+}
+
 func (ec *executionContext) childFields_TheoryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -5126,6 +6554,30 @@ func (ec *executionContext) childFields_TheoryEdge(ctx context.Context, field gr
 		return ec.fieldContext_TheoryEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TheoryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_VersionDiff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_VersionDiff_from(ctx, field)
+	case "to":
+		return ec.fieldContext_VersionDiff_to(ctx, field)
+	case "revision":
+		return ec.fieldContext_VersionDiff_revision(ctx, field)
+	case "added":
+		return ec.fieldContext_VersionDiff_added(ctx, field)
+	case "removed":
+		return ec.fieldContext_VersionDiff_removed(ctx, field)
+	case "changed":
+		return ec.fieldContext_VersionDiff_changed(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_VersionDiff_unchanged(ctx, field)
+	case "addedElements":
+		return ec.fieldContext_VersionDiff_addedElements(ctx, field)
+	case "removedElements":
+		return ec.fieldContext_VersionDiff_removedElements(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VersionDiff", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5930,6 +7382,58 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_chains_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "maxDepth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxDepth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cmocCounts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (analysis.Dimension, error) {
+			return ec.unmarshalNCountDimension2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐDimension(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "studyIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["studyIds"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_cmoc_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5979,6 +7483,58 @@ func (ec *executionContext) field_Query_cmocs_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_compareTheories_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "left",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["left"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "right",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["right"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "threshold",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threshold"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_compareVersions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -6083,6 +7639,86 @@ func (ec *executionContext) field_Query_contexts_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_demiRegularities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "minStudies",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minStudies"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_elementMatrix_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (model.ElementKind, error) {
+			return ec.unmarshalNElementKind2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐElementKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "studyIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["studyIds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_evidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeAligned",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeAligned"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_gaps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "studyIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["studyIds"] = arg0
 	return args, nil
 }
 
@@ -6322,6 +7958,36 @@ func (ec *executionContext) field_Query_quotes_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.SearchKind, error) {
+			return ec.unmarshalOSearchKind2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐSearchKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_setting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6423,6 +8089,28 @@ func (ec *executionContext) field_Query_study_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_suggestAlignments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "elementId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["elementId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -6720,6 +8408,139 @@ func (ec *executionContext) _Alignment_createdAt(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Alignment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Alignment", field, true, true, "Time")
+}
+
+func (ec *executionContext) _AlignmentSuggestion_element(ctx context.Context, field graphql.CollectedField, obj *analysis.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlignmentSuggestion_element(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Element, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlignmentSuggestion_element(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlignmentSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlignmentSuggestion_study(ctx context.Context, field graphql.CollectedField, obj *analysis.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlignmentSuggestion_study(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AlignmentSuggestion().Study(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.Study) graphql.Marshaler {
+			return ec.marshalNStudy2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlignmentSuggestion_study(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlignmentSuggestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Study(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlignmentSuggestion_score(ctx context.Context, field graphql.CollectedField, obj *analysis.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlignmentSuggestion_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlignmentSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlignmentSuggestion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AlignmentSuggestion_sharedTerms(ctx context.Context, field graphql.CollectedField, obj *analysis.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlignmentSuggestion_sharedTerms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedTerms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlignmentSuggestion_sharedTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlignmentSuggestion", field, false, false, "String")
+}
+
+func (ec *executionContext) _AlignmentSuggestion_aligned(ctx context.Context, field graphql.CollectedField, obj *analysis.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlignmentSuggestion_aligned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aligned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.AlignRelation) graphql.Marshaler {
+			return ec.marshalOAlignRelation2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐAlignRelation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AlignmentSuggestion_aligned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlignmentSuggestion", field, false, false, "AlignRelation")
 }
 
 func (ec *executionContext) _CMOC_id(ctx context.Context, field graphql.CollectedField, obj *kb.CMOC) (ret graphql.Marshaler) {
@@ -7286,6 +9107,166 @@ func (ec *executionContext) fieldContext_CMOC_chainedFrom(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _CMOCChain_cmocs(ctx context.Context, field graphql.CollectedField, obj *analysis.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCChain_cmocs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CMOCs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOCᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCChain_cmocs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCChain",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CMOCChain_links(ctx context.Context, field graphql.CollectedField, obj *analysis.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCChain_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.ChainLink) graphql.Marshaler {
+			return ec.marshalNChainLink2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCChain_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCChain",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChainLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CMOCChange_before(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOC(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CMOCChange_after(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOC(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CMOCChange_changes(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCChange_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.FieldChange) graphql.Marshaler {
+			return ec.marshalNFieldChange2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐFieldChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCChange_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CMOCConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CMOCConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7460,6 +9441,166 @@ func (ec *executionContext) fieldContext_CMOCEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _CMOCEvidence_cmoc(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCEvidence_cmoc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CMOC, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOC(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCEvidence_cmoc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCEvidence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CMOCEvidence_via(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCEvidence_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCEvidence_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCEvidence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CMOCEvidence_supporting(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCEvidence_supporting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CMOCEvidence().Supporting(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Link) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCEvidence_supporting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCEvidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CMOCEvidence_refuting(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCEvidence_refuting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CMOCEvidence().Refuting(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Link) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCEvidence_refuting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCEvidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CMOCEvidence_refining(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCEvidence_refining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CMOCEvidence().Refining(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Link) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCEvidence_refining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCEvidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Chain_from(ctx context.Context, field graphql.CollectedField, obj *kb.Link) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7568,6 +9709,212 @@ func (ec *executionContext) _Chain_createdAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Chain_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Chain", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ChainLink_from(ctx context.Context, field graphql.CollectedField, obj *analysis.ChainLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainLink_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOC(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainLink_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainLink_to(ctx context.Context, field graphql.CollectedField, obj *analysis.ChainLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainLink_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOC(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainLink_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainLink_basis(ctx context.Context, field graphql.CollectedField, obj *analysis.ChainLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainLink_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.ChainBasis) graphql.Marshaler {
+			return ec.marshalNChainBasis2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainLink_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainLink", field, false, false, "ChainBasis")
+}
+
+func (ec *executionContext) _ChainLink_outcome(ctx context.Context, field graphql.CollectedField, obj *analysis.ChainLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainLink_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalOElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainLink_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainLink_context(ctx context.Context, field graphql.CollectedField, obj *analysis.ChainLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainLink_context(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Context, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalOElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainLink_context(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainLink_construct(ctx context.Context, field graphql.CollectedField, obj *analysis.ChainLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainLink_construct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Construct, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.Construct) graphql.Marshaler {
+			return ec.marshalOConstruct2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstruct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainLink_construct(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Construct(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainLink_rationale(ctx context.Context, field graphql.CollectedField, obj *analysis.ChainLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainLink_rationale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rationale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainLink_rationale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainLink", field, false, false, "String")
 }
 
 func (ec *executionContext) _Construct_id(ctx context.Context, field graphql.CollectedField, obj *kb.Construct) (ret graphql.Marshaler) {
@@ -8542,6 +10889,130 @@ func (ec *executionContext) fieldContext_ContextEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _CountBucket_key(ctx context.Context, field graphql.CollectedField, obj *analysis.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountBucket_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountBucket_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _CountBucket_label(ctx context.Context, field graphql.CollectedField, obj *analysis.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountBucket_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountBucket_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _CountBucket_count(ctx context.Context, field graphql.CollectedField, obj *analysis.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CountBucket_studyCount(ctx context.Context, field graphql.CollectedField, obj *analysis.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountBucket_studyCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StudyCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountBucket_studyCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CountBucket_cluster(ctx context.Context, field graphql.CollectedField, obj *analysis.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountBucket_cluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cluster, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Cluster) graphql.Marshaler {
+			return ec.marshalOElementCluster2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCluster(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CountBucket_cluster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElementCluster(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Deleted_id(ctx context.Context, field graphql.CollectedField, obj *model.Deleted) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8586,6 +11057,565 @@ func (ec *executionContext) _Deleted_kind(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Deleted_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Deleted", field, false, false, "Kind")
+}
+
+func (ec *executionContext) _DemiRegularity_mechanism(ctx context.Context, field graphql.CollectedField, obj *analysis.DemiRegularity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemiRegularity_mechanism(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mechanism, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Cluster) graphql.Marshaler {
+			return ec.marshalNElementCluster2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCluster(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemiRegularity_mechanism(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemiRegularity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElementCluster(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemiRegularity_outcome(ctx context.Context, field graphql.CollectedField, obj *analysis.DemiRegularity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemiRegularity_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Cluster) graphql.Marshaler {
+			return ec.marshalNElementCluster2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCluster(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemiRegularity_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemiRegularity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElementCluster(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemiRegularity_studies(ctx context.Context, field graphql.CollectedField, obj *analysis.DemiRegularity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemiRegularity_studies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Studies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kb.Study) graphql.Marshaler {
+			return ec.marshalNStudy2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemiRegularity_studies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemiRegularity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Study(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DemiRegularity_studyCount(ctx context.Context, field graphql.CollectedField, obj *analysis.DemiRegularity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemiRegularity_studyCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StudyCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemiRegularity_studyCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DemiRegularity", field, true, false, "Int")
+}
+
+func (ec *executionContext) _DemiRegularity_cmocs(ctx context.Context, field graphql.CollectedField, obj *analysis.DemiRegularity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DemiRegularity_cmocs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CMOCs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOCᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DemiRegularity_cmocs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DemiRegularity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElementCluster_key(ctx context.Context, field graphql.CollectedField, obj *analysis.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementCluster_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementCluster_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElementCluster", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ElementCluster_label(ctx context.Context, field graphql.CollectedField, obj *analysis.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementCluster_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementCluster_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElementCluster", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElementCluster_elements(ctx context.Context, field graphql.CollectedField, obj *analysis.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementCluster_elements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Elements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementCluster_elements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElementCluster",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElementCluster_constructs(ctx context.Context, field graphql.CollectedField, obj *analysis.Cluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementCluster_constructs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Constructs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kb.Construct) graphql.Marshaler {
+			return ec.marshalNConstruct2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstructᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementCluster_constructs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElementCluster",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Construct(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElementMatrix_studies(ctx context.Context, field graphql.CollectedField, obj *analysis.Matrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementMatrix_studies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Studies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kb.Study) graphql.Marshaler {
+			return ec.marshalNStudy2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementMatrix_studies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElementMatrix",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Study(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElementMatrix_rows(ctx context.Context, field graphql.CollectedField, obj *analysis.Matrix) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementMatrix_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.MatrixRow) graphql.Marshaler {
+			return ec.marshalNMatrixRow2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatrixRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementMatrix_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElementMatrix",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatrixRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElementPair_left(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementPair_left(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Left, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementPair_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElementPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElementPair_right(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementPair_right(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Right, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementPair_right(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElementPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElementPair_basis(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementPair_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Basis) graphql.Marshaler {
+			return ec.marshalNPairBasis2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementPair_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElementPair", field, false, false, "PairBasis")
+}
+
+func (ec *executionContext) _ElementPair_relation(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementPair_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.AlignRelation) graphql.Marshaler {
+			return ec.marshalOAlignRelation2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐAlignRelation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ElementPair_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElementPair", field, false, false, "AlignRelation")
+}
+
+func (ec *executionContext) _ElementPair_confidence(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementPair_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ElementPair_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElementPair", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ElementPair_rationale(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementPair_rationale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rationale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementPair_rationale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElementPair", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElementPair_construct(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementPair_construct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Construct, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.Construct) graphql.Marshaler {
+			return ec.marshalOConstruct2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstruct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ElementPair_construct(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElementPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Construct(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElementPair_score(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementPair_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementPair_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElementPair", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ElementPair_sharedTerms(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementPair_sharedTerms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedTerms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementPair_sharedTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElementPair", field, false, false, "String")
 }
 
 func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.CollectedField, obj *kb.Link) (ret graphql.Marshaler) {
@@ -8811,6 +11841,602 @@ func (ec *executionContext) _Evidence_createdAt(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Evidence_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EvidenceReport_target(ctx context.Context, field graphql.CollectedField, obj *analysis.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceReport_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceReport_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvidenceReport_matched(ctx context.Context, field graphql.CollectedField, obj *analysis.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceReport_matched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceReport_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvidenceReport_studies(ctx context.Context, field graphql.CollectedField, obj *analysis.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceReport_studies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Studies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.StudyEvidence) graphql.Marshaler {
+			return ec.marshalNStudyEvidence2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐStudyEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceReport_studies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StudyEvidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvidenceReport_cmocCount(ctx context.Context, field graphql.CollectedField, obj *analysis.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceReport_cmocCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CMOCCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceReport_cmocCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvidenceReport_quoteCount(ctx context.Context, field graphql.CollectedField, obj *analysis.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceReport_quoteCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuoteCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceReport_quoteCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *analysis.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldChange_before(ctx context.Context, field graphql.CollectedField, obj *analysis.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldChange_after(ctx context.Context, field graphql.CollectedField, obj *analysis.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _Gaps_cmocsWithoutQuote(ctx context.Context, field graphql.CollectedField, obj *analysis.Gaps) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gaps_cmocsWithoutQuote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CMOCsWithoutQuote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOCᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gaps_cmocsWithoutQuote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gaps",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Gaps_staffOnlyCmocs(ctx context.Context, field graphql.CollectedField, obj *analysis.Gaps) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gaps_staffOnlyCmocs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StaffOnlyCMOCs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOCᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gaps_staffOnlyCmocs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gaps",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Gaps_unlinkedElements(ctx context.Context, field graphql.CollectedField, obj *analysis.Gaps) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gaps_unlinkedElements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnlinkedElements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gaps_unlinkedElements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gaps",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KindComparison_pairs(ctx context.Context, field graphql.CollectedField, obj *analysis.KindComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindComparison_pairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pairs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Pair) graphql.Marshaler {
+			return ec.marshalNElementPair2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPairᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindComparison_pairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KindComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElementPair(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KindComparison_leftOnly(ctx context.Context, field graphql.CollectedField, obj *analysis.KindComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindComparison_leftOnly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeftOnly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindComparison_leftOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KindComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KindComparison_rightOnly(ctx context.Context, field graphql.CollectedField, obj *analysis.KindComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindComparison_rightOnly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RightOnly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindComparison_rightOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KindComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KindComparison_leftCount(ctx context.Context, field graphql.CollectedField, obj *analysis.KindComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindComparison_leftCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeftCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindComparison_leftCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindComparison", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KindComparison_rightCount(ctx context.Context, field graphql.CollectedField, obj *analysis.KindComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindComparison_rightCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RightCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindComparison_rightCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindComparison", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KindComparison_pairedLeft(ctx context.Context, field graphql.CollectedField, obj *analysis.KindComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindComparison_pairedLeft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PairedLeft, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindComparison_pairedLeft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindComparison", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KindComparison_pairedRight(ctx context.Context, field graphql.CollectedField, obj *analysis.KindComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindComparison_pairedRight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PairedRight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindComparison_pairedRight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindComparison", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatrixRow_cluster(ctx context.Context, field graphql.CollectedField, obj *analysis.MatrixRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixRow_cluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cluster, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Cluster) graphql.Marshaler {
+			return ec.marshalNElementCluster2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCluster(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixRow_cluster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatrixRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElementCluster(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatrixRow_counts(ctx context.Context, field graphql.CollectedField, obj *analysis.MatrixRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixRow_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixRow_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatrixRow_total(ctx context.Context, field graphql.CollectedField, obj *analysis.MatrixRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixRow_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixRow_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatrixRow_studyCount(ctx context.Context, field graphql.CollectedField, obj *analysis.MatrixRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatrixRow_studyCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StudyCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatrixRow_studyCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatrixRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Mechanism_id(ctx context.Context, field graphql.CollectedField, obj *kb.Mechanism) (ret graphql.Marshaler) {
@@ -12847,6 +16473,446 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_suggestAlignments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_suggestAlignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SuggestAlignments(ctx, fc.Args["elementId"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Suggestion) graphql.Marshaler {
+			return ec.marshalNAlignmentSuggestion2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_suggestAlignments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlignmentSuggestion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_suggestAlignments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_compareTheories(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compareTheories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CompareTheories(ctx, fc.Args["left"].(string), fc.Args["right"].(string), fc.Args["threshold"].(*float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Comparison) graphql.Marshaler {
+			return ec.marshalNTheoryComparison2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compareTheories(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TheoryComparison(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compareTheories_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_chains(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_chains(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Chains(ctx, fc.Args["to"].(string), fc.Args["maxDepth"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Chain) graphql.Marshaler {
+			return ec.marshalNCMOCChain2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_chains(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOCChain(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_chains_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_evidence(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Evidence(ctx, fc.Args["id"].(string), fc.Args["includeAligned"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidenceReport2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐEvidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EvidenceReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_evidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_demiRegularities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_demiRegularities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DemiRegularities(ctx, fc.Args["minStudies"].(*int), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.DemiRegularity) graphql.Marshaler {
+			return ec.marshalNDemiRegularity2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐDemiRegularityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_demiRegularities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DemiRegularity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_demiRegularities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["kinds"].([]model.SearchKind), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.SearchResult) graphql.Marshaler {
+			return ec.marshalNSearchResult2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSearchResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cmocCounts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cmocCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CmocCounts(ctx, fc.Args["by"].(analysis.Dimension), fc.Args["studyIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Bucket) graphql.Marshaler {
+			return ec.marshalNCountBucket2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cmocCounts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountBucket(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cmocCounts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_elementMatrix(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_elementMatrix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ElementMatrix(ctx, fc.Args["kind"].(model.ElementKind), fc.Args["studyIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Matrix) graphql.Marshaler {
+			return ec.marshalNElementMatrix2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatrix(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_elementMatrix(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElementMatrix(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_elementMatrix_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_gaps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_gaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Gaps(ctx, fc.Args["studyIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Gaps) graphql.Marshaler {
+			return ec.marshalNGaps2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐGaps(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_gaps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Gaps(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_gaps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_compareVersions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compareVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CompareVersions(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analysis.VersionDiff) graphql.Marshaler {
+			return ec.marshalNVersionDiff2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐVersionDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compareVersions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VersionDiff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compareVersions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_cmoc(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14427,6 +18493,107 @@ func (ec *executionContext) fieldContext_Revision_createdAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Revision", field, false, false, "Time")
 }
 
+func (ec *executionContext) _SearchResult_node(ctx context.Context, field graphql.CollectedField, obj *analysis.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchResult_kind(ctx context.Context, field graphql.CollectedField, obj *analysis.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchResult().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResult", field, true, true, "String")
+}
+
+func (ec *executionContext) _SearchResult_score(ctx context.Context, field graphql.CollectedField, obj *analysis.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SearchResult_snippet(ctx context.Context, field graphql.CollectedField, obj *analysis.SearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResult_snippet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Snippet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResult_snippet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResult", field, false, false, "String")
+}
+
 func (ec *executionContext) _Setting_id(ctx context.Context, field graphql.CollectedField, obj *kb.Setting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15726,6 +19893,116 @@ func (ec *executionContext) fieldContext_StudyEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _StudyEvidence_study(ctx context.Context, field graphql.CollectedField, obj *analysis.StudyEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyEvidence_study(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Study, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.Study) graphql.Marshaler {
+			return ec.marshalNStudy2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyEvidence_study(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudyEvidence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Study(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StudyEvidence_population(ctx context.Context, field graphql.CollectedField, obj *analysis.StudyEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyEvidence_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Population) graphql.Marshaler {
+			return ec.marshalOPopulation2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐPopulation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StudyEvidence_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudyEvidence", field, false, false, "Population")
+}
+
+func (ec *executionContext) _StudyEvidence_informants(ctx context.Context, field graphql.CollectedField, obj *analysis.StudyEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyEvidence_informants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Informants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Informant) graphql.Marshaler {
+			return ec.marshalNInformant2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐInformantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyEvidence_informants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StudyEvidence", field, false, false, "Informant")
+}
+
+func (ec *executionContext) _StudyEvidence_cmocs(ctx context.Context, field graphql.CollectedField, obj *analysis.StudyEvidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StudyEvidence_cmocs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CMOCs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.CMOCEvidence) graphql.Marshaler {
+			return ec.marshalNCMOCEvidence2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StudyEvidence_cmocs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StudyEvidence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOCEvidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Theory_id(ctx context.Context, field graphql.CollectedField, obj *kb.Theory) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16029,6 +20306,189 @@ func (ec *executionContext) fieldContext_Theory_explains(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _TheoryComparison_left(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TheoryComparison_left(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Left, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.ProgrammeTheory) graphql.Marshaler {
+			return ec.marshalNProgrammeTheory2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐProgrammeTheory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TheoryComparison_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TheoryComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeTheory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TheoryComparison_right(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TheoryComparison_right(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Right, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.ProgrammeTheory) graphql.Marshaler {
+			return ec.marshalNProgrammeTheory2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐProgrammeTheory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TheoryComparison_right(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TheoryComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeTheory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TheoryComparison_threshold(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TheoryComparison_threshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TheoryComparison_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TheoryComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TheoryComparison_contexts(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TheoryComparison_contexts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contexts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.KindComparison) graphql.Marshaler {
+			return ec.marshalNKindComparison2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐKindComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TheoryComparison_contexts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TheoryComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TheoryComparison_mechanisms(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TheoryComparison_mechanisms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mechanisms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.KindComparison) graphql.Marshaler {
+			return ec.marshalNKindComparison2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐKindComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TheoryComparison_mechanisms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TheoryComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TheoryComparison_outcomes(ctx context.Context, field graphql.CollectedField, obj *analysis.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TheoryComparison_outcomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcomes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.KindComparison) graphql.Marshaler {
+			return ec.marshalNKindComparison2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐKindComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TheoryComparison_outcomes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TheoryComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TheoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TheoryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16198,6 +20658,294 @@ func (ec *executionContext) fieldContext_TheoryEdge_node(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Theory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionDiff_from(ctx context.Context, field graphql.CollectedField, obj *analysis.VersionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionDiff_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.ProgrammeTheory) graphql.Marshaler {
+			return ec.marshalNProgrammeTheory2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐProgrammeTheory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionDiff_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeTheory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionDiff_to(ctx context.Context, field graphql.CollectedField, obj *analysis.VersionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionDiff_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.ProgrammeTheory) graphql.Marshaler {
+			return ec.marshalNProgrammeTheory2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐProgrammeTheory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionDiff_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeTheory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionDiff_revision(ctx context.Context, field graphql.CollectedField, obj *analysis.VersionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionDiff_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.Link) graphql.Marshaler {
+			return ec.marshalORevision2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLink(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VersionDiff_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionDiff_added(ctx context.Context, field graphql.CollectedField, obj *analysis.VersionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionDiff_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOCᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionDiff_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionDiff_removed(ctx context.Context, field graphql.CollectedField, obj *analysis.VersionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionDiff_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOCᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionDiff_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionDiff_changed(ctx context.Context, field graphql.CollectedField, obj *analysis.VersionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionDiff_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.CMOCChange) graphql.Marshaler {
+			return ec.marshalNCMOCChange2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionDiff_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOCChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionDiff_unchanged(ctx context.Context, field graphql.CollectedField, obj *analysis.VersionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionDiff_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOCᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionDiff_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionDiff_addedElements(ctx context.Context, field graphql.CollectedField, obj *analysis.VersionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionDiff_addedElements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddedElements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionDiff_addedElements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VersionDiff_removedElements(ctx context.Context, field graphql.CollectedField, obj *analysis.VersionDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VersionDiff_removedElements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedElements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VersionDiff_removedElements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VersionDiff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -21444,6 +26192,60 @@ func (ec *executionContext) _Alignment(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var alignmentSuggestionImplementors = []string{"AlignmentSuggestion"}
+
+func (ec *executionContext) _AlignmentSuggestion(ctx context.Context, sel ast.SelectionSet, obj *analysis.Suggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, alignmentSuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AlignmentSuggestion")
+		case "element":
+			out.Values[i] = ec._AlignmentSuggestion_element(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "study":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AlignmentSuggestion_study(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._AlignmentSuggestion_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sharedTerms":
+			out.Values[i] = ec._AlignmentSuggestion_sharedTerms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aligned":
+			out.Values[i] = ec._AlignmentSuggestion_aligned(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cMOCImplementors = []string{"CMOC", "Node", "Tracked"}
 
 func (ec *executionContext) _CMOC(ctx context.Context, sel ast.SelectionSet, obj *kb.CMOC) graphql.Marshaler {
@@ -21586,6 +26388,87 @@ func (ec *executionContext) _CMOC(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var cMOCChainImplementors = []string{"CMOCChain"}
+
+func (ec *executionContext) _CMOCChain(ctx context.Context, sel ast.SelectionSet, obj *analysis.Chain) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCChainImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CMOCChain")
+		case "cmocs":
+			out.Values[i] = ec._CMOCChain_cmocs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._CMOCChain_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cMOCChangeImplementors = []string{"CMOCChange"}
+
+func (ec *executionContext) _CMOCChange(ctx context.Context, sel ast.SelectionSet, obj *analysis.CMOCChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CMOCChange")
+		case "before":
+			out.Values[i] = ec._CMOCChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._CMOCChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._CMOCChange_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cMOCConnectionImplementors = []string{"CMOCConnection"}
 
 func (ec *executionContext) _CMOCConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CMOCConnection) graphql.Marshaler {
@@ -21672,6 +26555,62 @@ func (ec *executionContext) _CMOCEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var cMOCEvidenceImplementors = []string{"CMOCEvidence"}
+
+func (ec *executionContext) _CMOCEvidence(ctx context.Context, sel ast.SelectionSet, obj *analysis.CMOCEvidence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCEvidenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CMOCEvidence")
+		case "cmoc":
+			out.Values[i] = ec._CMOCEvidence_cmoc(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "via":
+			out.Values[i] = ec._CMOCEvidence_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "supporting":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CMOCEvidence_supporting(ctx, field, obj)
+				})
+		case "refuting":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CMOCEvidence_refuting(ctx, field, obj)
+				})
+		case "refining":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CMOCEvidence_refining(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var chainImplementors = []string{"Chain"}
 
 func (ec *executionContext) _Chain(ctx context.Context, sel ast.SelectionSet, obj *kb.Link) graphql.Marshaler {
@@ -21704,6 +26643,69 @@ func (ec *executionContext) _Chain(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = ec._Chain_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chainLinkImplementors = []string{"ChainLink"}
+
+func (ec *executionContext) _ChainLink(ctx context.Context, sel ast.SelectionSet, obj *analysis.ChainLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chainLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChainLink")
+		case "from":
+			out.Values[i] = ec._ChainLink_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ChainLink_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basis":
+			out.Values[i] = ec._ChainLink_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._ChainLink_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "context":
+			out.Values[i] = ec._ChainLink_context(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "construct":
+			out.Values[i] = ec._ChainLink_construct(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rationale":
+			out.Values[i] = ec._ChainLink_rationale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22078,6 +27080,59 @@ func (ec *executionContext) _ContextEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var countBucketImplementors = []string{"CountBucket"}
+
+func (ec *executionContext) _CountBucket(ctx context.Context, sel ast.SelectionSet, obj *analysis.Bucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountBucket")
+		case "key":
+			out.Values[i] = ec._CountBucket_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._CountBucket_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._CountBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "studyCount":
+			out.Values[i] = ec._CountBucket_studyCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cluster":
+			out.Values[i] = ec._CountBucket_cluster(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deletedImplementors = []string{"Deleted"}
 
 func (ec *executionContext) _Deleted(ctx context.Context, sel ast.SelectionSet, obj *model.Deleted) graphql.Marshaler {
@@ -22096,6 +27151,218 @@ func (ec *executionContext) _Deleted(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "kind":
 			out.Values[i] = ec._Deleted_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var demiRegularityImplementors = []string{"DemiRegularity"}
+
+func (ec *executionContext) _DemiRegularity(ctx context.Context, sel ast.SelectionSet, obj *analysis.DemiRegularity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, demiRegularityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DemiRegularity")
+		case "mechanism":
+			out.Values[i] = ec._DemiRegularity_mechanism(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._DemiRegularity_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "studies":
+			out.Values[i] = ec._DemiRegularity_studies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "studyCount":
+			out.Values[i] = ec._DemiRegularity_studyCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cmocs":
+			out.Values[i] = ec._DemiRegularity_cmocs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var elementClusterImplementors = []string{"ElementCluster"}
+
+func (ec *executionContext) _ElementCluster(ctx context.Context, sel ast.SelectionSet, obj *analysis.Cluster) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, elementClusterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElementCluster")
+		case "key":
+			out.Values[i] = ec._ElementCluster_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ElementCluster_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "elements":
+			out.Values[i] = ec._ElementCluster_elements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "constructs":
+			out.Values[i] = ec._ElementCluster_constructs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var elementMatrixImplementors = []string{"ElementMatrix"}
+
+func (ec *executionContext) _ElementMatrix(ctx context.Context, sel ast.SelectionSet, obj *analysis.Matrix) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, elementMatrixImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElementMatrix")
+		case "studies":
+			out.Values[i] = ec._ElementMatrix_studies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._ElementMatrix_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var elementPairImplementors = []string{"ElementPair"}
+
+func (ec *executionContext) _ElementPair(ctx context.Context, sel ast.SelectionSet, obj *analysis.Pair) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, elementPairImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElementPair")
+		case "left":
+			out.Values[i] = ec._ElementPair_left(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "right":
+			out.Values[i] = ec._ElementPair_right(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basis":
+			out.Values[i] = ec._ElementPair_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relation":
+			out.Values[i] = ec._ElementPair_relation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._ElementPair_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rationale":
+			out.Values[i] = ec._ElementPair_rationale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "construct":
+			out.Values[i] = ec._ElementPair_construct(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._ElementPair_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedTerms":
+			out.Values[i] = ec._ElementPair_sharedTerms(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22173,6 +27440,256 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._Evidence_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var evidenceReportImplementors = []string{"EvidenceReport"}
+
+func (ec *executionContext) _EvidenceReport(ctx context.Context, sel ast.SelectionSet, obj *analysis.Evidence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EvidenceReport")
+		case "target":
+			out.Values[i] = ec._EvidenceReport_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matched":
+			out.Values[i] = ec._EvidenceReport_matched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "studies":
+			out.Values[i] = ec._EvidenceReport_studies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cmocCount":
+			out.Values[i] = ec._EvidenceReport_cmocCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quoteCount":
+			out.Values[i] = ec._EvidenceReport_quoteCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fieldChangeImplementors = []string{"FieldChange"}
+
+func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *analysis.FieldChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FieldChange")
+		case "field":
+			out.Values[i] = ec._FieldChange_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._FieldChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._FieldChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var gapsImplementors = []string{"Gaps"}
+
+func (ec *executionContext) _Gaps(ctx context.Context, sel ast.SelectionSet, obj *analysis.Gaps) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gapsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Gaps")
+		case "cmocsWithoutQuote":
+			out.Values[i] = ec._Gaps_cmocsWithoutQuote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "staffOnlyCmocs":
+			out.Values[i] = ec._Gaps_staffOnlyCmocs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unlinkedElements":
+			out.Values[i] = ec._Gaps_unlinkedElements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kindComparisonImplementors = []string{"KindComparison"}
+
+func (ec *executionContext) _KindComparison(ctx context.Context, sel ast.SelectionSet, obj *analysis.KindComparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kindComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KindComparison")
+		case "pairs":
+			out.Values[i] = ec._KindComparison_pairs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leftOnly":
+			out.Values[i] = ec._KindComparison_leftOnly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rightOnly":
+			out.Values[i] = ec._KindComparison_rightOnly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leftCount":
+			out.Values[i] = ec._KindComparison_leftCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rightCount":
+			out.Values[i] = ec._KindComparison_rightCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairedLeft":
+			out.Values[i] = ec._KindComparison_pairedLeft(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairedRight":
+			out.Values[i] = ec._KindComparison_pairedRight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matrixRowImplementors = []string{"MatrixRow"}
+
+func (ec *executionContext) _MatrixRow(ctx context.Context, sel ast.SelectionSet, obj *analysis.MatrixRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matrixRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatrixRow")
+		case "cluster":
+			out.Values[i] = ec._MatrixRow_cluster(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._MatrixRow_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._MatrixRow_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "studyCount":
+			out.Values[i] = ec._MatrixRow_studyCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -23233,6 +28750,66 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
+		case "suggestAlignments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_suggestAlignments(ctx, field)
+				})
+		case "compareTheories":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compareTheories(ctx, field)
+				})
+		case "chains":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_chains(ctx, field)
+				})
+		case "evidence":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_evidence(ctx, field)
+				})
+		case "demiRegularities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_demiRegularities(ctx, field)
+				})
+		case "search":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_search(ctx, field)
+				})
+		case "cmocCounts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cmocCounts(ctx, field)
+				})
+		case "elementMatrix":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_elementMatrix(ctx, field)
+				})
+		case "gaps":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_gaps(ctx, field)
+				})
+		case "compareVersions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compareVersions(ctx, field)
+				})
 		case "cmoc":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -23600,6 +29177,55 @@ func (ec *executionContext) _Revision(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "createdAt":
 			out.Values[i] = ec._Revision_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchResultImplementors = []string{"SearchResult"}
+
+func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.SelectionSet, obj *analysis.SearchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchResult")
+		case "node":
+			out.Values[i] = ec._SearchResult_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchResult_kind(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._SearchResult_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "snippet":
+			out.Values[i] = ec._SearchResult_snippet(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -24049,6 +29675,54 @@ func (ec *executionContext) _StudyEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var studyEvidenceImplementors = []string{"StudyEvidence"}
+
+func (ec *executionContext) _StudyEvidence(ctx context.Context, sel ast.SelectionSet, obj *analysis.StudyEvidence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, studyEvidenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StudyEvidence")
+		case "study":
+			out.Values[i] = ec._StudyEvidence_study(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "population":
+			out.Values[i] = ec._StudyEvidence_population(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "informants":
+			out.Values[i] = ec._StudyEvidence_informants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cmocs":
+			out.Values[i] = ec._StudyEvidence_cmocs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var theoryImplementors = []string{"Theory", "Explanation", "Node", "Tracked"}
 
 func (ec *executionContext) _Theory(ctx context.Context, sel ast.SelectionSet, obj *kb.Theory) graphql.Marshaler {
@@ -24140,6 +29814,64 @@ func (ec *executionContext) _Theory(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var theoryComparisonImplementors = []string{"TheoryComparison"}
+
+func (ec *executionContext) _TheoryComparison(ctx context.Context, sel ast.SelectionSet, obj *analysis.Comparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, theoryComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TheoryComparison")
+		case "left":
+			out.Values[i] = ec._TheoryComparison_left(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "right":
+			out.Values[i] = ec._TheoryComparison_right(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threshold":
+			out.Values[i] = ec._TheoryComparison_threshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contexts":
+			out.Values[i] = ec._TheoryComparison_contexts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mechanisms":
+			out.Values[i] = ec._TheoryComparison_mechanisms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcomes":
+			out.Values[i] = ec._TheoryComparison_outcomes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var theoryConnectionImplementors = []string{"TheoryConnection"}
 
 func (ec *executionContext) _TheoryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TheoryConnection) graphql.Marshaler {
@@ -24206,6 +29938,79 @@ func (ec *executionContext) _TheoryEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "node":
 			out.Values[i] = ec._TheoryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var versionDiffImplementors = []string{"VersionDiff"}
+
+func (ec *executionContext) _VersionDiff(ctx context.Context, sel ast.SelectionSet, obj *analysis.VersionDiff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, versionDiffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VersionDiff")
+		case "from":
+			out.Values[i] = ec._VersionDiff_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._VersionDiff_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revision":
+			out.Values[i] = ec._VersionDiff_revision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._VersionDiff_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._VersionDiff_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._VersionDiff_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._VersionDiff_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addedElements":
+			out.Values[i] = ec._VersionDiff_addedElements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removedElements":
+			out.Values[i] = ec._VersionDiff_removedElements(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24681,6 +30486,26 @@ func (ec *executionContext) marshalNAlignment2ᚖgithubᚗcomᚋcmographᚋcmogr
 	return ec._Alignment(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAlignmentSuggestion2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSuggestion(ctx context.Context, sel ast.SelectionSet, v analysis.Suggestion) graphql.Marshaler {
+	return ec._AlignmentSuggestion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAlignmentSuggestion2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Suggestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAlignmentSuggestion2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24715,12 +30540,68 @@ func (ec *executionContext) marshalNCMOC2ᚕgithubᚗcomᚋcmographᚋcmograph�
 	return ret
 }
 
+func (ec *executionContext) marshalNCMOC2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOCᚄ(ctx context.Context, sel ast.SelectionSet, v []*kb.CMOC) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCMOC2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOC(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCMOC2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOC(ctx context.Context, sel ast.SelectionSet, v *kb.CMOC) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CMOC!")
 		return graphql.Null
 	}
 	return ec._CMOC(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCMOCChain2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChain(ctx context.Context, sel ast.SelectionSet, v analysis.Chain) graphql.Marshaler {
+	return ec._CMOCChain(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCMOCChain2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Chain) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCMOCChain2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChain(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCMOCChange2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCChange(ctx context.Context, sel ast.SelectionSet, v analysis.CMOCChange) graphql.Marshaler {
+	return ec._CMOCChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCMOCChange2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.CMOCChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCMOCChange2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNCMOCConnection2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐCMOCConnection(ctx context.Context, sel ast.SelectionSet, v *model.CMOCConnection) graphql.Marshaler {
@@ -24754,6 +30635,26 @@ func (ec *executionContext) marshalNCMOCEdge2ᚕgithubᚗcomᚋcmographᚋcmogra
 func (ec *executionContext) unmarshalNCMOCElementsInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐCMOCElementsInput(ctx context.Context, v any) (model.CMOCElementsInput, error) {
 	res, err := ec.unmarshalInputCMOCElementsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCMOCEvidence2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCEvidence(ctx context.Context, sel ast.SelectionSet, v analysis.CMOCEvidence) graphql.Marshaler {
+	return ec._CMOCEvidence(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCMOCEvidence2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.CMOCEvidence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCMOCEvidence2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCEvidence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNCMOCSort2map(ctx context.Context, v any) (map[string]any, error) {
@@ -24801,9 +30702,39 @@ func (ec *executionContext) marshalNChain2ᚕgithubᚗcomᚋcmographᚋcmograph�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNChainBasis2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainBasis(ctx context.Context, v any) (analysis.ChainBasis, error) {
+	var res analysis.ChainBasis
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChainBasis2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainBasis(ctx context.Context, sel ast.SelectionSet, v analysis.ChainBasis) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNChainInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐChainInput(ctx context.Context, v any) (model.ChainInput, error) {
 	res, err := ec.unmarshalInputChainInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChainLink2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainLink(ctx context.Context, sel ast.SelectionSet, v analysis.ChainLink) graphql.Marshaler {
+	return ec._ChainLink(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChainLink2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.ChainLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChainLink2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNConstruct2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstruct(ctx context.Context, sel ast.SelectionSet, v kb.Construct) graphql.Marshaler {
@@ -24815,6 +30746,22 @@ func (ec *executionContext) marshalNConstruct2ᚕgithubᚗcomᚋcmographᚋcmogr
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConstruct2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstruct(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConstruct2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstructᚄ(ctx context.Context, sel ast.SelectionSet, v []*kb.Construct) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConstruct2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstruct(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -24923,6 +30870,36 @@ func (ec *executionContext) marshalNContextEdge2ᚕgithubᚗcomᚋcmographᚋcmo
 	return ret
 }
 
+func (ec *executionContext) marshalNCountBucket2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐBucket(ctx context.Context, sel ast.SelectionSet, v analysis.Bucket) graphql.Marshaler {
+	return ec._CountBucket(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCountBucket2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Bucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCountBucket2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCountDimension2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐDimension(ctx context.Context, v any) (analysis.Dimension, error) {
+	var res analysis.Dimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCountDimension2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐDimension(ctx context.Context, sel ast.SelectionSet, v analysis.Dimension) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCreateCMOCInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐCreateCMOCInput(ctx context.Context, v any) (model.CreateCMOCInput, error) {
 	res, err := ec.unmarshalInputCreateCMOCInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24986,6 +30963,26 @@ func (ec *executionContext) marshalNDeleted2ᚖgithubᚗcomᚋcmographᚋcmograp
 	return ec._Deleted(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDemiRegularity2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐDemiRegularity(ctx context.Context, sel ast.SelectionSet, v analysis.DemiRegularity) graphql.Marshaler {
+	return ec._DemiRegularity(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDemiRegularity2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐDemiRegularityᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.DemiRegularity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDemiRegularity2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐDemiRegularity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNDrawsOnInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐDrawsOnInput(ctx context.Context, v any) (model.DrawsOnInput, error) {
 	res, err := ec.unmarshalInputDrawsOnInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25004,6 +31001,48 @@ func (ec *executionContext) marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmograp
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNElementCluster2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCluster(ctx context.Context, sel ast.SelectionSet, v analysis.Cluster) graphql.Marshaler {
+	return ec._ElementCluster(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNElementKind2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐElementKind(ctx context.Context, v any) (model.ElementKind, error) {
+	var res model.ElementKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNElementKind2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐElementKind(ctx context.Context, sel ast.SelectionSet, v model.ElementKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNElementMatrix2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatrix(ctx context.Context, sel ast.SelectionSet, v *analysis.Matrix) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ElementMatrix!")
+		return graphql.Null
+	}
+	return ec._ElementMatrix(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNElementPair2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPair(ctx context.Context, sel ast.SelectionSet, v analysis.Pair) graphql.Marshaler {
+	return ec._ElementPair(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNElementPair2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPairᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Pair) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNElementPair2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPair(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -25063,6 +31102,14 @@ func (ec *executionContext) unmarshalNEvidenceInput2githubᚗcomᚋcmographᚋcm
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNEvidenceReport2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐEvidence(ctx context.Context, sel ast.SelectionSet, v *analysis.Evidence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EvidenceReport!")
+		return graphql.Null
+	}
+	return ec._EvidenceReport(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNExplanation2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx context.Context, sel ast.SelectionSet, v kb.Node) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Explanation!")
@@ -25087,6 +31134,40 @@ func (ec *executionContext) marshalNExplanation2ᚕgithubᚗcomᚋcmographᚋcmo
 	return ret
 }
 
+func (ec *executionContext) marshalNFieldChange2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐFieldChange(ctx context.Context, sel ast.SelectionSet, v analysis.FieldChange) graphql.Marshaler {
+	return ec._FieldChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFieldChange2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.FieldChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFieldChange2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐFieldChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNFraming2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐFraming(ctx context.Context, v any) (kb.Framing, error) {
 	var res kb.Framing
 	err := res.UnmarshalGQL(v)
@@ -25095,6 +31176,14 @@ func (ec *executionContext) unmarshalNFraming2githubᚗcomᚋcmographᚋcmograph
 
 func (ec *executionContext) marshalNFraming2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐFraming(ctx context.Context, sel ast.SelectionSet, v kb.Framing) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNGaps2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐGaps(ctx context.Context, sel ast.SelectionSet, v *analysis.Gaps) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Gaps!")
+		return graphql.Null
+	}
+	return ec._Gaps(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -25194,6 +31283,35 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNKind2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐKind(ctx context.Context, v any) (kb.Kind, error) {
 	var res kb.Kind
 	err := res.UnmarshalGQL(v)
@@ -25202,6 +31320,30 @@ func (ec *executionContext) unmarshalNKind2githubᚗcomᚋcmographᚋcmographᚋ
 
 func (ec *executionContext) marshalNKind2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐKind(ctx context.Context, sel ast.SelectionSet, v kb.Kind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNKindComparison2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐKindComparison(ctx context.Context, sel ast.SelectionSet, v analysis.KindComparison) graphql.Marshaler {
+	return ec._KindComparison(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMatrixRow2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatrixRow(ctx context.Context, sel ast.SelectionSet, v analysis.MatrixRow) graphql.Marshaler {
+	return ec._MatrixRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMatrixRow2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatrixRowᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.MatrixRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatrixRow2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatrixRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNMechanism2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐMechanism(ctx context.Context, sel ast.SelectionSet, v kb.Mechanism) graphql.Marshaler {
@@ -25273,6 +31415,14 @@ func (ec *executionContext) unmarshalNNameSortField2githubᚗcomᚋcmographᚋcm
 
 func (ec *executionContext) marshalNNameSortField2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐNameSortField(ctx context.Context, sel ast.SelectionSet, v model.NameSortField) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNNode2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx context.Context, sel ast.SelectionSet, v kb.Node) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Node!")
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx context.Context, sel ast.SelectionSet, v []kb.Node) graphql.Marshaler {
@@ -25352,6 +31502,16 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcmographᚋcmogra
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPairBasis2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐBasis(ctx context.Context, v any) (analysis.Basis, error) {
+	var res analysis.Basis
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPairBasis2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐBasis(ctx context.Context, sel ast.SelectionSet, v analysis.Basis) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNPopulation2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐPopulation(ctx context.Context, v any) (kb.Population, error) {
@@ -25541,6 +31701,36 @@ func (ec *executionContext) marshalNRevisionChange2githubᚗcomᚋcmographᚋcmo
 	return v
 }
 
+func (ec *executionContext) unmarshalNSearchKind2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐSearchKind(ctx context.Context, v any) (model.SearchKind, error) {
+	var res model.SearchKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSearchKind2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐSearchKind(ctx context.Context, sel ast.SelectionSet, v model.SearchKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNSearchResult2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSearchResult(ctx context.Context, sel ast.SelectionSet, v analysis.SearchResult) graphql.Marshaler {
+	return ec._SearchResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSearchResult2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSearchResultᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.SearchResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchResult2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSearchResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSetting2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐSetting(ctx context.Context, sel ast.SelectionSet, v kb.Setting) graphql.Marshaler {
 	return ec._Setting(ctx, sel, &v)
 }
@@ -25680,6 +31870,22 @@ func (ec *executionContext) marshalNStudy2ᚕgithubᚗcomᚋcmographᚋcmograph�
 	return ret
 }
 
+func (ec *executionContext) marshalNStudy2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudyᚄ(ctx context.Context, sel ast.SelectionSet, v []*kb.Study) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStudy2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNStudy2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudy(ctx context.Context, sel ast.SelectionSet, v *kb.Study) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Study!")
@@ -25705,6 +31911,26 @@ func (ec *executionContext) marshalNStudyEdge2ᚕgithubᚗcomᚋcmographᚋcmogr
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStudyEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐStudyEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStudyEvidence2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐStudyEvidence(ctx context.Context, sel ast.SelectionSet, v analysis.StudyEvidence) graphql.Marshaler {
+	return ec._StudyEvidence(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStudyEvidence2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐStudyEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.StudyEvidence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStudyEvidence2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐStudyEvidence(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -25757,6 +31983,14 @@ func (ec *executionContext) marshalNTheory2ᚖgithubᚗcomᚋcmographᚋcmograph
 		return graphql.Null
 	}
 	return ec._Theory(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTheoryComparison2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐComparison(ctx context.Context, sel ast.SelectionSet, v *analysis.Comparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TheoryComparison!")
+		return graphql.Null
+	}
+	return ec._TheoryComparison(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTheoryConnection2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐTheoryConnection(ctx context.Context, sel ast.SelectionSet, v *model.TheoryConnection) graphql.Marshaler {
@@ -25887,6 +32121,14 @@ func (ec *executionContext) unmarshalNUpdateStudyInput2map(ctx context.Context, 
 func (ec *executionContext) unmarshalNUpdateTheoryInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputUpdateTheoryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVersionDiff2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐVersionDiff(ctx context.Context, sel ast.SelectionSet, v *analysis.VersionDiff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VersionDiff!")
+		return graphql.Null
+	}
+	return ec._VersionDiff(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -26091,6 +32333,16 @@ func (ec *executionContext) unmarshalOActorListFilter2map(ctx context.Context, v
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOAlignRelation2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐAlignRelation(ctx context.Context, v any) (kb.AlignRelation, error) {
+	var res kb.AlignRelation
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAlignRelation2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐAlignRelation(ctx context.Context, sel ast.SelectionSet, v kb.AlignRelation) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26269,6 +32521,20 @@ func (ec *executionContext) marshalOContextKind2ᚖgithubᚗcomᚋcmographᚋcmo
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx context.Context, sel ast.SelectionSet, v kb.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Element(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOElementCluster2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCluster(ctx context.Context, sel ast.SelectionSet, v *analysis.Cluster) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ElementCluster(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOElementSort2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
@@ -26843,6 +33109,49 @@ func (ec *executionContext) marshalORating2ᚖgithubᚗcomᚋcmographᚋcmograph
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalORevision2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLink(ctx context.Context, sel ast.SelectionSet, v *kb.Link) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Revision(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSearchKind2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐSearchKindᚄ(ctx context.Context, v any) ([]model.SearchKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SearchKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSearchKind2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐSearchKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSearchKind2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐSearchKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SearchKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchKind2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐSearchKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOSetting2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐSetting(ctx context.Context, sel ast.SelectionSet, v *kb.Setting) graphql.Marshaler {

@@ -11,7 +11,7 @@ import (
 	"github.com/cmograph/cmograph/internal/kb"
 )
 
-// Align an element with one of the same kind in another programme theory.
+// Align an element with one of another programme theory: of the same kind, or an outcome with a context (one study's outcome as another's starting condition, which is how chains cross studies).
 type AlignInput struct {
 	FromID string `json:"fromId"`
 	ToID   string `json:"toId"`
@@ -387,6 +387,64 @@ func (e CMOCSortField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A kind of element.
+type ElementKind string
+
+const (
+	ElementKindContext   ElementKind = "CONTEXT"
+	ElementKindMechanism ElementKind = "MECHANISM"
+	ElementKindOutcome   ElementKind = "OUTCOME"
+)
+
+var AllElementKind = []ElementKind{
+	ElementKindContext,
+	ElementKindMechanism,
+	ElementKindOutcome,
+}
+
+func (e ElementKind) IsValid() bool {
+	switch e {
+	case ElementKindContext, ElementKindMechanism, ElementKindOutcome:
+		return true
+	}
+	return false
+}
+
+func (e ElementKind) String() string {
+	return string(e)
+}
+
+func (e *ElementKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ElementKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ElementKind", str)
+	}
+	return nil
+}
+
+func (e ElementKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ElementKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ElementKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type ElementSortField string
 
 const (
@@ -616,6 +674,78 @@ func (e *QuoteSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e QuoteSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What full-text search can look in.
+type SearchKind string
+
+const (
+	SearchKindStudy           SearchKind = "STUDY"
+	SearchKindProgrammeTheory SearchKind = "PROGRAMME_THEORY"
+	SearchKindCmoc            SearchKind = "CMOC"
+	SearchKindContext         SearchKind = "CONTEXT"
+	SearchKindMechanism       SearchKind = "MECHANISM"
+	SearchKindOutcome         SearchKind = "OUTCOME"
+	SearchKindQuote           SearchKind = "QUOTE"
+	SearchKindTheory          SearchKind = "THEORY"
+	SearchKindConstruct       SearchKind = "CONSTRUCT"
+	SearchKindSetting         SearchKind = "SETTING"
+)
+
+var AllSearchKind = []SearchKind{
+	SearchKindStudy,
+	SearchKindProgrammeTheory,
+	SearchKindCmoc,
+	SearchKindContext,
+	SearchKindMechanism,
+	SearchKindOutcome,
+	SearchKindQuote,
+	SearchKindTheory,
+	SearchKindConstruct,
+	SearchKindSetting,
+}
+
+func (e SearchKind) IsValid() bool {
+	switch e {
+	case SearchKindStudy, SearchKindProgrammeTheory, SearchKindCmoc, SearchKindContext, SearchKindMechanism, SearchKindOutcome, SearchKindQuote, SearchKindTheory, SearchKindConstruct, SearchKindSetting:
+		return true
+	}
+	return false
+}
+
+func (e SearchKind) String() string {
+	return string(e)
+}
+
+func (e *SearchKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchKind", str)
+	}
+	return nil
+}
+
+func (e SearchKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

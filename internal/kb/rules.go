@@ -85,8 +85,9 @@ func ApplyPatch(existing Node, patch Props) (Node, error) {
 }
 
 // CheckLinkEnds checks that a link's ends exist and fit its type: a CMOC's elements belong to
-// its own programme theory, alignments join elements of the same kind in different programme
-// theories. programmeTheoryOf resolves an element's or CMOC's programme theory id.
+// its own programme theory, alignments join elements of different programme theories, of the
+// same kind or an outcome and a context (one study's outcome as another's starting condition,
+// which is how chains cross studies).
 func CheckLinkEnds(l Link, from, to Node) error {
 	spec, _ := LinkSpecFor(l.Type)
 	if from == nil {
@@ -108,14 +109,18 @@ func CheckLinkEnds(l Link, from, to Node) error {
 				to.NodeKind(), l.To, to.Owner(), from.Owner())
 		}
 	case RelAligns:
-		if from.NodeKind() != to.NodeKind() {
-			return Invalid("to", "ALIGNS joins elements of the same kind: %q is a %s, %q a %s", l.From, from.NodeKind(), l.To, to.NodeKind())
+		if from.NodeKind() != to.NodeKind() && !outcomeAndContext(from.NodeKind(), to.NodeKind()) {
+			return Invalid("to", "ALIGNS joins elements of the same kind, or an outcome and a context: %q is a %s, %q a %s", l.From, from.NodeKind(), l.To, to.NodeKind())
 		}
 		if from.Owner() == to.Owner() {
 			return Invalid("to", "ALIGNS joins elements of different programme theories; %q and %q are both in %q", l.From, l.To, from.Owner())
 		}
 	}
 	return nil
+}
+
+func outcomeAndContext(a, b Kind) bool {
+	return (a == KindOutcome && b == KindContext) || (a == KindContext && b == KindOutcome)
 }
 
 func kindList(ks []Kind) string {

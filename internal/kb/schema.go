@@ -29,7 +29,7 @@ const (
 	RelDrawsOn      RelType = "DRAWS_ON"      // ProgrammeTheory -> Theory
 	RelExplainedBy  RelType = "EXPLAINED_BY"  // Mechanism -> Theory|Construct
 	RelInstanceOf   RelType = "INSTANCE_OF"   // Context|Mechanism|Outcome -> Construct
-	RelAligns       RelType = "ALIGNS"        // element -> element of the same kind in another programme theory
+	RelAligns       RelType = "ALIGNS"        // element -> element of the same kind (or outcome <-> context) in another programme theory
 )
 
 // LinkSpec says which kinds a link type joins.

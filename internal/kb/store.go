@@ -115,8 +115,12 @@ type SearchQuery struct {
 	Limit int
 }
 
-// MaxSearchHits bounds one search.
-const MaxSearchHits = 1000
+// Bounds of one search.
+const (
+	MaxSearchHits = 1000
+	// MaxSearchText bounds the text searched for: room for an element and the quotes behind it.
+	MaxSearchText = 8000
+)
 
 // SearchHit is a node a search found, with its relevance (BM25: higher is better; scores
 // compare within one search, not across searches or stores).
@@ -222,8 +226,8 @@ func (q SearchQuery) Validate() error {
 	if strings.TrimSpace(q.Text) == "" {
 		return Invalid("text", "is required")
 	}
-	if len(q.Text) > MaxShortText {
-		return Invalid("text", "is %d bytes long; at most %d", len(q.Text), MaxShortText)
+	if len(q.Text) > MaxSearchText {
+		return Invalid("text", "is %d bytes long; at most %d", len(q.Text), MaxSearchText)
 	}
 	if q.Limit < 0 || q.Limit > MaxSearchHits {
 		return Invalid("first", "must be between 1 and %d", MaxSearchHits)

@@ -75,15 +75,16 @@ func (c *Corpus) Cosine(a, b string) (float64, []string) {
 	return dot / (c.norms[a] * c.norms[b]), terms
 }
 
-// SharedTerms lists the terms two texts have in common, in the order they first appear in a.
+// SharedTerms lists the words two texts have in common, matched by stem ("modelling" meets
+// "models") and written as they first appear in a, in that order: what a reviewer reads.
 func SharedTerms(a, b string) []string {
 	inB := TermCounts(b)
 	seen := map[string]bool{}
 	var out []string
-	for _, t := range Terms(a) {
-		if inB[t] > 0 && !seen[t] {
+	for _, w := range words(a) {
+		if t, ok := term(w); ok && inB[t] > 0 && !seen[t] {
 			seen[t] = true
-			out = append(out, t)
+			out = append(out, w)
 		}
 	}
 	return out

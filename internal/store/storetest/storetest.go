@@ -57,6 +57,7 @@ func Run(t *testing.T, newStore NewStore) {
 			tc.fn(t, s)
 		})
 	}
+	t.Run("Analysis", func(t *testing.T) { runAnalysis(t, newStore) })
 }
 
 func ptr[T any](v T) *T { return &v }

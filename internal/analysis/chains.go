@@ -1,0 +1,349 @@
+package analysis
+
+import (
+	"context"
+	"slices"
+	"sort"
+
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+// ChainBasis says why one CMOC feeds the next.
+type ChainBasis string
+
+const (
+	// ChainExplicit: a reviewer recorded CHAINS_TO.
+	ChainExplicit ChainBasis = "EXPLICIT"
+	// ChainAligned: the first CMOC's outcome is aligned with the next one's context.
+	ChainAligned ChainBasis = "ALIGNED"
+	// ChainConstruct: the first CMOC's outcome and the next one's context are instances of one
+	// construct.
+	ChainConstruct ChainBasis = "CONSTRUCT"
+)
+
+// ChainLink is one step of a chain: From's outcome acts as To's context.
+type ChainLink struct {
+	From, To *kb.CMOC
+	Basis    ChainBasis
+	// Outcome and Context are the elements that meet (nil for explicit links).
+	Outcome, Context kb.Node
+	Construct        *kb.Construct
+	Rationale        string
+}
+
+// Chain is a run of CMOCs, each feeding the next, ending in a CMOC that produces the target.
+type Chain struct {
+	CMOCs []*kb.CMOC
+	Links []ChainLink
+}
+
+// Chain depth bounds.
+const (
+	DefaultChainDepth = 4
+	MaxChainDepth     = 10
+	MaxChains         = 500
+)
+
+// Chains finds the chains of CMOCs that end in the target: an outcome (or one aligned with it)
+// or a construct (an outcome that is an instance of it). Each chain is at most maxDepth links
+// long and visits a CMOC at most once, so cycles end the walk rather than loop it. Chains are
+// maximal within the depth: longest first, at most limit.
+func (a *Analyst) Chains(ctx context.Context, targetID string, maxDepth, limit int) ([]Chain, error) {
+	if maxDepth == 0 {
+		maxDepth = DefaultChainDepth
+	}
+	if maxDepth < 1 || maxDepth > MaxChainDepth {
+		return nil, kb.Invalid("maxDepth", "must be between 1 and %d, not %d", MaxChainDepth, maxDepth)
+	}
+	if limit <= 0 || limit > MaxChains {
+		limit = MaxChains
+	}
+	r := a.reader()
+	target, err := r.mustNode(ctx, "to", targetID, kb.KindOutcome, kb.KindConstruct)
+	if err != nil {
+		return nil, err
+	}
+	outcomes, err := r.outcomesMeaning(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	produce, err := r.links(ctx, true, outcomes, kb.RelHasOutcome)
+	if err != nil {
+		return nil, err
+	}
+	var ends []string
+	for _, l := range produce {
+		ends = append(ends, l.From)
+	}
+	ends = uniqueSorted(ends)
+	// walk backwards level by level: each level reads the predecessors of the whole frontier
+	feeders := map[string][]ChainLink{} // CMOC id -> links into it
+	frontier := ends
+	expanded := map[string]bool{}
+	for depth := 0; depth < maxDepth && len(frontier) > 0; depth++ {
+		var todo []string
+		for _, id := range frontier {
+			if !expanded[id] {
+				expanded[id] = true
+				todo = append(todo, id)
+			}
+		}
+		links, err := r.feedersOf(ctx, todo)
+		if err != nil {
+			return nil, err
+		}
+		frontier = frontier[:0:0]
+		for _, l := range links {
+			feeders[l.To.ID] = append(feeders[l.To.ID], l)
+			frontier = append(frontier, l.From.ID)
+		}
+	}
+	var chains []Chain
+	var walk func(path []ChainLink, head string, depth int)
+	walk = func(path []ChainLink, head string, depth int) {
+		if len(chains) >= limit {
+			return
+		}
+		extended := false
+		if depth < maxDepth {
+			for _, l := range feeders[head] {
+				if onPath(path, l.From.ID) {
+					continue
+				}
+				extended = true
+				walk(append([]ChainLink{l}, path...), l.From.ID, depth+1)
+			}
+		}
+		if !extended && len(path) > 0 {
+			chains = append(chains, newChain(path))
+		}
+	}
+	for _, end := range ends {
+		walk(nil, end, 0)
+	}
+	sort.SliceStable(chains, func(i, j int) bool {
+		if len(chains[i].CMOCs) != len(chains[j].CMOCs) {
+			return len(chains[i].CMOCs) > len(chains[j].CMOCs)
+		}
+		return chainKey(chains[i]) < chainKey(chains[j])
+	})
+	return chains, nil
+}
+
+func onPath(path []ChainLink, id string) bool {
+	for _, l := range path {
+		if l.From.ID == id || l.To.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func newChain(path []ChainLink) Chain {
+	c := Chain{Links: path, CMOCs: []*kb.CMOC{path[0].From}}
+	for _, l := range path {
+		c.CMOCs = append(c.CMOCs, l.To)
+	}
+	return c
+}
+
+func chainKey(c Chain) string {
+	k := ""
+	for _, m := range c.CMOCs {
+		k += m.ID + "\x00"
+	}
+	return k
+}
+
+// outcomesMeaning lists the outcomes that stand for the target: the outcome and those aligned
+// with it (not contradicting it), or a construct's outcome instances.
+func (r *reader) outcomesMeaning(ctx context.Context, target kb.Node) ([]string, error) {
+	id := target.NodeID()
+	if target.NodeKind() == kb.KindConstruct {
+		ls, err := r.links(ctx, true, []string{id}, kb.RelInstanceOf)
+		if err != nil {
+			return nil, err
+		}
+		var ids []string
+		for _, l := range ls {
+			ids = append(ids, l.From)
+		}
+		if err := r.load(ctx, ids...); err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, e := range ids {
+			if n := r.node(e); n != nil && n.NodeKind() == kb.KindOutcome {
+				out = append(out, e)
+			}
+		}
+		return out, nil
+	}
+	aligned, err := r.linksBothWays(ctx, []string{id}, kb.RelAligns)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{id}
+	var others []string
+	for _, l := range aligned {
+		if l.Relation != kb.AlignContradicts {
+			others = append(others, otherEnd(l, id))
+		}
+	}
+	if err := r.load(ctx, others...); err != nil {
+		return nil, err
+	}
+	for _, o := range others {
+		if n := r.node(o); n != nil && n.NodeKind() == kb.KindOutcome {
+			out = append(out, o)
+		}
+	}
+	return uniqueSorted(out), nil
+}
+
+func otherEnd(l kb.Link, id string) string {
+	if l.From == id {
+		return l.To
+	}
+	return l.From
+}
+
+// feedersOf reads the links into each of the CMOCs: explicit CHAINS_TO, and CMOCs whose
+// outcome meets the CMOC's context by alignment or construct. It costs a fixed number of
+// store calls for any number of CMOCs.
+func (r *reader) feedersOf(ctx context.Context, cmocIDs []string) ([]ChainLink, error) {
+	if len(cmocIDs) == 0 {
+		return nil, nil
+	}
+	explicit, err := r.links(ctx, true, cmocIDs, kb.RelChainsTo)
+	if err != nil {
+		return nil, err
+	}
+	hasContext, err := r.links(ctx, false, cmocIDs, kb.RelHasContext)
+	if err != nil {
+		return nil, err
+	}
+	contextsOf := map[string][]string{}
+	var contexts []string
+	for _, l := range hasContext {
+		contextsOf[l.From] = append(contextsOf[l.From], l.To)
+		contexts = append(contexts, l.To)
+	}
+	aligned, err := r.linksBothWays(ctx, contexts, kb.RelAligns)
+	if err != nil {
+		return nil, err
+	}
+	instances, err := r.links(ctx, false, contexts, kb.RelInstanceOf)
+	if err != nil {
+		return nil, err
+	}
+	var constructs []string
+	for _, l := range instances {
+		constructs = append(constructs, l.To)
+	}
+	sameConstruct, err := r.links(ctx, true, uniqueSorted(constructs), kb.RelInstanceOf)
+	if err != nil {
+		return nil, err
+	}
+	// meets[context] lists the outcomes that meet it and how
+	type meeting struct {
+		outcome   string
+		basis     ChainBasis
+		construct string
+		rationale string
+	}
+	meets := map[string][]meeting{}
+	var outcomes []string
+	isContext := idSet(nil)
+	for _, c := range contexts {
+		isContext[c] = true
+	}
+	for _, l := range aligned {
+		if l.Relation == kb.AlignContradicts {
+			continue
+		}
+		for _, pair := range [][2]string{{l.From, l.To}, {l.To, l.From}} {
+			if isContext[pair[0]] {
+				meets[pair[0]] = append(meets[pair[0]], meeting{outcome: pair[1], basis: ChainAligned, rationale: l.Rationale})
+				outcomes = append(outcomes, pair[1])
+			}
+		}
+	}
+	instancesOf := map[string][]string{}
+	for _, l := range sameConstruct {
+		instancesOf[l.To] = append(instancesOf[l.To], l.From)
+	}
+	for _, l := range instances {
+		for _, e := range instancesOf[l.To] {
+			meets[l.From] = append(meets[l.From], meeting{outcome: e, basis: ChainConstruct, construct: l.To})
+			outcomes = append(outcomes, e)
+		}
+	}
+	if err := r.load(ctx, append(append(outcomes, constructs...), contexts...)...); err != nil {
+		return nil, err
+	}
+	var realOutcomes []string
+	for _, o := range uniqueSorted(outcomes) {
+		if n := r.node(o); n != nil && n.NodeKind() == kb.KindOutcome {
+			realOutcomes = append(realOutcomes, o)
+		}
+	}
+	produce, err := r.links(ctx, true, realOutcomes, kb.RelHasOutcome)
+	if err != nil {
+		return nil, err
+	}
+	producers := map[string][]string{}
+	var ids []string
+	for _, l := range produce {
+		producers[l.To] = append(producers[l.To], l.From)
+		ids = append(ids, l.From)
+	}
+	for _, l := range explicit {
+		ids = append(ids, l.From)
+	}
+	if err := r.load(ctx, append(ids, cmocIDs...)...); err != nil {
+		return nil, err
+	}
+	var out []ChainLink
+	seen := map[[2]string]bool{}
+	addLink := func(l ChainLink) {
+		key := [2]string{l.From.ID, l.To.ID}
+		if l.From.ID == l.To.ID || seen[key] {
+			return
+		}
+		seen[key] = true
+		out = append(out, l)
+	}
+	for _, l := range explicit {
+		from, ok1 := r.node(l.From).(*kb.CMOC)
+		to, ok2 := r.node(l.To).(*kb.CMOC)
+		if ok1 && ok2 {
+			addLink(ChainLink{From: from, To: to, Basis: ChainExplicit, Rationale: l.Rationale})
+		}
+	}
+	for _, cmoc := range cmocIDs {
+		to, ok := r.node(cmoc).(*kb.CMOC)
+		if !ok {
+			continue
+		}
+		for _, c := range contextsOf[cmoc] {
+			for _, m := range meets[c] {
+				for _, p := range producers[m.outcome] {
+					from, ok := r.node(p).(*kb.CMOC)
+					if !ok {
+						continue
+					}
+					construct, _ := r.node(m.construct).(*kb.Construct)
+					addLink(ChainLink{From: from, To: to, Basis: m.basis, Outcome: r.node(m.outcome), Context: r.node(c), Construct: construct, Rationale: m.rationale})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func uniqueSorted(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}

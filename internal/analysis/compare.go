@@ -1,0 +1,303 @@
+package analysis
+
+import (
+	"context"
+	"sort"
+
+	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/text"
+)
+
+// Basis says why two elements of compared theories are paired.
+type Basis string
+
+const (
+	// BasisExplicit: a reviewer recorded an ALIGNS link between them.
+	BasisExplicit Basis = "EXPLICIT"
+	// BasisConstruct: both are instances of the same construct (e.g. CHIME's Hope).
+	BasisConstruct Basis = "CONSTRUCT"
+	// BasisSuggestion: their words are similar enough (TF-IDF cosine at or above the threshold)
+	// and neither has a better match on the other side.
+	BasisSuggestion Basis = "SUGGESTION"
+)
+
+// DefaultThreshold is the least cosine similarity a suggested pair needs: below it, pairs of
+// the seed corpus share only generic words ("peer", "support").
+const DefaultThreshold = 0.25
+
+// Pair is an element of the left theory matched with one of the right.
+type Pair struct {
+	Left, Right kb.Node
+	Basis       Basis
+	// Relation is the recorded alignment read from the left element (explicit pairs only).
+	Relation   kb.AlignRelation
+	Confidence *float64
+	Rationale  string
+	// Construct is the shared construct (construct pairs only).
+	Construct *kb.Construct
+	// Score is the TF-IDF cosine similarity of the two elements' text and quotes, 0 to 1.
+	Score       float64
+	SharedTerms []string
+}
+
+// KindComparison compares the contexts, the mechanisms or the outcomes of two theories.
+type KindComparison struct {
+	Kind                  kb.Kind
+	Pairs                 []Pair
+	LeftOnly, RightOnly   []kb.Node
+	LeftCount, RightCount int
+	// PairedLeft and PairedRight count the elements of each side that are in some pair.
+	PairedLeft, PairedRight int
+}
+
+// Comparison sets two programme theories side by side.
+type Comparison struct {
+	Left, Right *kb.ProgrammeTheory
+	Threshold   float64
+	Contexts    KindComparison
+	Mechanisms  KindComparison
+	Outcomes    KindComparison
+}
+
+// Compare pairs the elements of two programme theories kind by kind: explicit alignments first,
+// then shared constructs, then text similarity at or above threshold (0 means DefaultThreshold).
+// It costs a fixed number of store calls, whatever the size of the theories.
+func (a *Analyst) Compare(ctx context.Context, leftID, rightID string, threshold float64) (*Comparison, error) {
+	if threshold == 0 {
+		threshold = DefaultThreshold
+	}
+	if threshold < 0 || threshold > 1 {
+		return nil, kb.Invalid("threshold", "must be between 0 and 1, not %g", threshold)
+	}
+	r := a.reader()
+	if err := r.load(ctx, leftID, rightID); err != nil {
+		return nil, err
+	}
+	left, err := r.mustNode(ctx, "left", leftID, kb.KindProgrammeTheory)
+	if err != nil {
+		return nil, err
+	}
+	right, err := r.mustNode(ctx, "right", rightID, kb.KindProgrammeTheory)
+	if err != nil {
+		return nil, err
+	}
+	if leftID == rightID {
+		return nil, kb.Invalid("right", "is the same programme theory as left")
+	}
+	elements := map[kb.Kind][2][]kb.Node{}
+	var ids []string
+	for _, k := range elementKindsOrder {
+		nodes, err := r.owned(ctx, k, leftID, rightID)
+		if err != nil {
+			return nil, err
+		}
+		var sides [2][]kb.Node
+		for _, n := range nodes {
+			side := 0
+			if n.Owner() == rightID {
+				side = 1
+			}
+			sides[side] = append(sides[side], n)
+			ids = append(ids, n.NodeID())
+		}
+		elements[k] = sides
+	}
+	aligns, err := r.linksBothWays(ctx, ids, kb.RelAligns)
+	if err != nil {
+		return nil, err
+	}
+	instances, err := r.links(ctx, false, ids, kb.RelInstanceOf)
+	if err != nil {
+		return nil, err
+	}
+	quotes, err := r.quotesBehind(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var constructIDs []string
+	for _, l := range instances {
+		constructIDs = append(constructIDs, l.To)
+	}
+	if err := r.load(ctx, constructIDs...); err != nil {
+		return nil, err
+	}
+	c := &Comparison{Left: left.(*kb.ProgrammeTheory), Right: right.(*kb.ProgrammeTheory), Threshold: threshold}
+	in := comparisonInput{r: r, aligns: aligns, instances: instances, quotes: quotes, threshold: threshold}
+	c.Contexts = in.compareKind(kb.KindContext, elements[kb.KindContext])
+	c.Mechanisms = in.compareKind(kb.KindMechanism, elements[kb.KindMechanism])
+	c.Outcomes = in.compareKind(kb.KindOutcome, elements[kb.KindOutcome])
+	return c, nil
+}
+
+var elementKindsOrder = []kb.Kind{kb.KindContext, kb.KindMechanism, kb.KindOutcome}
+
+type comparisonInput struct {
+	r         *reader
+	aligns    []kb.Link
+	instances []kb.Link
+	quotes    map[string][]*kb.Quote
+	threshold float64
+}
+
+func (in comparisonInput) compareKind(k kb.Kind, sides [2][]kb.Node) KindComparison {
+	left, right := sides[0], sides[1]
+	kc := KindComparison{Kind: k, LeftCount: len(left), RightCount: len(right), Pairs: []Pair{}}
+	onLeft, onRight := idSet(left), idSet(right)
+	docs := map[string]string{}
+	for _, n := range append(append([]kb.Node{}, left...), right...) {
+		docs[n.NodeID()] = elementText(n, in.quotes[n.NodeID()])
+	}
+	corpus := text.NewCorpus(docs)
+	paired := map[[2]string]bool{}
+	add := func(p Pair) {
+		key := [2]string{p.Left.NodeID(), p.Right.NodeID()}
+		if paired[key] {
+			return
+		}
+		paired[key] = true
+		p.Score, _ = corpus.Cosine(key[0], key[1])
+		p.SharedTerms = text.SharedTerms(docs[key[0]], docs[key[1]])
+		kc.Pairs = append(kc.Pairs, p)
+	}
+	for _, l := range in.aligns {
+		switch {
+		case onLeft[l.From] && onRight[l.To]:
+			add(Pair{Left: in.r.node(l.From), Right: in.r.node(l.To), Basis: BasisExplicit, Relation: l.Relation, Confidence: l.Confidence, Rationale: l.Rationale})
+		case onLeft[l.To] && onRight[l.From]:
+			add(Pair{Left: in.r.node(l.To), Right: in.r.node(l.From), Basis: BasisExplicit, Relation: l.Relation.Inverse(), Confidence: l.Confidence, Rationale: l.Rationale})
+		}
+	}
+	byConstruct := map[string][2][]string{}
+	for _, l := range in.instances {
+		sides := byConstruct[l.To]
+		if onLeft[l.From] {
+			sides[0] = append(sides[0], l.From)
+		} else if onRight[l.From] {
+			sides[1] = append(sides[1], l.From)
+		}
+		byConstruct[l.To] = sides
+	}
+	for _, cid := range sortedKeys(byConstruct) {
+		construct, _ := in.r.node(cid).(*kb.Construct)
+		for _, l := range byConstruct[cid][0] {
+			for _, r := range byConstruct[cid][1] {
+				add(Pair{Left: in.r.node(l), Right: in.r.node(r), Basis: BasisConstruct, Construct: construct})
+			}
+		}
+	}
+	// a suggestion pairs an element with its best match on the other side, when that is close
+	// enough: one-sided bests keep the list short without hiding a many-to-one correspondence
+	best := func(from, to []kb.Node) map[string]string {
+		out := map[string]string{}
+		for _, f := range from {
+			bestScore := 0.0
+			for _, t := range to {
+				if s, _ := corpus.Cosine(f.NodeID(), t.NodeID()); s >= in.threshold && s > bestScore {
+					bestScore, out[f.NodeID()] = s, t.NodeID()
+				}
+			}
+		}
+		return out
+	}
+	var suggested [][2]string
+	for l, r := range best(left, right) {
+		suggested = append(suggested, [2]string{l, r})
+	}
+	for r, l := range best(right, left) {
+		suggested = append(suggested, [2]string{l, r})
+	}
+	for _, s := range suggested {
+		if !paired[s] {
+			add(Pair{Left: in.r.node(s[0]), Right: in.r.node(s[1]), Basis: BasisSuggestion})
+		}
+	}
+	sort.SliceStable(kc.Pairs, func(i, j int) bool {
+		a, b := kc.Pairs[i], kc.Pairs[j]
+		if basisRank[a.Basis] != basisRank[b.Basis] {
+			return basisRank[a.Basis] < basisRank[b.Basis]
+		}
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if a.Left.NodeID() != b.Left.NodeID() {
+			return a.Left.NodeID() < b.Left.NodeID()
+		}
+		return a.Right.NodeID() < b.Right.NodeID()
+	})
+	inPair := map[string]bool{}
+	for _, p := range kc.Pairs {
+		inPair[p.Left.NodeID()], inPair[p.Right.NodeID()] = true, true
+	}
+	kc.LeftOnly, kc.PairedLeft = unpaired(left, inPair)
+	kc.RightOnly, kc.PairedRight = unpaired(right, inPair)
+	return kc
+}
+
+var basisRank = map[Basis]int{BasisExplicit: 0, BasisConstruct: 1, BasisSuggestion: 2}
+
+func unpaired(nodes []kb.Node, inPair map[string]bool) ([]kb.Node, int) {
+	out := []kb.Node{}
+	for _, n := range nodes {
+		if !inPair[n.NodeID()] {
+			out = append(out, n)
+		}
+	}
+	sortByName(out)
+	return out, len(nodes) - len(out)
+}
+
+func idSet(nodes []kb.Node) map[string]bool {
+	out := make(map[string]bool, len(nodes))
+	for _, n := range nodes {
+		out[n.NodeID()] = true
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sortByName orders nodes by name, then id: the order a reviewer scans a list in.
+func sortByName(nodes []kb.Node) {
+	sort.SliceStable(nodes, func(i, j int) bool {
+		a, b := nodeName(nodes[i]), nodeName(nodes[j])
+		if a != b {
+			return a < b
+		}
+		return nodes[i].NodeID() < nodes[j].NodeID()
+	})
+}
+
+// nodeName is the name a node is shown by.
+func nodeName(n kb.Node) string {
+	switch v := n.(type) {
+	case *kb.Context:
+		return v.Name
+	case *kb.Mechanism:
+		return v.Name
+	case *kb.Outcome:
+		return v.Name
+	case *kb.Construct:
+		return v.Name
+	case *kb.Theory:
+		return v.Name
+	case *kb.ProgrammeTheory:
+		return v.Name
+	case *kb.Study:
+		return v.Title
+	case *kb.CMOC:
+		if v.Label != "" {
+			return v.Code + ": " + v.Label
+		}
+		return v.Code
+	case *kb.Setting:
+		return v.Name
+	}
+	return n.NodeID()
+}

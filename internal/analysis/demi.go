@@ -1,0 +1,106 @@
+package analysis
+
+import (
+	"context"
+	"sort"
+
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+// DemiRegularity is a semi-predictable pattern: a mechanism (or a cluster of aligned
+// mechanisms) producing an outcome (or cluster) in CMOCs of several independent studies.
+type DemiRegularity struct {
+	Mechanism, Outcome Cluster
+	Studies            []*kb.Study
+	CMOCs              []*kb.CMOC
+}
+
+// Demi-regularity bounds.
+const (
+	DefaultMinStudies = 2
+	MaxDemiResults    = 1000
+)
+
+// DemiRegularities finds mechanism → outcome patterns that CMOCs of at least minStudies
+// different studies report, counting aligned elements (SAME_AS, BROADER, NARROWER) and
+// instances of one construct as the same element. Patterns backed by more studies come first.
+func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) ([]DemiRegularity, error) {
+	if minStudies == 0 {
+		minStudies = DefaultMinStudies
+	}
+	if minStudies < 1 {
+		return nil, kb.Invalid("minStudies", "must be at least 1, not %d", minStudies)
+	}
+	if limit <= 0 || limit > MaxDemiResults {
+		limit = MaxDemiResults
+	}
+	r := a.reader()
+	v, err := r.readView(ctx, nil, viewNeeds{clusters: true})
+	if err != nil {
+		return nil, err
+	}
+	type pattern struct {
+		studies map[string]bool
+		cmocs   []*kb.CMOC
+	}
+	patterns := map[[2]string]*pattern{}
+	members := map[string][]string{}
+	uses := map[string]int{}
+	for _, c := range v.cmocs {
+		ms := uniqueSorted(v.keysOf(c, ByMechanism, kb.KindMechanism, members, uses))
+		os := uniqueSorted(v.keysOf(c, ByOutcome, kb.KindOutcome, members, uses))
+		for _, m := range ms {
+			for _, o := range os {
+				key := [2]string{m, o}
+				p := patterns[key]
+				if p == nil {
+					p = &pattern{studies: map[string]bool{}}
+					patterns[key] = p
+				}
+				p.studies[v.studyOf[c.ID]] = true
+				p.cmocs = append(p.cmocs, c)
+			}
+		}
+	}
+	var keys [][2]string
+	used := map[string][]string{}
+	for key, p := range patterns {
+		if len(p.studies) >= minStudies {
+			keys = append(keys, key)
+			used[key[0]], used[key[1]] = members[key[0]], members[key[1]]
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := patterns[keys[i]], patterns[keys[j]]
+		if len(a.studies) != len(b.studies) {
+			return len(a.studies) > len(b.studies)
+		}
+		if len(a.cmocs) != len(b.cmocs) {
+			return len(a.cmocs) > len(b.cmocs)
+		}
+		return keys[i][0]+"\x00"+keys[i][1] < keys[j][0]+"\x00"+keys[j][1]
+	})
+	if len(keys) > limit {
+		keys = keys[:limit]
+	}
+	described, err := v.describe(ctx, used, uses)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DemiRegularity, 0, len(keys))
+	for _, key := range keys {
+		p := patterns[key]
+		d := DemiRegularity{Mechanism: described[key[0]], Outcome: described[key[1]], CMOCs: p.cmocs}
+		for _, s := range v.studies {
+			if p.studies[s.ID] {
+				d.Studies = append(d.Studies, s)
+			}
+		}
+		sort.SliceStable(d.CMOCs, func(i, j int) bool { return cmocLess(d.CMOCs[i], d.CMOCs[j]) })
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// StudyCount is how many independent studies show the pattern.
+func (d DemiRegularity) StudyCount() int { return len(d.Studies) }

@@ -1,0 +1,183 @@
+package analysis
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/text"
+)
+
+// Suggestion is a likely counterpart of an element in another study.
+type Suggestion struct {
+	Element kb.Node
+	StudyID string
+	// Score is the BM25 relevance of the candidate's own text to the element's text and quotes,
+	// plus half the relevance of the best quote behind the candidate: higher is better.
+	Score float64
+	// SharedTerms are the stemmed terms the two sides have in common, in the element's order.
+	SharedTerms []string
+	// Aligned is the relation already recorded between the two, read from the element's side,
+	// or "" when none is: a reviewer accepts a suggestion by aligning the pair.
+	Aligned kb.AlignRelation
+}
+
+// quoteWeight is how much a match in the quotes behind a candidate counts against a match in
+// its own words.
+const quoteWeight = 0.5
+
+// searchDepth is how many hits of each kind a suggestion search considers.
+const searchDepth = 200
+
+// Suggest ranks the elements of the same kind in other studies by how well their text matches
+// the element's name, description (and resource and reasoning) and the quotes behind it.
+func (a *Analyst) Suggest(ctx context.Context, elementID string, limit int) ([]Suggestion, error) {
+	if limit <= 0 || limit > 100 {
+		limit = 10
+	}
+	r := a.reader()
+	el, err := r.mustNode(ctx, "elementId", elementID, kb.KindContext, kb.KindMechanism, kb.KindOutcome)
+	if err != nil {
+		return nil, err
+	}
+	quotes, err := r.quotesBehind(ctx, []string{elementID})
+	if err != nil {
+		return nil, err
+	}
+	query := elementText(el, quotes[elementID])
+	hits, err := a.store.Search(ctx, kb.SearchQuery{Text: clip(query, kb.MaxSearchText), Kinds: []kb.Kind{el.NodeKind(), kb.KindQuote}, Limit: searchDepth})
+	if err != nil {
+		return nil, err
+	}
+	scores := map[string]float64{}
+	quoteScore := map[string]float64{}
+	var quoteIDs []string
+	for _, h := range hits {
+		if h.Kind == kb.KindQuote {
+			quoteScore[h.ID] = h.Score
+			quoteIDs = append(quoteIDs, h.ID)
+		} else if h.ID != elementID {
+			scores[h.ID] += h.Score
+		}
+	}
+	// quotes count for the elements of the CMOCs they evidence
+	ev, err := r.links(ctx, false, quoteIDs, kb.RelEvidences)
+	if err != nil {
+		return nil, err
+	}
+	quotesOfCMOC := map[string][]string{}
+	var cmocs []string
+	for _, l := range ev {
+		quotesOfCMOC[l.To] = append(quotesOfCMOC[l.To], l.From)
+		cmocs = append(cmocs, l.To)
+	}
+	uses, err := r.links(ctx, false, cmocs, elementRel(el.NodeKind()))
+	if err != nil {
+		return nil, err
+	}
+	bestQuote := map[string]float64{}
+	for _, l := range uses {
+		for _, q := range quotesOfCMOC[l.From] {
+			if quoteScore[q] > bestQuote[l.To] {
+				bestQuote[l.To] = quoteScore[q]
+			}
+		}
+	}
+	for id, s := range bestQuote {
+		if id != elementID {
+			scores[id] += quoteWeight * s
+		}
+	}
+	candidates := make([]string, 0, len(scores))
+	for id := range scores {
+		candidates = append(candidates, id)
+	}
+	studyOf, err := r.studiesOf(ctx, append(candidates, elementID))
+	if err != nil {
+		return nil, err
+	}
+	home := studyOf[elementID]
+	var out []Suggestion
+	for _, id := range candidates {
+		if study := studyOf[id]; study != "" && study != home {
+			out = append(out, Suggestion{Element: r.node(id), StudyID: study, Score: scores[id]})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Element.NodeID() < out[j].Element.NodeID()
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	if err := a.describeSuggestions(ctx, r, elementID, query, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// describeSuggestions fills in the shared terms and any alignment already recorded.
+func (a *Analyst) describeSuggestions(ctx context.Context, r *reader, elementID, query string, out []Suggestion) error {
+	ids := make([]string, len(out))
+	for i, s := range out {
+		ids[i] = s.Element.NodeID()
+	}
+	quotes, err := r.quotesBehind(ctx, ids)
+	if err != nil {
+		return err
+	}
+	aligned, err := alignmentsFrom(ctx, r, elementID)
+	if err != nil {
+		return err
+	}
+	for i := range out {
+		id := ids[i]
+		out[i].SharedTerms = text.SharedTerms(query, elementText(out[i].Element, quotes[id]))
+		out[i].Aligned = aligned[id]
+	}
+	return nil
+}
+
+// alignmentsFrom reads the element's alignments as relations from its own side.
+func alignmentsFrom(ctx context.Context, r *reader, id string) (map[string]kb.AlignRelation, error) {
+	out := map[string]kb.AlignRelation{}
+	for _, in := range []bool{false, true} {
+		ls, err := r.links(ctx, in, []string{id}, kb.RelAligns)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			if in {
+				out[l.From] = l.Relation.Inverse()
+			} else {
+				out[l.To] = l.Relation
+			}
+		}
+	}
+	return out, nil
+}
+
+// elementText is what an element says: its own words and the quotes behind it.
+func elementText(n kb.Node, quotes []*kb.Quote) string {
+	var b strings.Builder
+	b.WriteString(kb.SearchText(n))
+	for _, q := range quotes {
+		b.WriteString("\n")
+		b.WriteString(q.Text)
+	}
+	return b.String()
+}
+
+// clip cuts s to at most n bytes on a word boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	if i := strings.LastIndexByte(s[:n], ' '); i > 0 {
+		return s[:i]
+	}
+	return s[:n]
+}

@@ -1,0 +1,277 @@
+package analysis
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+// view is the part of the graph a whole-corpus question needs, read in a fixed number of
+// store calls: the CMOCs in scope, their elements, studies and (when asked) quotes, and the
+// clusters of elements that alignments and constructs join across studies.
+type view struct {
+	r        *reader
+	cmocs    []*kb.CMOC
+	studyOf  map[string]string             // CMOC or programme theory id -> study id
+	elements map[string]map[kb.Kind][]string // CMOC id -> kind -> element ids
+	quotes   map[string][]QuoteEvidence     // CMOC id -> quotes (withQuotes only)
+	clusters *clusters                      // withClusters only
+	studies  []*kb.Study                    // in scope, by year then id
+}
+
+type viewNeeds struct {
+	quotes, clusters bool
+}
+
+// readView reads the CMOCs of the given studies (all studies when none).
+func (r *reader) readView(ctx context.Context, studyIDs []string, needs viewNeeds) (*view, error) {
+	v := &view{r: r, studyOf: map[string]string{}, elements: map[string]map[kb.Kind][]string{}, quotes: map[string][]QuoteEvidence{}}
+	ptQuery := kb.ListQuery{Kind: kb.KindProgrammeTheory}
+	studyQuery := kb.ListQuery{Kind: kb.KindStudy}
+	if len(studyIDs) > 0 {
+		ptQuery.Filters = []kb.Filter{{Field: "studyId", Op: kb.FilterIn, Value: studyIDs}}
+		studyQuery.Filters = []kb.Filter{{Field: "id", Op: kb.FilterIn, Value: studyIDs}}
+	}
+	studies, err := r.store.List(ctx, studyQuery)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range studies.Nodes {
+		r.nodes[n.NodeID()] = n
+		v.studies = append(v.studies, n.(*kb.Study))
+	}
+	sort.SliceStable(v.studies, func(i, j int) bool { return studyLess(v.studies[i], v.studies[j]) })
+	if len(studyIDs) > 0 && len(v.studies) < len(uniqueSorted(studyIDs)) {
+		for _, id := range studyIDs {
+			if _, ok := r.nodes[id].(*kb.Study); !ok {
+				return nil, kb.NotFound("studyIds", "no study with id %q", id)
+			}
+		}
+	}
+	pts, err := r.store.List(ctx, ptQuery)
+	if err != nil {
+		return nil, err
+	}
+	var ptIDs []string
+	for _, pt := range pts.Nodes {
+		r.nodes[pt.NodeID()] = pt
+		v.studyOf[pt.NodeID()] = pt.Owner()
+		ptIDs = append(ptIDs, pt.NodeID())
+	}
+	cmocQuery := kb.ListQuery{Kind: kb.KindCMOC}
+	if len(studyIDs) > 0 {
+		cmocQuery.Filters = []kb.Filter{{Field: "programmeTheoryId", Op: kb.FilterIn, Value: ptIDs}}
+	}
+	var cmocs kb.Page
+	if len(studyIDs) == 0 || len(ptIDs) > 0 {
+		if cmocs, err = r.store.List(ctx, cmocQuery); err != nil {
+			return nil, err
+		}
+	}
+	cmocIDs := make([]string, 0, len(cmocs.Nodes))
+	for _, n := range cmocs.Nodes {
+		c := n.(*kb.CMOC)
+		r.nodes[c.ID] = c
+		v.cmocs = append(v.cmocs, c)
+		v.studyOf[c.ID] = v.studyOf[c.ProgrammeTheoryID]
+		cmocIDs = append(cmocIDs, c.ID)
+	}
+	uses, err := v.linksOf(ctx, cmocIDs, len(studyIDs) == 0, false, elementRels...)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range uses {
+		m := v.elements[l.From]
+		if m == nil {
+			m = map[kb.Kind][]string{}
+			v.elements[l.From] = m
+		}
+		k := elementKindOf(l.Type)
+		m[k] = append(m[k], l.To)
+	}
+	if needs.quotes {
+		ev, err := v.linksOf(ctx, cmocIDs, len(studyIDs) == 0, true, kb.RelEvidences)
+		if err != nil {
+			return nil, err
+		}
+		quoteIDs := make([]string, 0, len(ev))
+		for _, l := range ev {
+			quoteIDs = append(quoteIDs, l.From)
+		}
+		if err := r.load(ctx, quoteIDs...); err != nil {
+			return nil, err
+		}
+		for _, l := range ev {
+			if q, ok := r.node(l.From).(*kb.Quote); ok {
+				v.quotes[l.To] = append(v.quotes[l.To], QuoteEvidence{Quote: q, Link: l})
+			}
+		}
+	}
+	if needs.clusters {
+		if v.clusters, err = r.readClusters(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// linksOf reads the links at the CMOCs: every link of the types when the view holds every CMOC
+// (one scan, no id list to send), the links of the listed CMOCs otherwise.
+func (v *view) linksOf(ctx context.Context, cmocIDs []string, all, in bool, types ...kb.RelType) ([]kb.Link, error) {
+	if all {
+		return v.r.allLinks(ctx, types...)
+	}
+	return v.r.links(ctx, in, cmocIDs, types...)
+}
+
+func elementKindOf(rel kb.RelType) kb.Kind {
+	switch rel {
+	case kb.RelHasContext:
+		return kb.KindContext
+	case kb.RelHasMechanism:
+		return kb.KindMechanism
+	}
+	return kb.KindOutcome
+}
+
+// clusters groups elements that stand for the same thing across studies: elements joined by
+// SAME_AS, BROADER or NARROWER alignments, and elements of one kind that are instances of one
+// construct. RELATED and CONTRADICTS do not join: related is not the same, and a contradiction
+// is the opposite.
+type clusters struct {
+	uf         unionFind
+	constructs map[string][]string // element id -> construct ids
+	members    map[string][]string // root -> element ids (filled by resolve)
+}
+
+func joins(rel kb.AlignRelation) bool {
+	return rel == kb.AlignSameAs || rel == kb.AlignBroader || rel == kb.AlignNarrower
+}
+
+func (r *reader) readClusters(ctx context.Context) (*clusters, error) {
+	ls, err := r.allLinks(ctx, kb.RelAligns, kb.RelInstanceOf)
+	if err != nil {
+		return nil, err
+	}
+	c := &clusters{uf: unionFind{}, constructs: map[string][]string{}}
+	var ends []string
+	byConstruct := map[string][]string{}
+	for _, l := range ls {
+		switch l.Type {
+		case kb.RelAligns:
+			ends = append(ends, l.From, l.To)
+		case kb.RelInstanceOf:
+			c.constructs[l.From] = append(c.constructs[l.From], l.To)
+			byConstruct[l.To] = append(byConstruct[l.To], l.From)
+			ends = append(ends, l.From)
+		}
+	}
+	if err := r.load(ctx, ends...); err != nil {
+		return nil, err
+	}
+	// an outcome aligned with a context is a chain's hinge, not the same thing: clusters hold
+	// one kind
+	for _, l := range ls {
+		if l.Type == kb.RelAligns && joins(l.Relation) && sameKind(r.node(l.From), r.node(l.To)) {
+			c.uf.union(l.From, l.To)
+		}
+	}
+	for _, cid := range sortedKeys(byConstruct) {
+		first := map[kb.Kind]string{}
+		for _, e := range byConstruct[cid] {
+			n := r.node(e)
+			if n == nil {
+				continue
+			}
+			k := n.NodeKind()
+			if f, ok := first[k]; ok {
+				c.uf.union(f, e)
+			} else {
+				first[k] = e
+			}
+		}
+	}
+	return c, nil
+}
+
+func sameKind(a, b kb.Node) bool {
+	return a != nil && b != nil && a.NodeKind() == b.NodeKind()
+}
+
+// root names the cluster of an element (the element itself when it is alone).
+func (c *clusters) root(id string) string {
+	if c == nil {
+		return id
+	}
+	return c.uf.find(id)
+}
+
+// Cluster is a set of elements across studies that stand for one thing.
+type Cluster struct {
+	// Key is the cluster's stable id: the smallest id among its elements.
+	Key string
+	// Label names it: the construct it instantiates if any, else its most used element name.
+	Label      string
+	Elements   []kb.Node
+	Constructs []*kb.Construct
+}
+
+// describe builds the clusters named by roots from their members, loading what it needs in
+// one or two calls.
+func (v *view) describe(ctx context.Context, members map[string][]string, uses map[string]int) (map[string]Cluster, error) {
+	var ids, constructIDs []string
+	for _, ms := range members {
+		ids = append(ids, ms...)
+		for _, m := range ms {
+			if v.clusters != nil {
+				constructIDs = append(constructIDs, v.clusters.constructs[m]...)
+			}
+		}
+	}
+	if err := v.r.load(ctx, append(ids, constructIDs...)...); err != nil {
+		return nil, err
+	}
+	out := make(map[string]Cluster, len(members))
+	for root, ms := range members {
+		ms = uniqueSorted(ms)
+		cl := Cluster{Key: ms[0]}
+		seenConstruct := map[string]bool{}
+		nameUses := map[string]int{}
+		bestName, bestUses := "", -1
+		for _, m := range ms {
+			n := v.r.node(m)
+			if n == nil {
+				continue
+			}
+			cl.Elements = append(cl.Elements, n)
+			name := nodeName(n)
+			nameUses[name] += uses[m] + 1
+			if nameUses[name] > bestUses || (nameUses[name] == bestUses && name < bestName) {
+				bestName, bestUses = name, nameUses[name]
+			}
+			if v.clusters == nil {
+				continue
+			}
+			for _, cid := range v.clusters.constructs[m] {
+				if c, ok := v.r.node(cid).(*kb.Construct); ok && !seenConstruct[cid] {
+					seenConstruct[cid] = true
+					cl.Constructs = append(cl.Constructs, c)
+				}
+			}
+		}
+		sort.Slice(cl.Constructs, func(i, j int) bool { return cl.Constructs[i].ID < cl.Constructs[j].ID })
+		if len(cl.Constructs) > 0 {
+			names := make([]string, len(cl.Constructs))
+			for i, c := range cl.Constructs {
+				names[i] = c.Name
+			}
+			cl.Label = strings.Join(names, " / ")
+		} else {
+			cl.Label = bestName
+		}
+		out[root] = cl
+	}
+	return out, nil
+}

@@ -1,0 +1,565 @@
+package storetest
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cmograph/cmograph/internal/analysis"
+	"github.com/cmograph/cmograph/internal/document"
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+//go:embed testdata/analysis.yaml
+var analysisFixture []byte
+
+// analysisTests are the cross-study questions, asked of a store holding three small studies
+// (testdata/analysis.yaml).
+var analysisTests = []struct {
+	name string
+	fn   func(t *testing.T, a *analysis.Analyst, s kb.Store)
+}{
+	{"CrosswalkReadsFromEitherSide", testCrosswalkInverse},
+	{"Suggest", testSuggest},
+	{"CompareTheories", testCompareTheories},
+	{"CompareByConstruct", testCompareByConstruct},
+	{"Chains", testChains},
+	{"ChainsSurviveCycles", testChainsCycle},
+	{"ChainsToConstruct", testChainsToConstruct},
+	{"Evidence", testEvidence},
+	{"EvidenceForConstruct", testEvidenceForConstruct},
+	{"DemiRegularities", testDemiRegularities},
+	{"SearchSnippets", testSearchSnippets},
+	{"CountCMOCs", testCountCMOCs},
+	{"ElementMatrix", testElementMatrix},
+	{"Gaps", testGaps},
+	{"CompareVersions", testCompareVersions},
+	{"AnalysisRefusals", testAnalysisRefusals},
+}
+
+func runAnalysis(t *testing.T, newStore NewStore) {
+	for _, tc := range analysisTests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			t.Cleanup(func() { _ = s.Close(context.Background()) })
+			if _, err := document.Import(context.Background(), s, "storetest", document.Source{Name: "analysis.yaml", Data: analysisFixture}); err != nil {
+				t.Fatalf("loading the analysis fixture: %v", err)
+			}
+			tc.fn(t, analysis.New(s), s)
+		})
+	}
+}
+
+func nodeIDs[N kb.Node](nodes []N) []string {
+	out := make([]string, len(nodes))
+	for i, n := range nodes {
+		out[i] = n.NodeID()
+	}
+	return out
+}
+
+func sameIDs(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s = %q, want %q", what, got, want)
+	}
+}
+
+func testCrosswalkInverse(t *testing.T, _ *analysis.Analyst, s kb.Store) {
+	ctx := context.Background()
+	// recorded as b NARROWER a: read from a's side it is a BROADER b
+	in, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, IDs: []string{"a.cm.m.role"}, In: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range in {
+		if l.From == "b.ipt.m.modelling" {
+			found = true
+			if l.Relation != kb.AlignNarrower || l.Relation.Inverse() != kb.AlignBroader {
+				t.Errorf("relation %s (inverse %s), want NARROWER (inverse BROADER)", l.Relation, l.Relation.Inverse())
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no ALIGNS from b.ipt.m.modelling reaches a.cm.m.role: %+v", in)
+	}
+	// an outcome may align with a context of another study; with a mechanism it may not
+	_, err = s.Apply(ctx, kb.Change{Ops: []kb.Op{{Type: kb.OpLink, Link: kb.Link{Type: kb.RelAligns, From: "a.cm.o.engage", To: "b.ipt.m.validation", LinkProps: kb.LinkProps{Relation: kb.AlignRelated}}}}})
+	if !errors.Is(err, kb.ErrInvalid) {
+		t.Errorf("aligning an outcome with a mechanism: %v, want invalid", err)
+	}
+}
+
+func testSuggest(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	got, err := a.Suggest(context.Background(), "a.cm.m.role", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 {
+		t.Fatal("no suggestions for a.cm.m.role")
+	}
+	top := map[string]analysis.Suggestion{}
+	for _, s := range got {
+		top[s.Element.NodeID()] = s
+		if s.StudyID == "a" {
+			t.Errorf("suggested %s of the element's own study", s.Element.NodeID())
+		}
+		if s.Element.NodeKind() != kb.KindMechanism {
+			t.Errorf("suggested a %s for a mechanism", s.Element.NodeKind())
+		}
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].Score > got[i-1].Score {
+			t.Errorf("suggestions out of order: %v", got)
+		}
+	}
+	s, ok := top["b.ipt.m.modelling"]
+	if !ok {
+		t.Fatalf("b.ipt.m.modelling (peer modelling recovery) not in the top 3: %v", nodeIDs(nodesOf(got)))
+	}
+	if !slices.Contains(s.SharedTerms, "recovery") || s.Aligned != kb.AlignBroader || s.Score <= 0 {
+		t.Errorf("b.ipt.m.modelling: shared %q, aligned %q, score %g; want recovery among shared terms, BROADER (read from a's side), a positive score", s.SharedTerms, s.Aligned, s.Score)
+	}
+}
+
+func nodesOf(ss []analysis.Suggestion) []kb.Node {
+	out := make([]kb.Node, len(ss))
+	for i, s := range ss {
+		out[i] = s.Element
+	}
+	return out
+}
+
+func testCompareTheories(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	c, err := a.Compare(context.Background(), "a.cm", "b.ipt", 0.2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Left.ID != "a.cm" || c.Right.ID != "b.ipt" {
+		t.Fatalf("compared %s with %s", c.Left.ID, c.Right.ID)
+	}
+	m := c.Mechanisms
+	if m.LeftCount != 2 || m.RightCount != 2 {
+		t.Errorf("mechanism counts %d/%d, want 2/2", m.LeftCount, m.RightCount)
+	}
+	var explicit []analysis.Pair
+	for _, p := range m.Pairs {
+		if p.Basis == analysis.BasisExplicit {
+			explicit = append(explicit, p)
+		}
+	}
+	if len(explicit) != 2 {
+		t.Fatalf("explicit mechanism pairs %+v, want role~modelling and trust~validation", m.Pairs)
+	}
+	if explicit[0].Left.NodeID() != "a.cm.m.role" && explicit[1].Left.NodeID() != "a.cm.m.role" {
+		t.Errorf("role-modelling not paired: %+v", explicit)
+	}
+	for _, p := range explicit {
+		switch p.Left.NodeID() {
+		case "a.cm.m.role":
+			if p.Right.NodeID() != "b.ipt.m.modelling" || p.Relation != kb.AlignBroader || p.Confidence == nil || *p.Confidence != 0.8 {
+				t.Errorf("role-modelling pair %s %s conf %v, want b.ipt.m.modelling BROADER 0.8", p.Right.NodeID(), p.Relation, p.Confidence)
+			}
+		case "a.cm.m.trust":
+			if p.Relation != kb.AlignContradicts {
+				t.Errorf("trust pair relation %s, want CONTRADICTS", p.Relation)
+			}
+		}
+	}
+	o := c.Outcomes
+	if len(o.Pairs) == 0 || o.Pairs[0].Basis != analysis.BasisExplicit || o.Pairs[0].Left.NodeID() != "a.cm.o.hope" || o.Pairs[0].Right.NodeID() != "b.ipt.o.hope" || o.Pairs[0].Relation != kb.AlignSameAs {
+		t.Fatalf("outcome pairs %+v, want hope SAME_AS hope first", o.Pairs)
+	}
+	suggested := false
+	for _, p := range o.Pairs {
+		if p.Basis == analysis.BasisSuggestion && p.Left.NodeID() == "a.cm.o.engage" && p.Right.NodeID() == "b.ipt.o.engage" {
+			suggested = true
+			if p.Score < 0.2 || !slices.Contains(p.SharedTerms, "engagement") {
+				t.Errorf("engagement suggestion score %g terms %q", p.Score, p.SharedTerms)
+			}
+		}
+	}
+	if !suggested {
+		t.Errorf("engagement outcomes not suggested as a pair: %+v", o.Pairs)
+	}
+	sameIDs(t, "outcomes only on the right", nodeIDs(o.RightOnly), []string{"b.ipt.o.confidence"})
+	if o.LeftCount != 2 || o.RightCount != 3 || o.PairedLeft != 2 || o.PairedRight != 2 || len(o.LeftOnly) != 0 {
+		t.Errorf("outcome counts left %d right %d paired %d/%d leftOnly %d", o.LeftCount, o.RightCount, o.PairedLeft, o.PairedRight, len(o.LeftOnly))
+	}
+	if c.Contexts.LeftCount != 1 || c.Contexts.RightCount != 2 {
+		t.Errorf("context counts %d/%d, want 1/2", c.Contexts.LeftCount, c.Contexts.RightCount)
+	}
+}
+
+func testCompareByConstruct(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	c, err := a.Compare(context.Background(), "b.ipt", "c.pt", 0.99)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.Outcomes.Pairs {
+		got = append(got, string(p.Basis)+" "+p.Left.NodeID()+" "+p.Right.NodeID())
+		if p.Basis == analysis.BasisConstruct && (p.Construct == nil || p.Construct.ID != "chime.hope") {
+			t.Errorf("construct pair without its construct: %+v", p)
+		}
+	}
+	sameIDs(t, "outcome pairs", got, []string{"CONSTRUCT b.ipt.o.hope c.pt.o.optimism"})
+}
+
+func chainIDs(cs []analysis.Chain) []string {
+	var out []string
+	for _, c := range cs {
+		var parts []string
+		for i, m := range c.CMOCs {
+			if i > 0 {
+				parts = append(parts, string(c.Links[i-1].Basis))
+			}
+			parts = append(parts, m.ID)
+		}
+		out = append(out, strings.Join(parts, " > "))
+	}
+	return out
+}
+
+func testChains(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	ctx := context.Background()
+	// b.ipt.2 produces engagement; a.cm.1's hope is aligned with b.ipt.2's context
+	got, err := a.Chains(ctx, "b.ipt.o.engage", 4, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIDs(t, "chains to b.ipt.o.engage", chainIDs(got), []string{"a.cm.1 > ALIGNED > b.ipt.2"})
+	l := got[0].Links[0]
+	if l.Outcome == nil || l.Outcome.NodeID() != "a.cm.o.hope" || l.Context == nil || l.Context.NodeID() != "b.ipt.c.hopeful" {
+		t.Errorf("chain link meets at %v / %v, want a.cm.o.hope / b.ipt.c.hopeful", l.Outcome, l.Context)
+	}
+	// the explicit link: b.ipt.1 CHAINS_TO b.ipt.3
+	got, err = a.Chains(ctx, "b.ipt.o.confidence", 4, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIDs(t, "chains to b.ipt.o.confidence", chainIDs(got), []string{"b.ipt.1 > EXPLICIT > b.ipt.3"})
+	if got[0].Links[0].Rationale != "hope builds confidence" {
+		t.Errorf("rationale %q", got[0].Links[0].Rationale)
+	}
+	// depth 1 stops at one link
+	got, err = a.Chains(ctx, "c.pt.o.network", 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range got {
+		if len(c.Links) > 1 {
+			t.Errorf("chain longer than depth 1: %v", chainIDs(got))
+		}
+	}
+}
+
+func testChainsCycle(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	// c.pt.2 chains to c.pt.1 explicitly, and c.pt.1's optimism (CHIME hope) is c.pt.2's
+	// context: a cycle, which must end the walk, not loop it
+	got, err := a.Chains(context.Background(), "c.pt.o.network", 10, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range got {
+		seen := map[string]bool{}
+		for _, m := range c.CMOCs {
+			if seen[m.ID] {
+				t.Errorf("chain visits %s twice: %v", m.ID, chainIDs([]analysis.Chain{c}))
+			}
+			seen[m.ID] = true
+		}
+		if last := c.CMOCs[len(c.CMOCs)-1].ID; last != "c.pt.2" {
+			t.Errorf("chain to c.pt.o.network ends at %s", last)
+		}
+	}
+	sameIDs(t, "chains to c.pt.o.network", chainIDs(got), []string{
+		"b.ipt.1 > CONSTRUCT > c.pt.2",
+		"c.pt.1 > CONSTRUCT > c.pt.2",
+	})
+}
+
+func testChainsToConstruct(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	got, err := a.Chains(context.Background(), "chime.hope", 3, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// outcomes that are CHIME hope: b.ipt.o.hope (b.ipt.1) and c.pt.o.optimism (c.pt.1)
+	sameIDs(t, "chains to chime.hope", chainIDs(got), []string{
+		"b.ipt.1 > CONSTRUCT > c.pt.2 > EXPLICIT > c.pt.1",
+	})
+}
+
+func testEvidence(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	e, err := a.Evidence(context.Background(), "a.cm.o.hope", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIDs(t, "matched", nodeIDs(e.Matched), []string{"a.cm.o.hope", "b.ipt.c.hopeful", "b.ipt.o.hope"})
+	if len(e.Studies) != 2 || e.Studies[0].Study.ID != "a" || e.Studies[1].Study.ID != "b" {
+		t.Fatalf("studies %+v, want a then b (by year)", e.Studies)
+	}
+	b := e.Studies[1]
+	var cmocs []string
+	for _, c := range b.CMOCs {
+		cmocs = append(cmocs, c.CMOC.ID)
+	}
+	sameIDs(t, "b's CMOCs", cmocs, []string{"b.ipt.1", "b.ipt.2"})
+	one := b.CMOCs[0]
+	if len(one.Supporting) != 1 || one.Supporting[0].Quote.ID != "b.q.1" || len(one.Refuting) != 1 || one.Refuting[0].Quote.ID != "b.q.2" {
+		t.Errorf("b.ipt.1 supporting %v refuting %v", one.Supporting, one.Refuting)
+	}
+	if one.Refuting[0].Quote.Participant != "C1" {
+		t.Errorf("refuting quote participant %q", one.Refuting[0].Quote.Participant)
+	}
+	sameIDs(t, "via", nodeIDs(one.Via), []string{"b.ipt.o.hope"})
+	if !slices.Equal(b.Informants, []kb.Informant{kb.InformantCarers, kb.InformantServiceUsers, kb.InformantStaff}) || b.Population != kb.PopulationYoungPeople {
+		t.Errorf("b informants %v population %s", b.Informants, b.Population)
+	}
+	if e.CMOCCount != 3 || e.QuoteCount != 4 {
+		t.Errorf("counts %d CMOCs %d quotes, want 3 and 4", e.CMOCCount, e.QuoteCount)
+	}
+	// without alignments only the outcome's own CMOCs
+	e, err = a.Evidence(context.Background(), "a.cm.o.hope", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.CMOCCount != 1 || len(e.Studies) != 1 {
+		t.Errorf("unaligned evidence %d CMOCs in %d studies, want 1 in 1", e.CMOCCount, len(e.Studies))
+	}
+}
+
+func testEvidenceForConstruct(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	e, err := a.Evidence(context.Background(), "chime.hope", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range e.Studies {
+		for _, c := range s.CMOCs {
+			got = append(got, c.CMOC.ID)
+		}
+	}
+	sameIDs(t, "CMOCs involving CHIME hope", got, []string{"c.pt.1", "c.pt.2", "b.ipt.1"})
+}
+
+func testDemiRegularities(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	got, err := a.DemiRegularities(context.Background(), 3, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("%d demi-regularities in 3 studies, want 1 (role-modelling → hope): %+v", len(got), got)
+	}
+	d := got[0]
+	sameIDs(t, "studies", nodeIDs(d.Studies), []string{"a", "c", "b"})
+	sameIDs(t, "CMOCs", nodeIDs(d.CMOCs), []string{"a.cm.1", "b.ipt.1", "c.pt.1"})
+	sameIDs(t, "mechanisms", nodeIDs(d.Mechanism.Elements), []string{"a.cm.m.role", "b.ipt.m.modelling", "c.pt.m.role"})
+	sameIDs(t, "outcomes", nodeIDs(d.Outcome.Elements), []string{"a.cm.o.hope", "b.ipt.o.hope", "c.pt.o.optimism"})
+	if d.Outcome.Label != "Hope and optimism about the future" {
+		t.Errorf("outcome cluster label %q, want the construct's name", d.Outcome.Label)
+	}
+	two, err := a.DemiRegularities(context.Background(), 2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(two) != 1 {
+		t.Errorf("%d demi-regularities in 2 studies, want 1", len(two))
+	}
+	one, err := a.DemiRegularities(context.Background(), 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(one) <= 1 || len(one[0].Studies) != 3 {
+		t.Errorf("demi-regularities in 1 study: %d, first in %d studies", len(one), len(one[0].Studies))
+	}
+}
+
+func testSearchSnippets(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	got, err := a.Search(context.Background(), "optimistic mentor exams", nil, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[0].Node.NodeID() != "c.q.1" {
+		t.Fatalf("search hits %v, want c.q.1 first", got)
+	}
+	if !strings.Contains(got[0].Snippet, "mentor") || got[0].Score <= 0 {
+		t.Errorf("snippet %q score %g", got[0].Snippet, got[0].Score)
+	}
+	got, err = a.Search(context.Background(), "hope", []kb.Kind{kb.KindOutcome}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range got {
+		if h.Node.NodeKind() != kb.KindOutcome {
+			t.Errorf("outcome search returned a %s", h.Node.NodeKind())
+		}
+	}
+	if len(got) < 3 {
+		t.Errorf("%d outcomes mention hope, want at least 3", len(got))
+	}
+}
+
+func bucketCounts(bs []analysis.Bucket) map[string]int {
+	out := map[string]int{}
+	for _, b := range bs {
+		out[b.Key] = b.Count
+	}
+	return out
+}
+
+func testCountCMOCs(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	ctx := context.Background()
+	byStudy, err := a.CountCMOCs(ctx, analysis.ByStudy, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bucketCounts(byStudy); got["a"] != 2 || got["b"] != 6 || got["c"] != 2 || len(got) != 3 {
+		t.Errorf("by study %v", got)
+	}
+	if byStudy[0].Key != "b" || byStudy[0].Label != "Youth peer support" {
+		t.Errorf("first bucket %+v, want b labelled by title", byStudy[0])
+	}
+	byOutcome, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := byOutcome[0]
+	if first.Key != "a.cm.o.hope" || first.Count != 3 || first.StudyCount != 3 || first.Cluster == nil || len(first.Cluster.Elements) != 3 {
+		t.Errorf("largest outcome bucket %+v, want the hope cluster: 3 CMOCs in 3 studies", first)
+	}
+	byInformant, err := a.CountCMOCs(ctx, analysis.ByInformant, []string{"b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bucketCounts(byInformant); got["SERVICE_USERS"] != 1 || got["CARERS"] != 1 || got["STAFF"] != 1 || got[analysis.NotStated] != 4 {
+		t.Errorf("b by informant %v", got)
+	}
+	byActor, err := a.CountCMOCs(ctx, analysis.ByActor, []string{"a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bucketCounts(byActor); got["SERVICE_USER"] != 2 || got["STAFF"] != 1 {
+		t.Errorf("a by actor %v", got)
+	}
+	byPopulation, err := a.CountCMOCs(ctx, analysis.ByPopulation, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bucketCounts(byPopulation); got["YOUNG_PEOPLE"] != 6 || got["ADULTS"] != 2 || got["CHILDREN"] != 2 {
+		t.Errorf("by population %v", got)
+	}
+	byMechanism, err := a.CountCMOCs(ctx, analysis.ByMechanism, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bucketCounts(byMechanism); got["a.cm.m.role"] != 3 || got["a.cm.m.trust"] != 1 || got["b.ipt.m.validation"] != 1 {
+		t.Errorf("by mechanism %v (contradicting mechanisms stay apart)", got)
+	}
+}
+
+func testElementMatrix(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	m, err := a.ElementMatrix(context.Background(), kb.KindMechanism, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIDs(t, "columns", nodeIDs(m.Studies), []string{"a", "c", "b"})
+	if len(m.Rows) == 0 || m.Rows[0].Cluster.Key != "a.cm.m.role" || !slices.Equal(m.Rows[0].Counts, []int{1, 1, 1}) || m.Rows[0].StudyCount != 3 {
+		t.Fatalf("first row %+v, want role-modelling used once in each study", m.Rows)
+	}
+	scoped, err := a.ElementMatrix(context.Background(), kb.KindOutcome, []string{"b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scoped.Studies) != 1 || scoped.Studies[0].ID != "b" {
+		t.Errorf("scoped columns %v", nodeIDs(scoped.Studies))
+	}
+}
+
+func testGaps(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	g, err := a.FindGaps(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIDs(t, "CMOCs without quote", nodeIDs(g.CMOCsWithoutQuote), []string{"b.ipt.3", "b.rpt.1", "b.rpt.3", "b.rpt.4", "c.pt.2"})
+	sameIDs(t, "staff-only CMOCs", nodeIDs(g.StaffOnlyCMOCs), []string{"a.cm.2", "b.ipt.2"})
+	for _, id := range nodeIDs(g.UnlinkedElements) {
+		if id == "a.cm.m.role" || id == "b.ipt.o.hope" || id == "c.pt.c.optimistic" || id == "b.ipt.c.hopeful" {
+			t.Errorf("%s has a crosswalk link but is listed as unlinked", id)
+		}
+	}
+	if !slices.Contains(nodeIDs(g.UnlinkedElements), "b.ipt.o.confidence") {
+		t.Errorf("b.ipt.o.confidence has no crosswalk but is not listed: %v", nodeIDs(g.UnlinkedElements))
+	}
+	scoped, err := a.FindGaps(context.Background(), []string{"a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIDs(t, "a's staff-only CMOCs", nodeIDs(scoped.StaffOnlyCMOCs), []string{"a.cm.2"})
+	sameIDs(t, "a's unlinked elements", nodeIDs(scoped.UnlinkedElements), []string{"a.cm.c.shared", "a.cm.o.engage"})
+}
+
+func testCompareVersions(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	d, err := a.CompareVersions(context.Background(), "b.ipt", "b.rpt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Revision == nil || d.Revision.From != "b.rpt" || d.Revision.Change != kb.RevisionReword {
+		t.Errorf("revision %+v, want b.rpt REVISES b.ipt (REWORD)", d.Revision)
+	}
+	sameIDs(t, "added", nodeIDs(d.Added), []string{"b.rpt.4"})
+	sameIDs(t, "removed", nodeIDs(d.Removed), []string{"b.ipt.2"})
+	if len(d.Changed) != 2 {
+		t.Fatalf("changed %+v, want CMOC 1 and CMOC 3", d.Changed)
+	}
+	one := d.Changed[0]
+	var fields []string
+	for _, c := range one.Changes {
+		fields = append(fields, c.Field)
+	}
+	sameIDs(t, "CMOC 1 changed fields", fields, []string{"label", "status"})
+	if one.Changes[1].Before != "PROPOSED" || one.Changes[1].After != "SUPPORTED" {
+		t.Errorf("status change %+v", one.Changes[1])
+	}
+	three := d.Changed[1]
+	if three.After.ID != "b.rpt.3" {
+		t.Errorf("second change %s", three.After.ID)
+	}
+	sameIDs(t, "added elements", nodeIDs(d.AddedElements), []string{"b.rpt.o.belonging"})
+	sameIDs(t, "removed elements", nodeIDs(d.RemovedElements), []string{"b.ipt.c.hopeful", "b.ipt.m.validation", "b.ipt.o.confidence", "b.ipt.o.engage"})
+}
+
+func testAnalysisRefusals(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	ctx := context.Background()
+	cases := []struct {
+		name string
+		err  error
+		kind error
+		path string
+	}{
+		{"compare a study", second(a.Compare(ctx, "a", "b.ipt", 0)), kb.ErrInvalid, "left"},
+		{"compare a missing theory", second(a.Compare(ctx, "a.cm", "nope", 0)), kb.ErrNotFound, "right"},
+		{"compare with itself", second(a.Compare(ctx, "a.cm", "a.cm", 0)), kb.ErrInvalid, "right"},
+		{"threshold", second(a.Compare(ctx, "a.cm", "b.ipt", 2)), kb.ErrInvalid, "threshold"},
+		{"suggest for a CMOC", second(a.Suggest(ctx, "a.cm.1", 5)), kb.ErrInvalid, "elementId"},
+		{"chains to a mechanism", second(a.Chains(ctx, "a.cm.m.role", 3, 0)), kb.ErrInvalid, "to"},
+		{"chain depth", second(a.Chains(ctx, "a.cm.o.hope", 99, 0)), kb.ErrInvalid, "maxDepth"},
+		{"evidence for a quote", second(a.Evidence(ctx, "a.q.1", true)), kb.ErrInvalid, "id"},
+		{"min studies", second(a.DemiRegularities(ctx, -1, 0)), kb.ErrInvalid, "minStudies"},
+		{"unknown study", second(a.CountCMOCs(ctx, analysis.ByStudy, []string{"zzz"})), kb.ErrNotFound, "studyIds"},
+		{"versions of a missing theory", second(a.CompareVersions(ctx, "b.ipt", "nope")), kb.ErrNotFound, "to"},
+		{"empty search", second(a.Search(ctx, "  ", nil, 5)), kb.ErrInvalid, "text"},
+	}
+	for _, c := range cases {
+		var e *kb.Error
+		if !errors.Is(c.err, c.kind) || !errors.As(c.err, &e) || e.Path != c.path {
+			t.Errorf("%s: %v, want %v at %q", c.name, c.err, c.kind, c.path)
+		}
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
