@@ -111,8 +111,6 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 
 var dimensionKind = map[Dimension]kb.Kind{ByOutcome: kb.KindOutcome, ByMechanism: kb.KindMechanism, ByContext: kb.KindContext}
 
-
-
 // keysOf lists the buckets a CMOC falls in; for element dimensions it records each cluster's
 // members and how often each element is used, for naming the clusters.
 func (v *view) keysOf(c *kb.CMOC, by Dimension, kind kb.Kind, members map[string][]string, uses map[string]int) []string {

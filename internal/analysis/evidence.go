@@ -19,7 +19,7 @@ type CMOCEvidence struct {
 	CMOC *kb.CMOC
 	// Via are the CMOC's elements that stand for the target (the target itself, an aligned
 	// element or an instance of the construct).
-	Via                             []kb.Node
+	Via                            []kb.Node
 	Supporting, Refuting, Refining []QuoteEvidence
 }
 

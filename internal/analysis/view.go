@@ -14,11 +14,11 @@ import (
 type view struct {
 	r        *reader
 	cmocs    []*kb.CMOC
-	studyOf  map[string]string             // CMOC or programme theory id -> study id
+	studyOf  map[string]string               // CMOC or programme theory id -> study id
 	elements map[string]map[kb.Kind][]string // CMOC id -> kind -> element ids
-	quotes   map[string][]QuoteEvidence     // CMOC id -> quotes (withQuotes only)
-	clusters *clusters                      // withClusters only
-	studies  []*kb.Study                    // in scope, by year then id
+	quotes   map[string][]QuoteEvidence      // CMOC id -> quotes (withQuotes only)
+	clusters *clusters                       // withClusters only
+	studies  []*kb.Study                     // in scope, by year then id
 }
 
 type viewNeeds struct {
