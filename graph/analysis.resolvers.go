@@ -69,18 +69,18 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []model.S
 }
 
 // CmocCounts is the resolver for the cmocCounts field.
-func (r *queryResolver) CmocCounts(ctx context.Context, by analysis.Dimension, studyIds []string) ([]analysis.Bucket, error) {
-	return analysis.New(r.Store).CountCMOCs(ctx, by, studyIds)
+func (r *queryResolver) CmocCounts(ctx context.Context, by analysis.Dimension, studyIds []string, first *int) ([]analysis.Bucket, error) {
+	return analysis.New(r.Store).CountCMOCs(ctx, by, studyIds, deref(first))
 }
 
 // ElementMatrix is the resolver for the elementMatrix field.
-func (r *queryResolver) ElementMatrix(ctx context.Context, kind model.ElementKind, studyIds []string) (*analysis.Matrix, error) {
-	return analysis.New(r.Store).ElementMatrix(ctx, elementKinds[kind], studyIds)
+func (r *queryResolver) ElementMatrix(ctx context.Context, kind model.ElementKind, studyIds []string, first *int) (*analysis.Matrix, error) {
+	return analysis.New(r.Store).ElementMatrix(ctx, elementKinds[kind], studyIds, deref(first))
 }
 
 // Gaps is the resolver for the gaps field.
-func (r *queryResolver) Gaps(ctx context.Context, studyIds []string) (*analysis.Gaps, error) {
-	return analysis.New(r.Store).FindGaps(ctx, studyIds)
+func (r *queryResolver) Gaps(ctx context.Context, studyIds []string, first *int) (*analysis.Gaps, error) {
+	return analysis.New(r.Store).FindGaps(ctx, studyIds, deref(first))
 }
 
 // CompareVersions is the resolver for the compareVersions field.

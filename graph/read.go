@@ -98,27 +98,8 @@ func ownedBy[T any, P nodePtr[T]](ctx context.Context, r *Resolver, owner string
 	for _, n := range nodes {
 		out = append(out, *(*T)(n.(P)))
 	}
-	sortNatural(out, func(t *T) string { return naturalKey(P(t)) })
+	sortNatural(out, func(t *T) string { return kb.NameOf(P(t)) })
 	return out, nil
-}
-
-// naturalKey is what a list of a kind is read in: CMOCs by code, the rest by name, else id.
-func naturalKey(n kb.Node) string {
-	switch x := n.(type) {
-	case *kb.CMOC:
-		return x.Code
-	case *kb.Context:
-		return x.Name
-	case *kb.Mechanism:
-		return x.Name
-	case *kb.Outcome:
-		return x.Name
-	case *kb.Construct:
-		return x.Name
-	case *kb.Setting:
-		return x.Name
-	}
-	return n.NodeID()
 }
 
 // linksAt loads the links of one type leaving (or, with in, reaching) id.
@@ -147,7 +128,7 @@ func linked[T any, P nodePtr[T]](ctx context.Context, r *Resolver, rel kb.RelTyp
 	if err != nil {
 		return nil, err
 	}
-	sortNatural(out, func(t *T) string { return naturalKey(P(t)) })
+	sortNatural(out, func(t *T) string { return kb.NameOf(P(t)) })
 	return out, nil
 }
 

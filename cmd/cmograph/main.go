@@ -24,6 +24,7 @@ Usage:
   cmograph import [flags] FILE…   import cmograph documents (YAML or JSON), all or nothing
   cmograph export [flags]         write the graph as a cmograph document
   cmograph migrate [flags]        create Neo4j's constraints and indexes (idempotent)
+  cmograph generate [flags]       write (or --load) a synthetic corpus for benchmarks
   cmograph help [COMMAND]         explain a command and its flags
 
 Start here:
@@ -59,6 +60,7 @@ func commands() []command {
 		{"import", "import cmograph documents", runImport},
 		{"export", "export the graph", runExport},
 		{"migrate", "create Neo4j constraints and indexes", runMigrate},
+		{"generate", "generate a synthetic corpus", runGenerate},
 	}
 }
 

@@ -272,9 +272,12 @@ type ComplexityRoot struct {
 	}
 
 	Gaps struct {
-		CMOCsWithoutQuote func(childComplexity int) int
-		StaffOnlyCMOCs    func(childComplexity int) int
-		UnlinkedElements  func(childComplexity int) int
+		CMOCsWithoutQuote      func(childComplexity int) int
+		CMOCsWithoutQuoteCount func(childComplexity int) int
+		StaffOnlyCMOCs         func(childComplexity int) int
+		StaffOnlyCMOCsCount    func(childComplexity int) int
+		UnlinkedElements       func(childComplexity int) int
+		UnlinkedElementsCount  func(childComplexity int) int
 	}
 
 	KindComparison struct {
@@ -446,7 +449,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Chains            func(childComplexity int, to string, maxDepth *int, first *int) int
 		Cmoc              func(childComplexity int, id string) int
-		CmocCounts        func(childComplexity int, by analysis.Dimension, studyIds []string) int
+		CmocCounts        func(childComplexity int, by analysis.Dimension, studyIds []string, first *int) int
 		Cmocs             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 		CompareTheories   func(childComplexity int, left string, right string, threshold *float64) int
 		CompareVersions   func(childComplexity int, from string, to string) int
@@ -455,9 +458,9 @@ type ComplexityRoot struct {
 		Context           func(childComplexity int, id string) int
 		Contexts          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 		DemiRegularities  func(childComplexity int, minStudies *int, first *int) int
-		ElementMatrix     func(childComplexity int, kind model.ElementKind, studyIds []string) int
+		ElementMatrix     func(childComplexity int, kind model.ElementKind, studyIds []string, first *int) int
 		Evidence          func(childComplexity int, id string, includeAligned *bool) int
-		Gaps              func(childComplexity int, studyIds []string) int
+		Gaps              func(childComplexity int, studyIds []string, first *int) int
 		Mechanism         func(childComplexity int, id string) int
 		Mechanisms        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 		Node              func(childComplexity int, id string) int
@@ -782,9 +785,9 @@ type QueryResolver interface {
 	Evidence(ctx context.Context, id string, includeAligned *bool) (*analysis.Evidence, error)
 	DemiRegularities(ctx context.Context, minStudies *int, first *int) ([]analysis.DemiRegularity, error)
 	Search(ctx context.Context, text string, kinds []model.SearchKind, first *int) ([]analysis.SearchResult, error)
-	CmocCounts(ctx context.Context, by analysis.Dimension, studyIds []string) ([]analysis.Bucket, error)
-	ElementMatrix(ctx context.Context, kind model.ElementKind, studyIds []string) (*analysis.Matrix, error)
-	Gaps(ctx context.Context, studyIds []string) (*analysis.Gaps, error)
+	CmocCounts(ctx context.Context, by analysis.Dimension, studyIds []string, first *int) ([]analysis.Bucket, error)
+	ElementMatrix(ctx context.Context, kind model.ElementKind, studyIds []string, first *int) (*analysis.Matrix, error)
+	Gaps(ctx context.Context, studyIds []string, first *int) (*analysis.Gaps, error)
 	CompareVersions(ctx context.Context, from string, to string) (*analysis.VersionDiff, error)
 	Cmoc(ctx context.Context, id string) (*kb.CMOC, error)
 	Cmocs(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.CMOCConnection, error)
@@ -1723,18 +1726,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Gaps.CMOCsWithoutQuote(childComplexity), true
+	case "Gaps.cmocsWithoutQuoteCount":
+		if e.ComplexityRoot.Gaps.CMOCsWithoutQuoteCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gaps.CMOCsWithoutQuoteCount(childComplexity), true
 	case "Gaps.staffOnlyCmocs":
 		if e.ComplexityRoot.Gaps.StaffOnlyCMOCs == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Gaps.StaffOnlyCMOCs(childComplexity), true
+	case "Gaps.staffOnlyCmocsCount":
+		if e.ComplexityRoot.Gaps.StaffOnlyCMOCsCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gaps.StaffOnlyCMOCsCount(childComplexity), true
 	case "Gaps.unlinkedElements":
 		if e.ComplexityRoot.Gaps.UnlinkedElements == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Gaps.UnlinkedElements(childComplexity), true
+	case "Gaps.unlinkedElementsCount":
+		if e.ComplexityRoot.Gaps.UnlinkedElementsCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gaps.UnlinkedElementsCount(childComplexity), true
 
 	case "KindComparison.leftCount":
 		if e.ComplexityRoot.KindComparison.LeftCount == nil {
@@ -2783,7 +2804,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CmocCounts(childComplexity, args["by"].(analysis.Dimension), args["studyIds"].([]string)), true
+		return e.ComplexityRoot.Query.CmocCounts(childComplexity, args["by"].(analysis.Dimension), args["studyIds"].([]string), args["first"].(*int)), true
 	case "Query.cmocs":
 		if e.ComplexityRoot.Query.Cmocs == nil {
 			break
@@ -2882,7 +2903,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ElementMatrix(childComplexity, args["kind"].(model.ElementKind), args["studyIds"].([]string)), true
+		return e.ComplexityRoot.Query.ElementMatrix(childComplexity, args["kind"].(model.ElementKind), args["studyIds"].([]string), args["first"].(*int)), true
 	case "Query.evidence":
 		if e.ComplexityRoot.Query.Evidence == nil {
 			break
@@ -2904,7 +2925,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Gaps(childComplexity, args["studyIds"].([]string)), true
+		return e.ComplexityRoot.Query.Gaps(childComplexity, args["studyIds"].([]string), args["first"].(*int)), true
 
 	case "Query.mechanism":
 		if e.ComplexityRoot.Query.Mechanism == nil {
@@ -4189,6 +4210,10 @@ type MatrixRow {
 
 "What a review has not yet backed up or linked."
 type Gaps {
+  "At most ` + "`" + `first` + "`" + ` of each list, in order; the counts say how many there are in all."
+  cmocsWithoutQuoteCount: Int!
+  staffOnlyCmocsCount: Int!
+  unlinkedElementsCount: Int!
   cmocsWithoutQuote: [CMOC!]!
   "CMOCs evidenced only by staff: no service user, peer worker or carer voice."
   staffOnlyCmocs: [CMOC!]!
@@ -4239,12 +4264,12 @@ extend type Query {
   demiRegularities(minStudies: Int = 2, first: Int = 50): [DemiRegularity!]!
   "Full-text search with ranked hits and snippets (studies, CMOCs, elements and quotes unless kinds says otherwise)."
   search(text: String!, kinds: [SearchKind!], first: Int = 20): [SearchResult!]!
-  "CMOC counts by a dimension, largest first, over the given studies (all when none)."
-  cmocCounts(by: CountDimension!, studyIds: [ID!]): [CountBucket!]!
-  "An element × study matrix over the given studies (all when none)."
-  elementMatrix(kind: ElementKind!, studyIds: [ID!]): ElementMatrix!
+  "CMOC counts by a dimension, largest first (at most ` + "`" + `first` + "`" + ` buckets), over the given studies (all when none)."
+  cmocCounts(by: CountDimension!, studyIds: [ID!], first: Int = 100): [CountBucket!]!
+  "An element × study matrix over the given studies (all when none): the ` + "`" + `first` + "`" + ` rows most studies share."
+  elementMatrix(kind: ElementKind!, studyIds: [ID!], first: Int = 50): ElementMatrix!
   "Gaps in the given studies (all when none)."
-  gaps(studyIds: [ID!]): Gaps!
+  gaps(studyIds: [ID!], first: Int = 100): Gaps!
   "What changed from one programme theory version to another."
   compareVersions(from: ID!, to: ID!): VersionDiff!
 }
@@ -6006,6 +6031,12 @@ func (ec *executionContext) childFields_FieldChange(ctx context.Context, field g
 
 func (ec *executionContext) childFields_Gaps(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "cmocsWithoutQuoteCount":
+		return ec.fieldContext_Gaps_cmocsWithoutQuoteCount(ctx, field)
+	case "staffOnlyCmocsCount":
+		return ec.fieldContext_Gaps_staffOnlyCmocsCount(ctx, field)
+	case "unlinkedElementsCount":
+		return ec.fieldContext_Gaps_unlinkedElementsCount(ctx, field)
 	case "cmocsWithoutQuote":
 		return ec.fieldContext_Gaps_cmocsWithoutQuote(ctx, field)
 	case "staffOnlyCmocs":
@@ -7431,6 +7462,14 @@ func (ec *executionContext) field_Query_cmocCounts_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["studyIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -7683,6 +7722,14 @@ func (ec *executionContext) field_Query_elementMatrix_args(ctx context.Context, 
 		return nil, err
 	}
 	args["studyIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -7719,6 +7766,14 @@ func (ec *executionContext) field_Query_gaps_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["studyIds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -12052,6 +12107,75 @@ func (ec *executionContext) _FieldChange_after(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_FieldChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _Gaps_cmocsWithoutQuoteCount(ctx context.Context, field graphql.CollectedField, obj *analysis.Gaps) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gaps_cmocsWithoutQuoteCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CMOCsWithoutQuoteCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gaps_cmocsWithoutQuoteCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Gaps", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Gaps_staffOnlyCmocsCount(ctx context.Context, field graphql.CollectedField, obj *analysis.Gaps) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gaps_staffOnlyCmocsCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StaffOnlyCMOCsCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gaps_staffOnlyCmocsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Gaps", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Gaps_unlinkedElementsCount(ctx context.Context, field graphql.CollectedField, obj *analysis.Gaps) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gaps_unlinkedElementsCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnlinkedElementsCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gaps_unlinkedElementsCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Gaps", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Gaps_cmocsWithoutQuote(ctx context.Context, field graphql.CollectedField, obj *analysis.Gaps) (ret graphql.Marshaler) {
@@ -16747,7 +16871,7 @@ func (ec *executionContext) _Query_cmocCounts(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CmocCounts(ctx, fc.Args["by"].(analysis.Dimension), fc.Args["studyIds"].([]string))
+			return ec.Resolvers.Query().CmocCounts(ctx, fc.Args["by"].(analysis.Dimension), fc.Args["studyIds"].([]string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Bucket) graphql.Marshaler {
@@ -16791,7 +16915,7 @@ func (ec *executionContext) _Query_elementMatrix(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ElementMatrix(ctx, fc.Args["kind"].(model.ElementKind), fc.Args["studyIds"].([]string))
+			return ec.Resolvers.Query().ElementMatrix(ctx, fc.Args["kind"].(model.ElementKind), fc.Args["studyIds"].([]string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Matrix) graphql.Marshaler {
@@ -16835,7 +16959,7 @@ func (ec *executionContext) _Query_gaps(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Gaps(ctx, fc.Args["studyIds"].([]string))
+			return ec.Resolvers.Query().Gaps(ctx, fc.Args["studyIds"].([]string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *analysis.Gaps) graphql.Marshaler {
@@ -27565,6 +27689,21 @@ func (ec *executionContext) _Gaps(ctx context.Context, sel ast.SelectionSet, obj
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Gaps")
+		case "cmocsWithoutQuoteCount":
+			out.Values[i] = ec._Gaps_cmocsWithoutQuoteCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "staffOnlyCmocsCount":
+			out.Values[i] = ec._Gaps_staffOnlyCmocsCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unlinkedElementsCount":
+			out.Values[i] = ec._Gaps_unlinkedElementsCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "cmocsWithoutQuote":
 			out.Values[i] = ec._Gaps_cmocsWithoutQuote(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

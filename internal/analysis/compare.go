@@ -155,8 +155,8 @@ func (in comparisonInput) compareKind(k kb.Kind, sides [2][]kb.Node) KindCompari
 			return
 		}
 		paired[key] = true
-		p.Score, _ = corpus.Cosine(key[0], key[1])
-		p.SharedTerms = text.SharedTerms(docs[key[0]], docs[key[1]])
+		p.Score = corpus.Similarity(key[0], key[1])
+		p.SharedTerms = corpus.SharedTerms(key[0], key[1])
 		kc.Pairs = append(kc.Pairs, p)
 	}
 	for _, l := range in.aligns {
@@ -187,24 +187,23 @@ func (in comparisonInput) compareKind(k kb.Kind, sides [2][]kb.Node) KindCompari
 	}
 	// a suggestion pairs an element with its best match on the other side, when that is close
 	// enough: one-sided bests keep the list short without hiding a many-to-one correspondence
-	best := func(from, to []kb.Node) map[string]string {
-		out := map[string]string{}
-		for _, f := range from {
-			bestScore := 0.0
-			for _, t := range to {
-				if s, _ := corpus.Cosine(f.NodeID(), t.NodeID()); s >= in.threshold && s > bestScore {
-					bestScore, out[f.NodeID()] = s, t.NodeID()
-				}
-			}
+	scores := make([][]float64, len(left))
+	for i, l := range left {
+		scores[i] = make([]float64, len(right))
+		for j, r := range right {
+			scores[i][j] = corpus.Similarity(l.NodeID(), r.NodeID())
 		}
-		return out
 	}
 	var suggested [][2]string
-	for l, r := range best(left, right) {
-		suggested = append(suggested, [2]string{l, r})
+	for i := range left {
+		if j := bestIndex(len(right), func(j int) float64 { return scores[i][j] }, in.threshold); j >= 0 {
+			suggested = append(suggested, [2]string{left[i].NodeID(), right[j].NodeID()})
+		}
 	}
-	for r, l := range best(right, left) {
-		suggested = append(suggested, [2]string{l, r})
+	for j := range right {
+		if i := bestIndex(len(left), func(i int) float64 { return scores[i][j] }, in.threshold); i >= 0 {
+			suggested = append(suggested, [2]string{left[i].NodeID(), right[j].NodeID()})
+		}
 	}
 	for _, s := range suggested {
 		if !paired[s] {
@@ -231,6 +230,18 @@ func (in comparisonInput) compareKind(k kb.Kind, sides [2][]kb.Node) KindCompari
 	kc.LeftOnly, kc.PairedLeft = unpaired(left, inPair)
 	kc.RightOnly, kc.PairedRight = unpaired(right, inPair)
 	return kc
+}
+
+// bestIndex is the index of the highest score at or above threshold (the first of equals), or
+// -1 when none reaches it.
+func bestIndex(n int, score func(int) float64, threshold float64) int {
+	best, bestScore := -1, 0.0
+	for i := 0; i < n; i++ {
+		if s := score(i); s >= threshold && s > bestScore {
+			best, bestScore = i, s
+		}
+	}
+	return best
 }
 
 var basisRank = map[Basis]int{BasisExplicit: 0, BasisConstruct: 1, BasisSuggestion: 2}
@@ -274,30 +285,10 @@ func sortByName(nodes []kb.Node) {
 	})
 }
 
-// nodeName is the name a node is shown by.
+// nodeName is the name a node is shown by: a CMOC with its label.
 func nodeName(n kb.Node) string {
-	switch v := n.(type) {
-	case *kb.Context:
-		return v.Name
-	case *kb.Mechanism:
-		return v.Name
-	case *kb.Outcome:
-		return v.Name
-	case *kb.Construct:
-		return v.Name
-	case *kb.Theory:
-		return v.Name
-	case *kb.ProgrammeTheory:
-		return v.Name
-	case *kb.Study:
-		return v.Title
-	case *kb.CMOC:
-		if v.Label != "" {
-			return v.Code + ": " + v.Label
-		}
-		return v.Code
-	case *kb.Setting:
-		return v.Name
+	if c, ok := n.(*kb.CMOC); ok && c.Label != "" {
+		return c.Code + ": " + c.Label
 	}
-	return n.NodeID()
+	return kb.NameOf(n)
 }

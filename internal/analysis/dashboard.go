@@ -42,34 +42,44 @@ type Bucket struct {
 // make one bar; a CMOC counts once per bucket however many of its elements fall in it. The
 // informant dimension counts a CMOC under the role of each person quoted for it, and under
 // NOT_STATED when it has no quote.
-func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []string) ([]Bucket, error) {
+func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []string, limit int) ([]Bucket, error) {
 	kind, isElement := dimensionKind[by]
 	if !isElement && !slices.Contains(Dimensions, by) {
 		return nil, kb.Invalid("by", "%q is not a dimension", by)
 	}
+	if limit == 0 {
+		limit = MaxBuckets
+	}
+	if limit < 1 || limit > MaxBuckets {
+		return nil, kb.Invalid("first", "must be between 1 and %d, not %d", MaxBuckets, limit)
+	}
 	r := a.reader()
-	v, err := r.readView(ctx, studyIDs, viewNeeds{quotes: by == ByInformant, clusters: isElement})
+	v, err := r.readView(ctx, studyIDs, viewNeeds{kinds: kindsFor(by), quotes: by == ByInformant, clusters: isElement})
 	if err != nil {
 		return nil, err
 	}
 	type tally struct {
-		cmocs   int
-		studies map[string]bool
+		cmocs, studies int
+		sortKey        string
 	}
 	tallies := map[string]*tally{}
+	seen := map[[2]string]bool{} // (bucket, study) pairs already counted
 	count := func(key, study string) {
 		t := tallies[key]
 		if t == nil {
-			t = &tally{studies: map[string]bool{}}
+			t = &tally{sortKey: key}
 			tallies[key] = t
 		}
 		t.cmocs++
-		t.studies[study] = true
+		if pair := [2]string{key, study}; !seen[pair] {
+			seen[pair] = true
+			t.studies++
+		}
 	}
 	members := map[string][]string{}
 	uses := map[string]int{}
 	for _, c := range v.cmocs {
-		study := v.studyOf[c.ID]
+		study := v.studyOf(c)
 		keys := v.keysOf(c, by, kind, members, uses)
 		if len(keys) == 0 {
 			keys = []string{NotStated}
@@ -78,15 +88,41 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 			count(k, study)
 		}
 	}
+	// order by count, then by the bucket's key (for clusters, the smallest member id, known
+	// before describing them), and describe only the buckets returned
+	keys := make([]string, 0, len(tallies))
+	for k, t := range tallies {
+		if isElement && k != NotStated {
+			t.sortKey = slices.Min(members[k])
+		}
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := tallies[keys[i]], tallies[keys[j]]
+		if a.cmocs != b.cmocs {
+			return a.cmocs > b.cmocs
+		}
+		return a.sortKey < b.sortKey
+	})
+	if len(keys) > limit {
+		keys = keys[:limit]
+	}
 	described := map[string]Cluster{}
 	if isElement {
-		if described, err = v.describe(ctx, members, uses); err != nil {
+		shown := make(map[string][]string, len(keys))
+		for _, k := range keys {
+			if k != NotStated {
+				shown[k] = members[k]
+			}
+		}
+		if described, err = v.describe(ctx, shown, uses); err != nil {
 			return nil, err
 		}
 	}
-	out := make([]Bucket, 0, len(tallies))
-	for key, t := range tallies {
-		b := Bucket{Key: key, Label: key, Count: t.cmocs, StudyCount: len(t.studies)}
+	out := make([]Bucket, 0, len(keys))
+	for _, key := range keys {
+		t := tallies[key]
+		b := Bucket{Key: key, Label: key, Count: t.cmocs, StudyCount: t.studies}
 		switch {
 		case key == NotStated:
 			b.Label = "not stated"
@@ -100,13 +136,18 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 		}
 		out = append(out, b)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Key < out[j].Key
-	})
 	return out, nil
+}
+
+// MaxBuckets bounds one count.
+const MaxBuckets = 10_000
+
+// kindsFor lists the element kinds a dimension reads.
+func kindsFor(by Dimension) []kb.Kind {
+	if k, ok := dimensionKind[by]; ok {
+		return []kb.Kind{k}
+	}
+	return nil
 }
 
 var dimensionKind = map[Dimension]kb.Kind{ByOutcome: kb.KindOutcome, ByMechanism: kb.KindMechanism, ByContext: kb.KindContext}
@@ -117,7 +158,7 @@ func (v *view) keysOf(c *kb.CMOC, by Dimension, kind kb.Kind, members map[string
 	switch by {
 	case ByOutcome, ByMechanism, ByContext:
 		var keys []string
-		for _, e := range v.elements[c.ID][kind] {
+		for _, e := range v.elements[kind][c.ID] {
 			root := v.clusters.root(e)
 			if uses[e] == 0 {
 				members[root] = append(members[root], e)
@@ -133,19 +174,19 @@ func (v *view) keysOf(c *kb.CMOC, by Dimension, kind kb.Kind, members map[string
 		}
 		return keys
 	case ByPopulation:
-		if s, ok := v.r.node(v.studyOf[c.ID]).(*kb.Study); ok && s.Population != "" {
+		if s, ok := v.r.node(v.studyOf(c)).(*kb.Study); ok && s.Population != "" {
 			return []string{string(s.Population)}
 		}
 	case ByInformant:
 		var keys []string
 		for _, q := range v.quotes[c.ID] {
-			if q.Quote.InformantRole != "" {
-				keys = append(keys, string(q.Quote.InformantRole))
+			if q.InformantRole != "" {
+				keys = append(keys, string(q.InformantRole))
 			}
 		}
 		return keys
 	case ByStudy:
-		return []string{v.studyOf[c.ID]}
+		return []string{v.studyOf(c)}
 	case ByStatus:
 		if c.Status != "" {
 			return []string{string(c.Status)}
@@ -172,64 +213,100 @@ type Matrix struct {
 	Rows    []MatrixRow
 }
 
+// Matrix bounds.
+const (
+	DefaultMatrixRows = 50
+	MaxMatrixRows     = 1000
+)
+
 // ElementMatrix tabulates the elements of one kind against the studies (all when none):
 // a cell counts the study's CMOCs that use an element of the row's cluster. Rows shared by
-// most studies come first.
-func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []string) (*Matrix, error) {
+// most studies come first, at most rows of them (DefaultMatrixRows when 0).
+func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []string, rows int) (*Matrix, error) {
 	if !kind.IsElement() {
 		return nil, kb.Invalid("kind", "%q is not a context, mechanism or outcome", kind)
 	}
+	if rows == 0 {
+		rows = DefaultMatrixRows
+	}
+	if rows < 1 || rows > MaxMatrixRows {
+		return nil, kb.Invalid("first", "must be between 1 and %d, not %d", MaxMatrixRows, rows)
+	}
 	r := a.reader()
-	v, err := r.readView(ctx, studyIDs, viewNeeds{clusters: true})
+	v, err := r.readView(ctx, studyIDs, viewNeeds{kinds: []kb.Kind{kind}, clusters: true})
 	if err != nil {
 		return nil, err
 	}
-	column := map[string]int{}
+	column := make(map[string]int, len(v.studies))
 	for i, s := range v.studies {
 		column[s.ID] = i
 	}
 	members := map[string][]string{}
 	uses := map[string]int{}
-	cells := map[string][]int{}
+	// most of a large matrix is empty: count sparsely, fill in only the rows returned
+	type rowTally struct {
+		root         string
+		cells        map[int]int
+		total, width int
+	}
+	tallies := map[string]*rowTally{}
 	for _, c := range v.cmocs {
-		col, ok := column[v.studyOf[c.ID]]
+		col, ok := column[v.studyOf(c)]
 		if !ok {
 			continue
 		}
 		for _, root := range uniqueSorted(v.keysOf(c, dimensionOf(kind), kind, members, uses)) {
-			row := cells[root]
-			if row == nil {
-				row = make([]int, len(v.studies))
-				cells[root] = row
+			t := tallies[root]
+			if t == nil {
+				t = &rowTally{root: root, cells: map[int]int{}}
+				tallies[root] = t
 			}
-			row[col]++
+			if t.cells[col] == 0 {
+				t.width++
+			}
+			t.cells[col]++
+			t.total++
 		}
 	}
-	described, err := v.describe(ctx, members, uses)
+	ordered := make([]*rowTally, 0, len(tallies))
+	for _, t := range tallies {
+		ordered = append(ordered, t)
+	}
+	// a cluster's key is its smallest member id, which is known before describing it
+	sortKey := make(map[string]string, len(ordered))
+	for _, t := range ordered {
+		sortKey[t.root] = slices.Min(members[t.root])
+	}
+	keyOf := func(t *rowTally) string { return sortKey[t.root] }
+	sort.Slice(ordered, func(i, j int) bool {
+		a, b := ordered[i], ordered[j]
+		if a.width != b.width {
+			return a.width > b.width
+		}
+		if a.total != b.total {
+			return a.total > b.total
+		}
+		return keyOf(a) < keyOf(b)
+	})
+	if len(ordered) > rows {
+		ordered = ordered[:rows]
+	}
+	shown := make(map[string][]string, len(ordered))
+	for _, t := range ordered {
+		shown[t.root] = members[t.root]
+	}
+	described, err := v.describe(ctx, shown, uses)
 	if err != nil {
 		return nil, err
 	}
-	m := &Matrix{Kind: kind, Studies: v.studies, Rows: make([]MatrixRow, 0, len(cells))}
-	for root, counts := range cells {
-		row := MatrixRow{Cluster: described[root], Counts: counts}
-		for _, n := range counts {
-			row.Total += n
-			if n > 0 {
-				row.StudyCount++
-			}
+	m := &Matrix{Kind: kind, Studies: v.studies, Rows: make([]MatrixRow, 0, len(ordered))}
+	for _, t := range ordered {
+		counts := make([]int, len(v.studies))
+		for col, n := range t.cells {
+			counts[col] = n
 		}
-		m.Rows = append(m.Rows, row)
+		m.Rows = append(m.Rows, MatrixRow{Cluster: described[t.root], Counts: counts, Total: t.total, StudyCount: t.width})
 	}
-	sort.Slice(m.Rows, func(i, j int) bool {
-		a, b := m.Rows[i], m.Rows[j]
-		if a.StudyCount != b.StudyCount {
-			return a.StudyCount > b.StudyCount
-		}
-		if a.Total != b.Total {
-			return a.Total > b.Total
-		}
-		return a.Cluster.Key < b.Cluster.Key
-	})
 	return m, nil
 }
 
@@ -242,8 +319,10 @@ func dimensionOf(k kb.Kind) Dimension {
 	panic(fmt.Sprintf("no dimension for %s", k))
 }
 
-// Gaps are what a review has not yet backed up or linked.
+// Gaps are what a review has not yet backed up or linked: each list holds at most the limit
+// asked for, and its count says how many there are in all.
 type Gaps struct {
+	CMOCsWithoutQuoteCount, StaffOnlyCMOCsCount, UnlinkedElementsCount int
 	// CMOCsWithoutQuote have no quote evidencing them.
 	CMOCsWithoutQuote []*kb.CMOC
 	// StaffOnlyCMOCs are evidenced only by staff: no service user, peer worker or carer voice.
@@ -253,7 +332,13 @@ type Gaps struct {
 }
 
 // FindGaps lists the gaps in the given studies (all when none).
-func (a *Analyst) FindGaps(ctx context.Context, studyIDs []string) (*Gaps, error) {
+func (a *Analyst) FindGaps(ctx context.Context, studyIDs []string, limit int) (*Gaps, error) {
+	if limit == 0 {
+		limit = DefaultGaps
+	}
+	if limit < 1 || limit > MaxGaps {
+		return nil, kb.Invalid("first", "must be between 1 and %d, not %d", MaxGaps, limit)
+	}
 	r := a.reader()
 	v, err := r.readView(ctx, studyIDs, viewNeeds{quotes: true})
 	if err != nil {
@@ -268,7 +353,7 @@ func (a *Analyst) FindGaps(ctx context.Context, studyIDs []string) (*Gaps, error
 		}
 		staffOnly := true
 		for _, q := range qs {
-			if q.Quote.InformantRole != kb.InformantStaff {
+			if q.InformantRole != kb.InformantStaff {
 				staffOnly = false
 				break
 			}
@@ -278,12 +363,7 @@ func (a *Analyst) FindGaps(ctx context.Context, studyIDs []string) (*Gaps, error
 		}
 	}
 	// every element of the programme theories in scope, used by a CMOC or not
-	var ptIDs []string
-	for id, study := range v.studyOf {
-		if n := r.node(id); n != nil && n.NodeKind() == kb.KindProgrammeTheory && study != "" {
-			ptIDs = append(ptIDs, id)
-		}
-	}
+	ptIDs := sortedKeys(v.ptStudy)
 	var elements []kb.Node
 	for _, k := range elementKindsOrder {
 		q := kb.ListQuery{Kind: k}
@@ -327,5 +407,15 @@ func (a *Analyst) FindGaps(ctx context.Context, studyIDs []string) (*Gaps, error
 	sort.SliceStable(g.CMOCsWithoutQuote, func(i, j int) bool { return cmocLess(g.CMOCsWithoutQuote[i], g.CMOCsWithoutQuote[j]) })
 	sort.SliceStable(g.StaffOnlyCMOCs, func(i, j int) bool { return cmocLess(g.StaffOnlyCMOCs[i], g.StaffOnlyCMOCs[j]) })
 	sort.SliceStable(g.UnlinkedElements, func(i, j int) bool { return g.UnlinkedElements[i].NodeID() < g.UnlinkedElements[j].NodeID() })
+	g.CMOCsWithoutQuoteCount, g.StaffOnlyCMOCsCount, g.UnlinkedElementsCount = len(g.CMOCsWithoutQuote), len(g.StaffOnlyCMOCs), len(g.UnlinkedElements)
+	g.CMOCsWithoutQuote = g.CMOCsWithoutQuote[:min(limit, len(g.CMOCsWithoutQuote))]
+	g.StaffOnlyCMOCs = g.StaffOnlyCMOCs[:min(limit, len(g.StaffOnlyCMOCs))]
+	g.UnlinkedElements = g.UnlinkedElements[:min(limit, len(g.UnlinkedElements))]
 	return g, nil
 }
+
+// Gap list bounds.
+const (
+	DefaultGaps = 100
+	MaxGaps     = 10_000
+)

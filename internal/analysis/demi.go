@@ -35,7 +35,7 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 		limit = MaxDemiResults
 	}
 	r := a.reader()
-	v, err := r.readView(ctx, nil, viewNeeds{clusters: true})
+	v, err := r.readView(ctx, nil, viewNeeds{kinds: []kb.Kind{kb.KindMechanism, kb.KindOutcome}, clusters: true})
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 					p = &pattern{studies: map[string]bool{}}
 					patterns[key] = p
 				}
-				p.studies[v.studyOf[c.ID]] = true
+				p.studies[v.studyOf(c)] = true
 				p.cmocs = append(p.cmocs, c)
 			}
 		}

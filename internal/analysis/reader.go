@@ -32,10 +32,9 @@ func (a *Analyst) reader() *reader { return &reader{store: a.store, nodes: map[s
 // load fetches the nodes not yet read, in one call.
 func (r *reader) load(ctx context.Context, ids ...string) error {
 	var missing []string
-	seen := map[string]bool{}
 	for _, id := range ids {
-		if _, ok := r.nodes[id]; !ok && !seen[id] && id != "" {
-			seen[id] = true
+		if _, ok := r.nodes[id]; !ok && id != "" {
+			r.nodes[id] = nil // known missing unless the store returns it
 			missing = append(missing, id)
 		}
 	}
@@ -44,10 +43,10 @@ func (r *reader) load(ctx context.Context, ids ...string) error {
 	}
 	ns, err := r.store.Get(ctx, missing)
 	if err != nil {
+		for _, id := range missing {
+			delete(r.nodes, id)
+		}
 		return err
-	}
-	for _, id := range missing {
-		r.nodes[id] = nil // known missing
 	}
 	for _, n := range ns {
 		r.nodes[n.NodeID()] = n

@@ -133,9 +133,10 @@ func (a *Analyst) describeSuggestions(ctx context.Context, r *reader, elementID,
 	if err != nil {
 		return err
 	}
+	an := text.NewAnalyzer()
 	for i := range out {
 		id := ids[i]
-		out[i].SharedTerms = text.SharedTerms(query, elementText(out[i].Element, quotes[id]))
+		out[i].SharedTerms = an.SharedTerms(query, elementText(out[i].Element, quotes[id]))
 		out[i].Aligned = aligned[id]
 	}
 	return nil

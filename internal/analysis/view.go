@@ -9,25 +9,32 @@ import (
 )
 
 // view is the part of the graph a whole-corpus question needs, read in a fixed number of
-// store calls: the CMOCs in scope, their elements, studies and (when asked) quotes, and the
-// clusters of elements that alignments and constructs join across studies.
+// store calls: the CMOCs in scope, the elements of the kinds asked for, studies, (when asked)
+// the quotes behind each CMOC, and the clusters of elements that alignments and constructs
+// join across studies. Whole-corpus questions touch every CMOC, so the view keeps to plain
+// maps sized up front and reads only what the question needs.
 type view struct {
-	r        *reader
-	cmocs    []*kb.CMOC
-	studyOf  map[string]string               // CMOC or programme theory id -> study id
-	elements map[string]map[kb.Kind][]string // CMOC id -> kind -> element ids
-	quotes   map[string][]QuoteEvidence      // CMOC id -> quotes (withQuotes only)
-	clusters *clusters                       // withClusters only
-	studies  []*kb.Study                     // in scope, by year then id
+	r          *reader
+	cmocs      []*kb.CMOC
+	ptStudy    map[string]string               // programme theory id -> study id
+	elements   map[kb.Kind]map[string][]string // kind -> CMOC id -> element ids
+	quotes     map[string][]*kb.Quote          // CMOC id -> quotes evidencing it
+	clusters   *clusters
+	studies    []*kb.Study // in scope, oldest first
+	allStudies bool
 }
 
 type viewNeeds struct {
+	kinds            []kb.Kind
 	quotes, clusters bool
 }
 
+// studyOf is the study a CMOC of the view belongs to.
+func (v *view) studyOf(c *kb.CMOC) string { return v.ptStudy[c.ProgrammeTheoryID] }
+
 // readView reads the CMOCs of the given studies (all studies when none).
 func (r *reader) readView(ctx context.Context, studyIDs []string, needs viewNeeds) (*view, error) {
-	v := &view{r: r, studyOf: map[string]string{}, elements: map[string]map[kb.Kind][]string{}, quotes: map[string][]QuoteEvidence{}}
+	v := &view{r: r, ptStudy: map[string]string{}, elements: map[kb.Kind]map[string][]string{}, allStudies: len(studyIDs) == 0}
 	ptQuery := kb.ListQuery{Kind: kb.KindProgrammeTheory}
 	studyQuery := kb.ListQuery{Kind: kb.KindStudy}
 	if len(studyIDs) > 0 {
@@ -57,7 +64,7 @@ func (r *reader) readView(ctx context.Context, studyIDs []string, needs viewNeed
 	var ptIDs []string
 	for _, pt := range pts.Nodes {
 		r.nodes[pt.NodeID()] = pt
-		v.studyOf[pt.NodeID()] = pt.Owner()
+		v.ptStudy[pt.NodeID()] = pt.Owner()
 		ptIDs = append(ptIDs, pt.NodeID())
 	}
 	cmocQuery := kb.ListQuery{Kind: kb.KindCMOC}
@@ -71,28 +78,26 @@ func (r *reader) readView(ctx context.Context, studyIDs []string, needs viewNeed
 		}
 	}
 	cmocIDs := make([]string, 0, len(cmocs.Nodes))
+	v.cmocs = make([]*kb.CMOC, 0, len(cmocs.Nodes))
 	for _, n := range cmocs.Nodes {
 		c := n.(*kb.CMOC)
-		r.nodes[c.ID] = c
 		v.cmocs = append(v.cmocs, c)
-		v.studyOf[c.ID] = v.studyOf[c.ProgrammeTheoryID]
 		cmocIDs = append(cmocIDs, c.ID)
 	}
-	uses, err := v.linksOf(ctx, cmocIDs, len(studyIDs) == 0, false, elementRels...)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range uses {
-		m := v.elements[l.From]
-		if m == nil {
-			m = map[kb.Kind][]string{}
-			v.elements[l.From] = m
+	for _, k := range needs.kinds {
+		// one type per call: the store hands out a type's links without copying them
+		uses, err := v.linksOf(ctx, cmocIDs, false, elementRel(k))
+		if err != nil {
+			return nil, err
 		}
-		k := elementKindOf(l.Type)
-		m[k] = append(m[k], l.To)
+		m := make(map[string][]string, len(cmocIDs))
+		for _, l := range uses {
+			m[l.From] = append(m[l.From], l.To)
+		}
+		v.elements[k] = m
 	}
 	if needs.quotes {
-		ev, err := v.linksOf(ctx, cmocIDs, len(studyIDs) == 0, true, kb.RelEvidences)
+		ev, err := v.linksOf(ctx, cmocIDs, true, kb.RelEvidences)
 		if err != nil {
 			return nil, err
 		}
@@ -100,12 +105,21 @@ func (r *reader) readView(ctx context.Context, studyIDs []string, needs viewNeed
 		for _, l := range ev {
 			quoteIDs = append(quoteIDs, l.From)
 		}
-		if err := r.load(ctx, quoteIDs...); err != nil {
+		// quotes stay out of the reader's cache: there are many and nothing else asks for them
+		qs, err := r.store.Get(ctx, quoteIDs)
+		if err != nil {
 			return nil, err
 		}
+		byID := make(map[string]*kb.Quote, len(qs))
+		for _, n := range qs {
+			if q, ok := n.(*kb.Quote); ok {
+				byID[q.ID] = q
+			}
+		}
+		v.quotes = make(map[string][]*kb.Quote, len(cmocIDs))
 		for _, l := range ev {
-			if q, ok := r.node(l.From).(*kb.Quote); ok {
-				v.quotes[l.To] = append(v.quotes[l.To], QuoteEvidence{Quote: q, Link: l})
+			if q := byID[l.From]; q != nil {
+				v.quotes[l.To] = append(v.quotes[l.To], q)
 			}
 		}
 	}
@@ -119,21 +133,11 @@ func (r *reader) readView(ctx context.Context, studyIDs []string, needs viewNeed
 
 // linksOf reads the links at the CMOCs: every link of the types when the view holds every CMOC
 // (one scan, no id list to send), the links of the listed CMOCs otherwise.
-func (v *view) linksOf(ctx context.Context, cmocIDs []string, all, in bool, types ...kb.RelType) ([]kb.Link, error) {
-	if all {
+func (v *view) linksOf(ctx context.Context, cmocIDs []string, in bool, types ...kb.RelType) ([]kb.Link, error) {
+	if v.allStudies {
 		return v.r.allLinks(ctx, types...)
 	}
 	return v.r.links(ctx, in, cmocIDs, types...)
-}
-
-func elementKindOf(rel kb.RelType) kb.Kind {
-	switch rel {
-	case kb.RelHasContext:
-		return kb.KindContext
-	case kb.RelHasMechanism:
-		return kb.KindMechanism
-	}
-	return kb.KindOutcome
 }
 
 // clusters groups elements that stand for the same thing across studies: elements joined by

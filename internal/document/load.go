@@ -110,14 +110,25 @@ func cleanYAMLErrors(msgs []string) []string {
 	return out
 }
 
+// Built wraps a document made in code (a generator, a converter) so it can be planned like a
+// parsed file; having no source text, its errors name the field path without a line.
+func Built(name string, doc Document) *File { return &File{Name: name, Doc: doc} }
+
 // errorAt formats an error at a field path such as "studies[0].programmeTheories[1].cmocs[2]".
 func (f *File) errorAt(path, msg string) error {
+	if f.root == nil {
+		return fmt.Errorf("%s: %s: %s", f.Name, path, msg)
+	}
 	return fmt.Errorf("%s:%d: %s: %s", f.Name, f.Line(path), path, msg)
 }
 
-// Line returns the line of the value at path, or of the nearest enclosing value that exists.
+// Line returns the line of the value at path, or of the nearest enclosing value that exists;
+// 0 for a document built in code.
 func (f *File) Line(path string) int {
 	n := f.root
+	if n == nil {
+		return 0
+	}
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}

@@ -34,7 +34,10 @@ type planner struct {
 }
 
 func (p *planner) where(path string) string {
-	return fmt.Sprintf("%s:%d: %s", p.f.Name, p.f.Line(path), path)
+	if line := p.f.Line(path); line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.f.Name, line, path)
+	}
+	return fmt.Sprintf("%s: %s", p.f.Name, path)
 }
 
 func (p *planner) fail(path, format string, args ...any) {

@@ -234,3 +234,29 @@ func NewNode(k Kind) (Node, bool) {
 	}
 	return nil, false
 }
+
+// NameOf is what a node is called: a CMOC's code, a study's title, other kinds' names; the id
+// for a quote, which has none.
+func NameOf(n Node) string {
+	switch x := n.(type) {
+	case *CMOC:
+		return x.Code
+	case *Study:
+		return x.Title
+	case *ProgrammeTheory:
+		return x.Name
+	case *Context:
+		return x.Name
+	case *Mechanism:
+		return x.Name
+	case *Outcome:
+		return x.Name
+	case *Theory:
+		return x.Name
+	case *Construct:
+		return x.Name
+	case *Setting:
+		return x.Name
+	}
+	return n.NodeID()
+}

@@ -1,8 +1,9 @@
 package text
 
 import (
+	"container/heap"
 	"math"
-	"sort"
+	"slices"
 )
 
 // BM25 parameters as Lucene uses them by default, so the embedded store ranks like Neo4j's
@@ -12,65 +13,93 @@ const (
 	bm25B  = 0.75
 )
 
-// Index is an inverted index over documents with a kind, ranked by Okapi BM25. It is not safe
-// for concurrent use; its owner guards it.
+// Index is an inverted index over documents with a kind, ranked by Okapi BM25. Documents are
+// numbered inside the index so that scoring a query that touches most of a large corpus adds
+// into a slice rather than hashing ids. It is not safe for concurrent use; its owner guards it.
 type Index struct {
-	docs     map[string]indexedDoc
-	postings map[string]map[string]int // term -> doc id -> term frequency
+	analyzer *Analyzer
+	number   map[string]int32 // document id -> number
+	docs     []indexedDoc     // by number; a removed document's slot waits in free
+	free     []int32
+	kinds    map[string]uint8 // kind -> small number, for filtering without hashing
+	kindList []string
+	postings map[string]map[int32]int32 // term -> document number -> term frequency
 	totalLen int
+	live     int
 }
 
 type indexedDoc struct {
-	kind   string
-	length int
-	terms  map[string]int
+	id     string
+	kind   uint8
+	length int32
+	terms  []string
 }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{docs: map[string]indexedDoc{}, postings: map[string]map[string]int{}}
+	return &Index{analyzer: NewAnalyzer(), number: map[string]int32{}, kinds: map[string]uint8{}, postings: map[string]map[int32]int32{}}
 }
 
 // Len is the number of documents.
-func (ix *Index) Len() int { return len(ix.docs) }
+func (ix *Index) Len() int { return ix.live }
 
 // Put indexes (or re-indexes) a document.
 func (ix *Index) Put(id, kind, body string) {
 	ix.Remove(id)
-	counts := TermCounts(body)
+	counts := ix.analyzer.TermCounts(body)
 	if len(counts) == 0 {
 		return
 	}
-	d := indexedDoc{kind: kind, terms: counts}
+	k, ok := ix.kinds[kind]
+	if !ok {
+		k = uint8(len(ix.kindList))
+		ix.kinds[kind] = k
+		ix.kindList = append(ix.kindList, kind)
+	}
+	var n int32
+	if len(ix.free) > 0 {
+		n, ix.free = ix.free[len(ix.free)-1], ix.free[:len(ix.free)-1]
+	} else {
+		n = int32(len(ix.docs))
+		ix.docs = append(ix.docs, indexedDoc{})
+	}
+	d := indexedDoc{id: id, kind: k, terms: make([]string, 0, len(counts))}
 	for t, c := range counts {
-		d.length += c
+		d.length += int32(c)
+		d.terms = append(d.terms, t)
 		p, ok := ix.postings[t]
 		if !ok {
-			p = map[string]int{}
+			p = map[int32]int32{}
 			ix.postings[t] = p
 		}
-		p[id] = c
+		p[n] = int32(c)
 	}
-	ix.docs[id] = d
-	ix.totalLen += d.length
+	ix.docs[n] = d
+	ix.number[id] = n
+	ix.totalLen += int(d.length)
+	ix.live++
 }
 
 // Remove drops a document.
 func (ix *Index) Remove(id string) {
-	d, ok := ix.docs[id]
+	n, ok := ix.number[id]
 	if !ok {
 		return
 	}
-	for t := range d.terms {
+	d := ix.docs[n]
+	for _, t := range d.terms {
 		if p := ix.postings[t]; p != nil {
-			delete(p, id)
+			delete(p, n)
 			if len(p) == 0 {
 				delete(ix.postings, t)
 			}
 		}
 	}
-	ix.totalLen -= d.length
-	delete(ix.docs, id)
+	ix.totalLen -= int(d.length)
+	ix.live--
+	ix.docs[n] = indexedDoc{}
+	ix.free = append(ix.free, n)
+	delete(ix.number, id)
 }
 
 // Hit is a ranked document.
@@ -83,44 +112,93 @@ type Hit struct {
 // Search ranks the documents of the given kinds (all when none) against query by BM25 and
 // returns the best limit (all when limit <= 0), best first, ties by id.
 func (ix *Index) Search(query string, kinds []string, limit int) []Hit {
-	if len(ix.docs) == 0 {
+	if ix.live == 0 {
 		return nil
 	}
-	allowed := map[string]bool{}
-	for _, k := range kinds {
-		allowed[k] = true
+	allowed := make([]bool, len(ix.kindList))
+	for i := range allowed {
+		allowed[i] = len(kinds) == 0
 	}
-	n := float64(len(ix.docs))
+	for _, k := range kinds {
+		if n, ok := ix.kinds[k]; ok {
+			allowed[n] = true
+		}
+	}
+	n := float64(ix.live)
 	avg := float64(ix.totalLen) / n
-	scores := map[string]float64{}
-	for t, qf := range TermCounts(query) {
+	scores := make([]float64, len(ix.docs))
+	var touched []int32
+	// terms in a fixed order: float sums depend on their order, and the same search should
+	// give the same scores to the last bit
+	qfs := TermCounts(query)
+	for _, t := range sortedTerms(qfs) {
 		p := ix.postings[t]
 		if len(p) == 0 {
 			continue
 		}
+		qf := float64(qfs[t])
 		df := float64(len(p))
 		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-		for id, tf := range p {
-			d := ix.docs[id]
-			if len(allowed) > 0 && !allowed[d.kind] {
+		for doc, tf := range p {
+			d := &ix.docs[doc]
+			if !allowed[d.kind] {
 				continue
 			}
 			f := float64(tf)
-			scores[id] += float64(qf) * idf * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*float64(d.length)/avg))
+			if scores[doc] == 0 {
+				touched = append(touched, doc)
+			}
+			scores[doc] += qf * idf * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*float64(d.length)/avg))
 		}
 	}
-	hits := make([]Hit, 0, len(scores))
-	for id, s := range scores {
-		hits = append(hits, Hit{ID: id, Kind: ix.docs[id].kind, Score: s})
+	if limit <= 0 || limit > len(touched) {
+		limit = len(touched)
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
+	// keep the best limit in a min-heap: a search touches far more documents than it returns
+	h := &hitHeap{}
+	for _, doc := range touched {
+		hit := Hit{ID: ix.docs[doc].id, Kind: ix.kindList[ix.docs[doc].kind], Score: scores[doc]}
+		if h.Len() < limit {
+			heap.Push(h, hit)
+		} else if better(hit, (*h)[0]) {
+			(*h)[0] = hit
+			heap.Fix(h, 0)
 		}
-		return hits[i].ID < hits[j].ID
-	})
-	if limit > 0 && len(hits) > limit {
-		hits = hits[:limit]
 	}
-	return hits
+	out := make([]Hit, h.Len())
+	for i := len(out) - 1; i >= 0; i-- {
+		out[i] = heap.Pop(h).(Hit)
+	}
+	return out
+}
+
+// better orders hits: higher score first, then smaller id.
+func better(a, b Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.ID < b.ID
+}
+
+// hitHeap is a min-heap by better: its root is the worst hit kept.
+type hitHeap []Hit
+
+func (h hitHeap) Len() int           { return len(h) }
+func (h hitHeap) Less(i, j int) bool { return better(h[j], h[i]) }
+func (h hitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *hitHeap) Push(x any)        { *h = append(*h, x.(Hit)) }
+func (h *hitHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+func sortedTerms[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for t := range m {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -9,27 +9,33 @@ import (
 // a score from 0 (no shared weight) to 1 (the same weighted terms), comparable across pairs,
 // which is what a threshold on "similar enough" needs.
 type Corpus struct {
-	vectors map[string]map[string]float64
-	norms   map[string]float64
+	vectors  map[string]map[string]float64
+	terms    map[string][]string // each document's terms, sorted
+	norms    map[string]float64
+	docs     map[string]string
+	analyzer *Analyzer
 }
 
 // NewCorpus weighs the documents (id -> text) against each other.
 func NewCorpus(docs map[string]string) *Corpus {
+	an := NewAnalyzer()
 	counts := make(map[string]map[string]int, len(docs))
 	df := map[string]int{}
 	for id, body := range docs {
-		c := TermCounts(body)
+		c := an.TermCounts(body)
 		counts[id] = c
 		for t := range c {
 			df[t]++
 		}
 	}
 	n := float64(len(docs))
-	c := &Corpus{vectors: map[string]map[string]float64{}, norms: map[string]float64{}}
+	c := &Corpus{vectors: map[string]map[string]float64{}, terms: map[string][]string{}, norms: map[string]float64{}, docs: docs, analyzer: an}
 	for id, tc := range counts {
 		v := make(map[string]float64, len(tc))
 		var norm float64
-		for t, f := range tc {
+		c.terms[id] = sortedTerms(tc)
+		for _, t := range c.terms[id] {
+			f := tc[t]
 			// smoothed idf keeps terms every document shares from weighing nothing at all
 			w := (1 + math.Log(float64(f))) * math.Log(1+n/float64(df[t]))
 			v[t] = w
@@ -43,14 +49,11 @@ func NewCorpus(docs map[string]string) *Corpus {
 
 // Cosine compares two documents of the corpus and names the terms they share, heaviest first.
 func (c *Corpus) Cosine(a, b string) (float64, []string) {
-	va, vb := c.vectors[a], c.vectors[b]
-	if c.norms[a] == 0 || c.norms[b] == 0 {
+	score := c.Similarity(a, b)
+	if score == 0 {
 		return 0, nil
 	}
-	if len(vb) < len(va) {
-		va, vb = vb, va
-	}
-	var dot float64
+	va, vb := c.vectors[a], c.vectors[b]
 	type shared struct {
 		term   string
 		weight float64
@@ -58,7 +61,6 @@ func (c *Corpus) Cosine(a, b string) (float64, []string) {
 	var common []shared
 	for t, w := range va {
 		if w2, ok := vb[t]; ok {
-			dot += w * w2
 			common = append(common, shared{t, w * w2})
 		}
 	}
@@ -72,7 +74,33 @@ func (c *Corpus) Cosine(a, b string) (float64, []string) {
 	for i, s := range common {
 		terms[i] = s.term
 	}
-	return dot / (c.norms[a] * c.norms[b]), terms
+	return score, terms
+}
+
+// Similarity is the cosine of two documents of the corpus, as Cosine gives it, without naming
+// the terms: what ranking many pairs needs. It sums in term order, so it is exact to the bit
+// from run to run.
+func (c *Corpus) Similarity(a, b string) float64 {
+	if c.norms[a] == 0 || c.norms[b] == 0 {
+		return 0
+	}
+	// walk the shorter document's terms; the product is the same from either side
+	if len(c.terms[b]) < len(c.terms[a]) {
+		a, b = b, a
+	}
+	va, vb := c.vectors[a], c.vectors[b]
+	var dot float64
+	for _, t := range c.terms[a] {
+		if w2, ok := vb[t]; ok {
+			dot += va[t] * w2
+		}
+	}
+	return dot / (c.norms[a] * c.norms[b])
+}
+
+// SharedTerms is SharedTerms of two documents of the corpus.
+func (c *Corpus) SharedTerms(a, b string) []string {
+	return c.analyzer.SharedTerms(c.docs[a], c.docs[b])
 }
 
 // SharedTerms lists the words two texts have in common, matched by stem ("modelling" meets

@@ -65,3 +65,58 @@ func TermCounts(s string) map[string]int {
 	}
 	return counts
 }
+
+// Analyzer does what Terms, TermCounts and SharedTerms do, remembering each word's stem: the
+// texts of one corpus repeat their words, and stemming is most of the cost of comparing them.
+// It is not safe for concurrent use.
+type Analyzer struct {
+	stems map[string]string // word -> stem, "" for a word that is no term
+}
+
+// NewAnalyzer returns an analyzer with an empty memory.
+func NewAnalyzer() *Analyzer { return &Analyzer{stems: map[string]string{}} }
+
+func (a *Analyzer) term(w string) (string, bool) {
+	if t, ok := a.stems[w]; ok {
+		return t, t != ""
+	}
+	t, ok := term(w)
+	a.stems[w] = t
+	return t, ok
+}
+
+// Terms is Terms with memory.
+func (a *Analyzer) Terms(s string) []string {
+	var out []string
+	for _, w := range words(s) {
+		if t, ok := a.term(w); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// TermCounts is TermCounts with memory.
+func (a *Analyzer) TermCounts(s string) map[string]int {
+	counts := map[string]int{}
+	for _, w := range words(s) {
+		if t, ok := a.term(w); ok {
+			counts[t]++
+		}
+	}
+	return counts
+}
+
+// SharedTerms is SharedTerms with memory.
+func (a *Analyzer) SharedTerms(x, y string) []string {
+	inY := a.TermCounts(y)
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range words(x) {
+		if t, ok := a.term(w); ok && inY[t] > 0 && !seen[t] {
+			seen[t] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}

@@ -1,9 +1,11 @@
 package memory
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/cmograph/cmograph/internal/kb"
 	"github.com/cmograph/cmograph/internal/text"
@@ -36,6 +38,14 @@ type graph struct {
 	children map[string]map[string]struct{} // owner id -> owned ids
 	out      map[string]map[kb.LinkKey]kb.Link
 	in       map[string]map[kb.LinkKey]kb.Link
+	byType   map[kb.RelType]map[kb.LinkKey]struct{}
+	// sorted holds each link type's links in kb.SortLinks order, built on the first read of all
+	// links of the type and dropped by any write to the type: whole-corpus questions read the
+	// same types over and over, and sorting 50,000 links each time would be most of their cost.
+	sortedMu sync.Mutex
+	sorted   map[kb.RelType][]kb.Link
+	// byID holds each kind's entries in id order (the default list order) on the same terms
+	byID map[kb.Kind][]*entry
 	// search is built on the first search and kept in step with every write after it, so a
 	// store that is never searched never pays for it.
 	search *text.Index
@@ -55,6 +65,9 @@ func newGraph() *graph {
 		children: map[string]map[string]struct{}{},
 		out:      map[string]map[kb.LinkKey]kb.Link{},
 		in:       map[string]map[kb.LinkKey]kb.Link{},
+		byType:   map[kb.RelType]map[kb.LinkKey]struct{}{},
+		sorted:   map[kb.RelType][]kb.Link{},
+		byID:     map[kb.Kind][]*entry{},
 	}
 }
 
@@ -85,6 +98,14 @@ func removeFrom[O, K comparable, V any](m map[O]map[K]V, key O, k K) {
 
 // setNode stores e under id, or removes the node when e is nil, keeping the indexes right.
 func (g *graph) setNode(id string, e *entry) {
+	g.sortedMu.Lock()
+	if old, ok := g.nodes[id]; ok {
+		delete(g.byID, old.node.NodeKind())
+	}
+	if e != nil {
+		delete(g.byID, e.node.NodeKind())
+	}
+	g.sortedMu.Unlock()
 	if old, ok := g.nodes[id]; ok {
 		removeFrom(g.byKind, old.node.NodeKind(), id)
 		if o := old.node.Owner(); o != "" {
@@ -112,11 +133,49 @@ func (g *graph) setNode(id string, e *entry) {
 func (g *graph) setLink(key kb.LinkKey, l *kb.Link) {
 	removeFrom(g.out, key.From, key)
 	removeFrom(g.in, key.To, key)
+	removeFrom(g.byType, key.Type, key)
+	g.sortedMu.Lock()
+	delete(g.sorted, key.Type)
+	g.sortedMu.Unlock()
 	if l == nil {
 		return
 	}
 	addTo(g.out, key.From, key, *l)
 	addTo(g.in, key.To, key, *l)
+	addTo(g.byType, key.Type, key, struct{}{})
+}
+
+// entriesByID returns every entry of kind k in id order; the slice is shared and read-only.
+func (g *graph) entriesByID(k kb.Kind) []*entry {
+	g.sortedMu.Lock()
+	defer g.sortedMu.Unlock()
+	if es, ok := g.byID[k]; ok {
+		return es
+	}
+	es := make([]*entry, 0, len(g.byKind[k]))
+	for id := range g.byKind[k] {
+		es = append(es, g.nodes[id])
+	}
+	slices.SortFunc(es, func(a, b *entry) int { return cmp.Compare(a.node.NodeID(), b.node.NodeID()) })
+	g.byID[k] = es
+	return es
+}
+
+// linksOfType returns every link of type t in kb.SortLinks order. The slice is shared: callers
+// read it and must not change it (kb.Store hands out what it stores read-only).
+func (g *graph) linksOfType(t kb.RelType) []kb.Link {
+	g.sortedMu.Lock()
+	defer g.sortedMu.Unlock()
+	if ls, ok := g.sorted[t]; ok {
+		return ls
+	}
+	ls := make([]kb.Link, 0, len(g.byType[t]))
+	for key := range g.byType[t] {
+		ls = append(ls, g.out[key.From][key])
+	}
+	kb.SortLinks(ls)
+	g.sorted[t] = ls
+	return ls
 }
 
 func (g *graph) link(key kb.LinkKey) (kb.Link, bool) {

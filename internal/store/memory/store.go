@@ -7,7 +7,9 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -109,13 +111,18 @@ func (s *Store) List(ctx context.Context, q kb.ListQuery) (kb.Page, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var matched []*entry
-	for id := range s.g.byKind[q.Kind] {
-		e := s.g.nodes[id]
-		if s.matches(e, q.Filters) {
-			matched = append(matched, e)
+	if len(q.Filters) == 0 && len(q.Sort) == 0 {
+		// the whole kind in id order, as kept: nothing to filter or sort
+		matched = s.g.entriesByID(q.Kind)
+	} else {
+		for id := range s.candidates(q) {
+			e := s.g.nodes[id]
+			if e.node.NodeKind() == q.Kind && s.matches(e, q.Filters) {
+				matched = append(matched, e)
+			}
 		}
+		slices.SortFunc(matched, func(a, b *entry) int { return compareEntries(a, b, q.Sort) })
 	}
-	slices.SortFunc(matched, func(a, b *entry) int { return compareEntries(a, b, q.Sort) })
 	page := kb.Page{Total: len(matched)}
 	start := min(q.Offset, len(matched))
 	end := len(matched)
@@ -127,6 +134,42 @@ func (s *Store) List(ctx context.Context, q kb.ListQuery) (kb.Page, error) {
 		page.Nodes = append(page.Nodes, e.node)
 	}
 	return page, nil
+}
+
+// candidates yields the ids a list need look at: the children of the owners when a filter
+// names them (listing a theory's CMOCs should not scan every CMOC), every node of the kind
+// otherwise. Filters are still applied to each candidate.
+func (s *Store) candidates(q kb.ListQuery) iter.Seq[string] {
+	spec, owned := kb.OwnerOf(q.Kind)
+	for _, f := range q.Filters {
+		if !owned || f.Field != spec.Field || (f.Op != kb.FilterEq && f.Op != kb.FilterIn) {
+			continue
+		}
+		var owners []any
+		if f.Op == kb.FilterEq {
+			owners = []any{f.Value}
+		} else if vs, ok := f.Value.([]any); ok {
+			owners = vs
+		} else {
+			continue
+		}
+		return func(yield func(string) bool) {
+			seen := make(map[string]bool, len(owners))
+			for _, o := range owners {
+				id, _ := o.(string)
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+				for child := range s.g.children[id] {
+					if !yield(child) {
+						return
+					}
+				}
+			}
+		}
+	}
+	return maps.Keys(s.g.byKind[q.Kind])
 }
 
 // Links implements kb.Store.
@@ -142,14 +185,21 @@ func (s *Store) Links(ctx context.Context, q kb.LinkQuery) ([]kb.Link, error) {
 	}
 	var out []kb.Link
 	if q.All {
-		for _, m := range s.g.out {
-			for _, l := range m {
-				if len(q.Types) == 0 || slices.Contains(q.Types, l.Type) {
-					out = append(out, l)
-				}
-			}
+		types := q.Types
+		if len(types) == 0 {
+			types = kb.LinkTypes()
 		}
-		kb.SortLinks(out)
+		// each type's links come sorted, and kb.SortLinks orders by type first, so one type's
+		// list is the answer as it is and several are their sorted concatenation
+		types = slices.Clone(types)
+		slices.Sort(types)
+		types = slices.Compact(types)
+		if len(types) == 1 {
+			return slices.Clip(s.g.linksOfType(types[0])), nil
+		}
+		for _, t := range types {
+			out = append(out, s.g.linksOfType(t)...)
+		}
 		return out, nil
 	}
 	seen := map[string]bool{}

@@ -36,6 +36,7 @@ var analysisTests = []struct {
 	{"CountCMOCs", testCountCMOCs},
 	{"ElementMatrix", testElementMatrix},
 	{"Gaps", testGaps},
+	{"DashboardLimits", testDashboardLimits},
 	{"CompareVersions", testCompareVersions},
 	{"AnalysisRefusals", testAnalysisRefusals},
 }
@@ -414,7 +415,7 @@ func bucketCounts(bs []analysis.Bucket) map[string]int {
 
 func testCountCMOCs(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 	ctx := context.Background()
-	byStudy, err := a.CountCMOCs(ctx, analysis.ByStudy, nil)
+	byStudy, err := a.CountCMOCs(ctx, analysis.ByStudy, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +425,7 @@ func testCountCMOCs(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 	if byStudy[0].Key != "b" || byStudy[0].Label != "Youth peer support" {
 		t.Errorf("first bucket %+v, want b labelled by title", byStudy[0])
 	}
-	byOutcome, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil)
+	byOutcome, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,28 +433,28 @@ func testCountCMOCs(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 	if first.Key != "a.cm.o.hope" || first.Count != 3 || first.StudyCount != 3 || first.Cluster == nil || len(first.Cluster.Elements) != 3 {
 		t.Errorf("largest outcome bucket %+v, want the hope cluster: 3 CMOCs in 3 studies", first)
 	}
-	byInformant, err := a.CountCMOCs(ctx, analysis.ByInformant, []string{"b"})
+	byInformant, err := a.CountCMOCs(ctx, analysis.ByInformant, []string{"b"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := bucketCounts(byInformant); got["SERVICE_USERS"] != 1 || got["CARERS"] != 1 || got["STAFF"] != 1 || got[analysis.NotStated] != 4 {
 		t.Errorf("b by informant %v", got)
 	}
-	byActor, err := a.CountCMOCs(ctx, analysis.ByActor, []string{"a"})
+	byActor, err := a.CountCMOCs(ctx, analysis.ByActor, []string{"a"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := bucketCounts(byActor); got["SERVICE_USER"] != 2 || got["STAFF"] != 1 {
 		t.Errorf("a by actor %v", got)
 	}
-	byPopulation, err := a.CountCMOCs(ctx, analysis.ByPopulation, nil)
+	byPopulation, err := a.CountCMOCs(ctx, analysis.ByPopulation, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := bucketCounts(byPopulation); got["YOUNG_PEOPLE"] != 6 || got["ADULTS"] != 2 || got["CHILDREN"] != 2 {
 		t.Errorf("by population %v", got)
 	}
-	byMechanism, err := a.CountCMOCs(ctx, analysis.ByMechanism, nil)
+	byMechanism, err := a.CountCMOCs(ctx, analysis.ByMechanism, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +464,7 @@ func testCountCMOCs(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 }
 
 func testElementMatrix(t *testing.T, a *analysis.Analyst, _ kb.Store) {
-	m, err := a.ElementMatrix(context.Background(), kb.KindMechanism, nil)
+	m, err := a.ElementMatrix(context.Background(), kb.KindMechanism, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -471,7 +472,7 @@ func testElementMatrix(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 	if len(m.Rows) == 0 || m.Rows[0].Cluster.Key != "a.cm.m.role" || !slices.Equal(m.Rows[0].Counts, []int{1, 1, 1}) || m.Rows[0].StudyCount != 3 {
 		t.Fatalf("first row %+v, want role-modelling used once in each study", m.Rows)
 	}
-	scoped, err := a.ElementMatrix(context.Background(), kb.KindOutcome, []string{"b"})
+	scoped, err := a.ElementMatrix(context.Background(), kb.KindOutcome, []string{"b"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -481,7 +482,7 @@ func testElementMatrix(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 }
 
 func testGaps(t *testing.T, a *analysis.Analyst, _ kb.Store) {
-	g, err := a.FindGaps(context.Background(), nil)
+	g, err := a.FindGaps(context.Background(), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -495,7 +496,7 @@ func testGaps(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 	if !slices.Contains(nodeIDs(g.UnlinkedElements), "b.ipt.o.confidence") {
 		t.Errorf("b.ipt.o.confidence has no crosswalk but is not listed: %v", nodeIDs(g.UnlinkedElements))
 	}
-	scoped, err := a.FindGaps(context.Background(), []string{"a"})
+	scoped, err := a.FindGaps(context.Background(), []string{"a"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -550,7 +551,7 @@ func testAnalysisRefusals(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 		{"chain depth", second(a.Chains(ctx, "a.cm.o.hope", 99, 0)), kb.ErrInvalid, "maxDepth"},
 		{"evidence for a quote", second(a.Evidence(ctx, "a.q.1", true)), kb.ErrInvalid, "id"},
 		{"min studies", second(a.DemiRegularities(ctx, -1, 0)), kb.ErrInvalid, "minStudies"},
-		{"unknown study", second(a.CountCMOCs(ctx, analysis.ByStudy, []string{"zzz"})), kb.ErrNotFound, "studyIds"},
+		{"unknown study", second(a.CountCMOCs(ctx, analysis.ByStudy, []string{"zzz"}, 0)), kb.ErrNotFound, "studyIds"},
 		{"versions of a missing theory", second(a.CompareVersions(ctx, "b.ipt", "nope")), kb.ErrNotFound, "to"},
 		{"empty search", second(a.Search(ctx, "  ", nil, 5)), kb.ErrInvalid, "text"},
 	}
@@ -563,3 +564,38 @@ func testAnalysisRefusals(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+func testDashboardLimits(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	ctx := context.Background()
+	top, err := a.CountCMOCs(ctx, analysis.ByStudy, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(top) != 1 || top[0].Key != "b" {
+		t.Errorf("top study bucket %+v, want b alone", top)
+	}
+	m, err := a.ElementMatrix(ctx, kb.KindOutcome, nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Rows) != 2 || m.Rows[0].Cluster.Key != "a.cm.o.hope" {
+		t.Errorf("matrix rows %+v, want 2 with the hope cluster first", m.Rows)
+	}
+	g, err := a.FindGaps(ctx, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.CMOCsWithoutQuote) != 1 || g.CMOCsWithoutQuoteCount != 5 || g.StaffOnlyCMOCsCount != 2 {
+		t.Errorf("gaps limited to 1: %d listed of %d; staff-only %d", len(g.CMOCsWithoutQuote), g.CMOCsWithoutQuoteCount, g.StaffOnlyCMOCsCount)
+	}
+	for name, err := range map[string]error{
+		"counts": second(a.CountCMOCs(ctx, analysis.ByStudy, nil, -1)),
+		"matrix": second(a.ElementMatrix(ctx, kb.KindOutcome, nil, 5000)),
+		"gaps":   second(a.FindGaps(ctx, nil, -3)),
+	} {
+		var e *kb.Error
+		if !errors.As(err, &e) || e.Path != "first" {
+			t.Errorf("%s with a bad limit: %v, want an error at first", name, err)
+		}
+	}
+}

@@ -1,0 +1,39 @@
+package neo4j
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/store/storetest"
+)
+
+// BenchmarkAnalysis times the cross-study questions on Neo4j at 1,000 and 10,000 CMOCs, like
+// the embedded store's benchmark, when NEO4J_URI is set. It wipes the database first.
+//
+//	NEO4J_URI=bolt://localhost:7687 NEO4J_USER=neo4j NEO4J_PASSWORD=… \
+//	  go test -run '^$' -bench Analysis -timeout 2h ./internal/store/neo4j
+func BenchmarkAnalysis(b *testing.B) {
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		b.Skip("NEO4J_URI not set: skipping the Neo4j benchmarks (set NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD to run them)")
+	}
+	cfg := Config{URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")}
+	storetest.BenchAnalysis(b, func(tb testing.TB) kb.Store {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		s, err := Open(ctx, cfg)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := s.Migrate(ctx); err != nil {
+			tb.Fatal(err)
+		}
+		if err := s.wipe(ctx); err != nil {
+			tb.Fatal(err)
+		}
+		return s
+	})
+}

@@ -1,0 +1,140 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/cmograph/cmograph/internal/analysis"
+	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/synth"
+)
+
+// BenchSizes are the corpus sizes (in CMOCs) the analysis benchmarks run at: growth from the
+// first to the second should be linear or better.
+var BenchSizes = []int{1_000, 10_000}
+
+// OpenEmpty returns an empty store for a benchmark; the benchmark closes it.
+type OpenEmpty func(tb testing.TB) kb.Store
+
+// BenchAnalysis loads a synthetic corpus of each size (synth.Default scaled) into a store made
+// by open and times the cross-study questions on it. Besides ns/op (a mean) each reports
+// ms/median, the figure the targets are set in, since a shared machine's outliers drag a mean.
+func BenchAnalysis(b *testing.B, open OpenEmpty) {
+	for _, size := range BenchSizes {
+		b.Run(fmt.Sprintf("cmocs=%d", size), func(b *testing.B) {
+			ctx := context.Background()
+			s := open(b)
+			b.Cleanup(func() { _ = s.Close(ctx) })
+			start := time.Now()
+			if _, err := synth.Load(ctx, s, synth.Default().Scaled(size)); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("loaded %d CMOCs in %s", size, time.Since(start).Round(time.Millisecond))
+			a := analysis.New(s)
+			t := pickTargets(b, a, s)
+			questions := []struct {
+				name string
+				ask  func() error
+			}{
+				{"CompareTheories", func() error { _, err := a.Compare(ctx, t.left, t.right, 0); return err }},
+				{"Evidence", func() error { _, err := a.Evidence(ctx, t.outcome, true); return err }},
+				{"EvidenceForConstruct", func() error { _, err := a.Evidence(ctx, t.construct, true); return err }},
+				{"Chains", func() error { _, err := a.Chains(ctx, t.chainEnd, analysis.DefaultChainDepth, 0); return err }},
+				{"Search", func() error {
+					_, err := a.Search(ctx, "hope for recovery through shared lived experience", nil, 20)
+					return err
+				}},
+				{"Suggest", func() error { _, err := a.Suggest(ctx, t.mechanism, 10); return err }},
+				{"DashboardByOutcome", func() error { _, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil, 0); return err }},
+				{"DashboardByInformant", func() error { _, err := a.CountCMOCs(ctx, analysis.ByInformant, nil, 0); return err }},
+				{"ElementMatrix", func() error { _, err := a.ElementMatrix(ctx, kb.KindMechanism, nil, 0); return err }},
+				{"Gaps", func() error { _, err := a.FindGaps(ctx, nil, 0); return err }},
+				{"DemiRegularities", func() error { _, err := a.DemiRegularities(ctx, 3, 50); return err }},
+			}
+			for _, q := range questions {
+				b.Run(q.name, func(b *testing.B) {
+					var took []time.Duration
+					for b.Loop() {
+						start := time.Now()
+						if err := q.ask(); err != nil {
+							b.Fatal(err)
+						}
+						took = append(took, time.Since(start))
+					}
+					slices.Sort(took)
+					b.ReportMetric(float64(took[len(took)/2])/float64(time.Millisecond), "ms/median")
+				})
+			}
+		})
+	}
+}
+
+// targets are the nodes the benchmark asks about: the two largest programme theories, the
+// outcome most CMOCs share, a mechanism with alignments, and the end of an explicit chain.
+type targets struct {
+	left, right, outcome, construct, mechanism, chainEnd string
+}
+
+func pickTargets(b *testing.B, a *analysis.Analyst, s kb.Store) targets {
+	ctx := context.Background()
+	var t targets
+	pts, err := a.CountCMOCs(ctx, analysis.ByProgrammeTheory, nil, 0)
+	if err != nil || len(pts) < 2 {
+		b.Fatalf("programme theories: %v (%d)", err, len(pts))
+	}
+	t.left, t.right = pts[0].Key, pts[1].Key
+	outcomes, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil, 0)
+	if err != nil || len(outcomes) == 0 {
+		b.Fatalf("outcomes: %v", err)
+	}
+	t.outcome = outcomes[0].Cluster.Key
+	instances, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelInstanceOf}, All: true})
+	if err != nil || len(instances) == 0 {
+		b.Fatalf("constructs: %v", err)
+	}
+	perConstruct := map[string]int{}
+	for _, l := range instances {
+		perConstruct[l.To]++
+		if n := perConstruct[l.To]; n > perConstruct[t.construct] || (n == perConstruct[t.construct] && l.To < t.construct) {
+			t.construct = l.To
+		}
+	}
+	mechanisms, err := a.CountCMOCs(ctx, analysis.ByMechanism, nil, 0)
+	if err != nil || len(mechanisms) == 0 {
+		b.Fatalf("mechanisms: %v", err)
+	}
+	t.mechanism = mechanisms[0].Cluster.Key
+	chains, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelChainsTo}, All: true})
+	if err != nil || len(chains) == 0 {
+		b.Fatalf("chains: %v (%d)", err, len(chains))
+	}
+	produce, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelHasOutcome}, IDs: []string{chains[0].To}})
+	if err != nil || len(produce) == 0 {
+		b.Fatalf("the outcome of %s: %v", chains[0].To, err)
+	}
+	t.chainEnd = produce[0].To
+	// say how big each answer is, so the timings can be read against the work they stand for
+	c, err := a.Compare(ctx, t.left, t.right, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := a.Evidence(ctx, t.outcome, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ec, err := a.Evidence(ctx, t.construct, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ch, err := a.Chains(ctx, t.chainEnd, analysis.DefaultChainDepth, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("compare %s (%d elements) with %s (%d); evidence for %s: %d CMOCs, %d quotes in %d studies; for %s: %d CMOCs, %d quotes in %d studies; chains to %s: %d",
+		t.left, c.Contexts.LeftCount+c.Mechanisms.LeftCount+c.Outcomes.LeftCount, t.right, c.Contexts.RightCount+c.Mechanisms.RightCount+c.Outcomes.RightCount,
+		t.outcome, e.CMOCCount, e.QuoteCount, len(e.Studies), t.construct, ec.CMOCCount, ec.QuoteCount, len(ec.Studies), t.chainEnd, len(ch))
+	return t
+}
