@@ -12,7 +12,8 @@ import (
 )
 
 // stopWords are English function words plus words every study in this field uses so often
-// that they say nothing about what an element is (Lucene's English list, lightly extended).
+// that they say nothing about what an element is (Lucene's English list, lightly extended, and
+// the realist vocabulary itself: every mechanism's description may say "mechanism").
 var stopWords = map[string]bool{}
 
 func init() {
@@ -21,7 +22,8 @@ func init() {
 		them those who whom which what when where why how all any both each few more most other some than too
 		very can could should would may might must do does did done have has had having been being were am
 		so also just only own same again further once here about above after before below between during
-		from up down out off over under through until while because per via`) {
+		from up down out off over under through until while because per via
+		mechanism mechanisms outcome outcomes context contexts cmoc cmocs`) {
 		stopWords[w] = true
 	}
 }
