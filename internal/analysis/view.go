@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -124,7 +125,15 @@ func (r *reader) readView(ctx context.Context, studyIDs []string, needs viewNeed
 		}
 	}
 	if needs.clusters {
-		if v.clusters, err = r.readClusters(ctx); err != nil {
+		kindOf := map[string]kb.Kind{}
+		for k, m := range v.elements {
+			for _, es := range m {
+				for _, e := range es {
+					kindOf[e] = k
+				}
+			}
+		}
+		if v.clusters, err = r.readClusters(ctx, kindOf); err != nil {
 			return nil, err
 		}
 	}
@@ -154,54 +163,42 @@ func joins(rel kb.AlignRelation) bool {
 	return rel == kb.AlignSameAs || rel == kb.AlignBroader || rel == kb.AlignNarrower
 }
 
-func (r *reader) readClusters(ctx context.Context) (*clusters, error) {
+func (r *reader) readClusters(ctx context.Context, kindOf map[string]kb.Kind) (*clusters, error) {
 	ls, err := r.allLinks(ctx, kb.RelAligns, kb.RelInstanceOf)
 	if err != nil {
 		return nil, err
 	}
 	c := &clusters{uf: unionFind{}, constructs: map[string][]string{}}
-	var ends []string
-	byConstruct := map[string][]string{}
+	// an outcome aligned with a context is a chain's hinge, not the same thing: clusters hold
+	// one kind, and only elements the question counts (those its CMOCs use) join them
+	firstOfKind := map[string]map[kb.Kind]string{} // construct -> kind -> first instance
 	for _, l := range ls {
 		switch l.Type {
 		case kb.RelAligns:
-			ends = append(ends, l.From, l.To)
+			kf, okf := kindOf[l.From]
+			kt, okt := kindOf[l.To]
+			if joins(l.Relation) && okf && okt && kf == kt {
+				c.uf.union(l.From, l.To)
+			}
 		case kb.RelInstanceOf:
 			c.constructs[l.From] = append(c.constructs[l.From], l.To)
-			byConstruct[l.To] = append(byConstruct[l.To], l.From)
-			ends = append(ends, l.From)
-		}
-	}
-	if err := r.load(ctx, ends...); err != nil {
-		return nil, err
-	}
-	// an outcome aligned with a context is a chain's hinge, not the same thing: clusters hold
-	// one kind
-	for _, l := range ls {
-		if l.Type == kb.RelAligns && joins(l.Relation) && sameKind(r.node(l.From), r.node(l.To)) {
-			c.uf.union(l.From, l.To)
-		}
-	}
-	for _, cid := range sortedKeys(byConstruct) {
-		first := map[kb.Kind]string{}
-		for _, e := range byConstruct[cid] {
-			n := r.node(e)
-			if n == nil {
+			k, ok := kindOf[l.From]
+			if !ok {
 				continue
 			}
-			k := n.NodeKind()
+			first := firstOfKind[l.To]
+			if first == nil {
+				first = map[kb.Kind]string{}
+				firstOfKind[l.To] = first
+			}
 			if f, ok := first[k]; ok {
-				c.uf.union(f, e)
+				c.uf.union(f, l.From)
 			} else {
-				first[k] = e
+				first[k] = l.From
 			}
 		}
 	}
 	return c, nil
-}
-
-func sameKind(a, b kb.Node) bool {
-	return a != nil && b != nil && a.NodeKind() == b.NodeKind()
 }
 
 // root names the cluster of an element (the element itself when it is alone).
@@ -241,9 +238,9 @@ func (v *view) describe(ctx context.Context, members map[string][]string, uses m
 	for root, ms := range members {
 		ms = uniqueSorted(ms)
 		cl := Cluster{Key: ms[0]}
-		seenConstruct := map[string]bool{}
-		nameUses := map[string]int{}
-		bestName, bestUses := "", -1
+		// clusters are small: slices beat maps here
+		var names []string
+		var nameUses []int
 		for _, m := range ms {
 			n := v.r.node(m)
 			if n == nil {
@@ -251,18 +248,24 @@ func (v *view) describe(ctx context.Context, members map[string][]string, uses m
 			}
 			cl.Elements = append(cl.Elements, n)
 			name := nodeName(n)
-			nameUses[name] += uses[m] + 1
-			if nameUses[name] > bestUses || (nameUses[name] == bestUses && name < bestName) {
-				bestName, bestUses = name, nameUses[name]
+			if i := slices.Index(names, name); i >= 0 {
+				nameUses[i] += uses[m] + 1
+			} else {
+				names, nameUses = append(names, name), append(nameUses, uses[m]+1)
 			}
 			if v.clusters == nil {
 				continue
 			}
 			for _, cid := range v.clusters.constructs[m] {
-				if c, ok := v.r.node(cid).(*kb.Construct); ok && !seenConstruct[cid] {
-					seenConstruct[cid] = true
+				if c, ok := v.r.node(cid).(*kb.Construct); ok && !slices.Contains(cl.Constructs, c) {
 					cl.Constructs = append(cl.Constructs, c)
 				}
+			}
+		}
+		bestName, bestUses := "", -1
+		for i, name := range names {
+			if nameUses[i] > bestUses || (nameUses[i] == bestUses && name < bestName) {
+				bestName, bestUses = name, nameUses[i]
 			}
 		}
 		sort.Slice(cl.Constructs, func(i, j int) bool { return cl.Constructs[i].ID < cl.Constructs[j].ID })

@@ -3,7 +3,10 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,9 +15,25 @@ import (
 	"github.com/cmograph/cmograph/internal/synth"
 )
 
-// BenchSizes are the corpus sizes (in CMOCs) the analysis benchmarks run at: growth from the
-// first to the second should be linear or better.
-var BenchSizes = []int{1_000, 10_000}
+// DefaultBenchSizes are the corpus sizes (in CMOCs) the analysis benchmarks run at; set
+// CMOGRAPH_BENCH_CMOCS (e.g. "1000,3000,10000,20000") to trace the growth curve more finely.
+var DefaultBenchSizes = []int{1_000, 10_000}
+
+func benchSizes(b *testing.B) []int {
+	env := os.Getenv("CMOGRAPH_BENCH_CMOCS")
+	if env == "" {
+		return DefaultBenchSizes
+	}
+	var sizes []int
+	for _, f := range strings.Split(env, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 100 {
+			b.Fatalf("CMOGRAPH_BENCH_CMOCS: %q is not a size of at least 100 CMOCs", f)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
+}
 
 // OpenEmpty returns an empty store for a benchmark; the benchmark closes it.
 type OpenEmpty func(tb testing.TB) kb.Store
@@ -23,7 +42,7 @@ type OpenEmpty func(tb testing.TB) kb.Store
 // by open and times the cross-study questions on it. Besides ns/op (a mean) each reports
 // ms/median, the figure the targets are set in, since a shared machine's outliers drag a mean.
 func BenchAnalysis(b *testing.B, open OpenEmpty) {
-	for _, size := range BenchSizes {
+	for _, size := range benchSizes(b) {
 		b.Run(fmt.Sprintf("cmocs=%d", size), func(b *testing.B) {
 			ctx := context.Background()
 			s := open(b)
@@ -48,11 +67,11 @@ func BenchAnalysis(b *testing.B, open OpenEmpty) {
 					return err
 				}},
 				{"Suggest", func() error { _, err := a.Suggest(ctx, t.mechanism, 10); return err }},
-				{"DashboardByOutcome", func() error { _, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil, 0); return err }},
-				{"DashboardByInformant", func() error { _, err := a.CountCMOCs(ctx, analysis.ByInformant, nil, 0); return err }},
-				{"ElementMatrix", func() error { _, err := a.ElementMatrix(ctx, kb.KindMechanism, nil, 0); return err }},
-				{"Gaps", func() error { _, err := a.FindGaps(ctx, nil, 0); return err }},
-				{"DemiRegularities", func() error { _, err := a.DemiRegularities(ctx, 3, 50); return err }},
+				{"DashboardByOutcome", func() error { _, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil, 100); return err }},
+				{"DashboardByInformant", func() error { _, err := a.CountCMOCs(ctx, analysis.ByInformant, nil, 100); return err }},
+				{"ElementMatrix", func() error { _, err := a.ElementMatrix(ctx, kb.KindMechanism, nil, 50); return err }},
+				{"Gaps", func() error { _, err := a.FindGaps(ctx, nil, 100); return err }},
+				{"DemiRegularities", func() error { _, err := a.DemiRegularities(ctx, 2, 50); return err }},
 			}
 			for _, q := range questions {
 				b.Run(q.name, func(b *testing.B) {
