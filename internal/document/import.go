@@ -45,6 +45,12 @@ func Import(ctx context.Context, store kb.Store, actor string, sources ...Source
 		}
 		files = append(files, f)
 	}
+	return ImportFiles(ctx, store, actor, files...)
+}
+
+// ImportFiles applies parsed or built documents (see Built: what a converter from another
+// format produces) as one change: all or none.
+func ImportFiles(ctx context.Context, store kb.Store, actor string, files ...*File) (kb.Result, error) {
 	ops, err := Plan(files)
 	if err != nil {
 		return kb.Result{}, err
