@@ -293,3 +293,59 @@ func TestGenerateWritesAnImportableCorpus(t *testing.T) {
 		t.Fatalf("an impossible size: exit %d %s", code, stderr)
 	}
 }
+
+// The files the README shows for each format import through the binary, all at once and then
+// again without change, and each export format comes out of the result.
+func TestImportEveryFormatAndExportEach(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for _, f := range []string{
+		"../../internal/seed/corpus/theories.yaml",
+		"../../internal/seed/corpus/001-gillard-2015.yaml",
+		"../../internal/cmoctable/testdata/example.csv",
+		"../../internal/citation/testdata/example.ris",
+		"../../internal/qda/testdata/example.qdpx",
+	} {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, abs)
+	}
+	out, stderr, code := cmograph(t, dir, append([]string{"import", "--data", "kb.json"}, files...)...)
+	if code != 0 || !strings.Contains(out, "nodes created") {
+		t.Fatalf("import: %d %s %s", code, out, stderr)
+	}
+	out, stderr, code = cmograph(t, dir, append([]string{"import", "--data", "kb.json"}, files...)...)
+	if code != 0 || !strings.Contains(out, " 0 nodes created, 0 updated") || !strings.Contains(out, " 0 links made, 0 changed") {
+		t.Fatalf("re-import changed something: %d %s %s", code, out, stderr)
+	}
+	mapped, _ := filepath.Abs("../../internal/cmoctable/testdata/example-mapped.csv")
+	mapping, err := os.ReadFile("../../internal/cmoctable/testdata/example-mapped.mapping")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code = cmograph(t, dir, "import", "--data", "kb.json", "--map", strings.TrimSpace(string(mapping)), mapped)
+	if code != 0 {
+		t.Fatalf("mapped import: %d %s %s", code, out, stderr)
+	}
+	for format, want := range map[string]string{"csv": "study,theory,cmoc", "markdown": "| CMOC |", "ris": "TY  - ", "bibtex": "@", "csljson": `"title"`, "graphml": "<graphml", "yaml": "format: cmograph/v1"} {
+		out, stderr, code := cmograph(t, dir, "export", "--data", "kb.json", "--format", format)
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("export --format %s: %d %q %s", format, code, firstLine(out), stderr)
+		}
+	}
+	out, stderr, code = cmograph(t, dir, "export", "--data", "kb.json", "--format", "mermaid", "--theory", "gillard-2015.change-model")
+	if code != 0 || !strings.Contains(out, "flowchart") {
+		t.Errorf("export mermaid: %d %s", code, stderr)
+	}
+	_, stderr, code = cmograph(t, dir, "export", "--data", "kb.json", "--format", "dot")
+	if code == 0 || !strings.Contains(stderr, "programme theory") {
+		t.Errorf("a DOT export without --theory: %d %s", code, stderr)
+	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

@@ -7,20 +7,33 @@ import (
 	"strings"
 
 	"github.com/cmograph/cmograph/internal/app"
+	"github.com/cmograph/cmograph/internal/cmoctable"
 	"github.com/cmograph/cmograph/internal/document"
+	"github.com/cmograph/cmograph/internal/interchange"
+	"github.com/cmograph/cmograph/internal/kb"
 )
 
 func runImport(ctx context.Context, c *cli, args []string) error {
 	fs := newFlags(c, "import", "import [flags] FILE…", `
-Import cmograph documents (YAML or JSON; see internal/document/types.go for the format). All
-files go in as one change: if any file has a problem, nothing is written, and every problem is
-reported with its file and line. Importing the same files again changes nothing.
+Import files into the knowledge base: cmograph documents (YAML or JSON), CMOC tables (CSV or
+XLSX, one row per CMOC), citations (RIS, BibTeX, CSL-JSON: they create or update studies,
+matched on DOI, then PMID, then title and year) and REFI-QDA projects (.qdpx) or codebooks
+(.qdc) from NVivo, ATLAS.ti, MAXQDA or QualCoder. The format comes from each file's name (or
+--format). All files go in as one change: if any file has a problem, nothing is written, and
+every problem is reported with its file and line. Importing the same files again changes
+nothing; a table, citation or QDA import adds to what is there and never blanks a field the
+file does not carry.
 
 Examples:
   cmograph import internal/seed/corpus/*.yaml
-  cmograph import --check my-review.yaml      check a file without writing anything`)
+  cmograph import --check my-review.yaml                   check, write nothing
+  cmograph import internal/cmoctable/testdata/example.csv
+  cmograph import --map "cmoc=CMOC code,outcome=O" table.csv
+  cmograph import refs.ris project.qdpx`)
 	actor := fs.String("actor", env("CMOGRAPH_ACTOR", "import"), "who is importing, kept as createdBy/updatedBy (CMOGRAPH_ACTOR)")
-	check := fs.Bool("check", false, "parse and check the files against each other; write nothing")
+	check := fs.Bool("check", false, "read and check the files against each other and the store; write nothing")
+	formatName := fs.String("format", "", "format of every file: "+joinNames(interchange.Formats)+" (default: from each file's name)")
+	mapping := fs.String("map", "", `CMOC table columns under other headers, e.g. "cmoc=CMOC code,outcome=Outcome (O)"`)
 	storeCfg := storeFlags(fs)
 	newLogger := logFlags(fs, c)
 	if err := parse(fs, args); err != nil {
@@ -30,28 +43,43 @@ Examples:
 		fs.Usage()
 		return errUsage
 	}
+	format, err := interchange.ParseFormat(*formatName)
+	if err != nil {
+		return err
+	}
+	opts := interchange.Options{}
+	if *mapping != "" {
+		if opts.Mapping, err = cmoctable.ParseMapping(*mapping); err != nil {
+			return fmt.Errorf("--map: %w", err)
+		}
+	}
 	logger, err := newLogger()
 	if err != nil {
 		return err
 	}
-	sources, err := document.ReadSources(fs.Args()...)
+	read, err := document.ReadSources(fs.Args()...)
 	if err != nil {
 		return err
 	}
+	sources := make([]interchange.Source, len(read))
+	for i, r := range read {
+		sources[i] = interchange.Source{Name: r.Name, Data: r.Data, Format: format}
+	}
 	if *check {
-		files := make([]*document.File, 0, len(sources))
-		for _, s := range sources {
-			f, err := document.Parse(s.Name, s.Data)
-			if err != nil {
+		// a check against the store reads it; documents alone need no store (nor its lock)
+		var store kb.Store
+		if interchange.NeedsBase(sources) {
+			if store, err = app.OpenStore(ctx, *storeCfg, false, logger); err != nil {
 				return err
 			}
-			files = append(files, f)
+			defer store.Close(context.Background())
 		}
-		ops, err := document.Plan(files)
+		n, converted, err := interchange.Check(ctx, store, sources, opts)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%d files are well-formed: %d operations would be applied\n", len(files), len(ops))
+		printNotes(c, converted)
+		fmt.Fprintf(c.stdout, "%d files are well-formed: %d operations would be applied\n", len(sources), n)
 		return nil
 	}
 	store, err := app.OpenStore(ctx, *storeCfg, true, logger)
@@ -59,13 +87,30 @@ Examples:
 		return err
 	}
 	defer store.Close(context.Background())
-	r, err := document.Import(ctx, store, *actor, sources...)
+	r, converted, err := interchange.Import(ctx, store, *actor, sources, opts)
 	if err != nil {
 		return fmt.Errorf("nothing was imported:\n%w", err)
 	}
+	printNotes(c, converted)
 	fmt.Fprintf(c.stdout, "imported %d files: %d nodes created, %d updated, %d unchanged; %d links made, %d changed, %d unchanged\n",
 		len(sources), r.Created, r.Updated, r.Unchanged, r.Linked, r.Relinked, r.LinksUnchanged)
 	return nil
+}
+
+func printNotes(c *cli, converted []interchange.Converted) {
+	for _, cv := range converted {
+		for _, n := range cv.Notes {
+			fmt.Fprintln(c.stdout, n)
+		}
+	}
+}
+
+func joinNames[T ~string](xs []T) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = string(x)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // repeated collects a repeatable flag.
@@ -76,20 +121,31 @@ func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
 
 func runExport(ctx context.Context, c *cli, args []string) error {
 	fs := newFlags(c, "export", "export [flags]", `
-Write the graph as one cmograph document: canonical JSON by default, or YAML. Importing the
-export into an empty store rebuilds the same graph, provenance included.
+Write the knowledge base, or some studies of it, in a format: the canonical cmograph document
+(json, yaml: importing it into an empty store rebuilds the same graph, provenance included), a
+CMOC table (csv, the layout import reads), RAMESES appendix tables (markdown), citations (ris,
+bibtex, csljson), one programme theory's web of CMOCs (mermaid, dot; --theory), or the graph
+for Gephi (graphml).
 
 Examples:
   cmograph export > review.json
-  cmograph export --study gillard-2015 --format yaml --out gillard.yaml`)
+  cmograph export --study gillard-2015 --format yaml --out gillard.yaml
+  cmograph export --format markdown --study youth-peer-support-2023
+  cmograph export --format mermaid --theory youth-peer-support-2023.ipt > youth.mmd
+  cmograph export --format graphml --out review.graphml`)
 	out := fs.String("out", "", "write to this file instead of standard output")
-	format := fs.String("format", "json", "json or yaml")
+	formatName := fs.String("format", "json", joinNames(interchange.ExportFormats))
+	theory := fs.String("theory", "", "the programme theory to draw (mermaid, dot) or to narrow graphml to")
 	var studies repeated
 	fs.Var(&studies, "study", "export only this study (repeatable); theories and the study's alignments come along")
 	storeCfg := storeFlags(fs)
 	newLogger := logFlags(fs, c)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	format, err := interchange.ParseExportFormat(*formatName)
+	if err != nil {
+		return fmt.Errorf("--format: %w", err)
 	}
 	logger, err := newLogger()
 	if err != nil {
@@ -100,23 +156,7 @@ Examples:
 		return err
 	}
 	defer store.Close(context.Background())
-	snap, err := store.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
-	doc := document.FromSnapshot(snap, studies...)
-	if len(studies) > 0 && len(doc.Studies) != len(studies) {
-		return fmt.Errorf("found %d of the %d studies asked for", len(doc.Studies), len(studies))
-	}
-	var data []byte
-	switch *format {
-	case "json":
-		data, err = document.MarshalJSON(doc)
-	case "yaml":
-		data, err = document.MarshalYAML(doc)
-	default:
-		return fmt.Errorf("--format %q: use json or yaml", *format)
-	}
+	data, err := interchange.Export(ctx, store, format, interchange.Selection{StudyIDs: studies, ProgrammeTheoryID: *theory})
 	if err != nil {
 		return err
 	}

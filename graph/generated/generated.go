@@ -265,6 +265,12 @@ type ComplexityRoot struct {
 		Target     func(childComplexity int) int
 	}
 
+	ExportResult struct {
+		ContentType func(childComplexity int) int
+		Format      func(childComplexity int) int
+		Text        func(childComplexity int) int
+	}
+
 	FieldChange struct {
 		After  func(childComplexity int) int
 		Before func(childComplexity int) int
@@ -278,6 +284,18 @@ type ComplexityRoot struct {
 		StaffOnlyCMOCsCount    func(childComplexity int) int
 		UnlinkedElements       func(childComplexity int) int
 		UnlinkedElementsCount  func(childComplexity int) int
+	}
+
+	ImportResult struct {
+		Checked        func(childComplexity int) int
+		Created        func(childComplexity int) int
+		Linked         func(childComplexity int) int
+		LinksUnchanged func(childComplexity int) int
+		Notes          func(childComplexity int) int
+		Operations     func(childComplexity int) int
+		Relinked       func(childComplexity int) int
+		Unchanged      func(childComplexity int) int
+		Updated        func(childComplexity int) int
 	}
 
 	KindComparison struct {
@@ -352,6 +370,7 @@ type ComplexityRoot struct {
 		DeleteStudy           func(childComplexity int, input model.DeleteInput) int
 		DeleteTheory          func(childComplexity int, input model.DeleteInput) int
 		DrawOnTheory          func(childComplexity int, input model.DrawsOnInput) int
+		ImportFiles           func(childComplexity int, files []graphql.Upload, format *model.ImportFormat, mapping *string, check *bool) int
 		LinkCMOCElements      func(childComplexity int, input model.CMOCElementsInput) int
 		LinkConstruct         func(childComplexity int, input model.ConstructLinkInput) int
 		LinkEvidence          func(childComplexity int, input model.EvidenceInput) int
@@ -460,6 +479,7 @@ type ComplexityRoot struct {
 		DemiRegularities  func(childComplexity int, minStudies *int, first *int) int
 		ElementMatrix     func(childComplexity int, kind model.ElementKind, studyIds []string, first *int) int
 		Evidence          func(childComplexity int, id string, includeAligned *bool) int
+		Export            func(childComplexity int, format model.ExportFormat, studyIds []string, programmeTheoryID *string) int
 		Gaps              func(childComplexity int, studyIds []string, first *int) int
 		Mechanism         func(childComplexity int, id string) int
 		Mechanisms        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
@@ -735,6 +755,7 @@ type MutationResolver interface {
 	UnlinkConstruct(ctx context.Context, input model.ConstructLinkInput) (kb.Node, error)
 	LinkExplanation(ctx context.Context, input model.ConstructLinkInput) (*kb.Mechanism, error)
 	UnlinkExplanation(ctx context.Context, input model.ConstructLinkInput) (*kb.Mechanism, error)
+	ImportFiles(ctx context.Context, files []graphql.Upload, format *model.ImportFormat, mapping *string, check *bool) (*model.ImportResult, error)
 	CreateProgrammeTheory(ctx context.Context, input kb.ProgrammeTheory) (*kb.ProgrammeTheory, error)
 	UpdateProgrammeTheory(ctx context.Context, input map[string]any) (*kb.ProgrammeTheory, error)
 	DeleteProgrammeTheory(ctx context.Context, input model.DeleteInput) (*model.Deleted, error)
@@ -797,6 +818,7 @@ type QueryResolver interface {
 	Mechanisms(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.MechanismConnection, error)
 	Outcome(ctx context.Context, id string) (*kb.Outcome, error)
 	Outcomes(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.OutcomeConnection, error)
+	Export(ctx context.Context, format model.ExportFormat, studyIds []string, programmeTheoryID *string) (*model.ExportResult, error)
 	ProgrammeTheory(ctx context.Context, id string) (*kb.ProgrammeTheory, error)
 	ProgrammeTheories(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.ProgrammeTheoryConnection, error)
 	Quote(ctx context.Context, id string) (*kb.Quote, error)
@@ -1701,6 +1723,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EvidenceReport.Target(childComplexity), true
 
+	case "ExportResult.contentType":
+		if e.ComplexityRoot.ExportResult.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportResult.ContentType(childComplexity), true
+	case "ExportResult.format":
+		if e.ComplexityRoot.ExportResult.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportResult.Format(childComplexity), true
+	case "ExportResult.text":
+		if e.ComplexityRoot.ExportResult.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExportResult.Text(childComplexity), true
+
 	case "FieldChange.after":
 		if e.ComplexityRoot.FieldChange.After == nil {
 			break
@@ -1756,6 +1797,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Gaps.UnlinkedElementsCount(childComplexity), true
+
+	case "ImportResult.checked":
+		if e.ComplexityRoot.ImportResult.Checked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Checked(childComplexity), true
+	case "ImportResult.created":
+		if e.ComplexityRoot.ImportResult.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Created(childComplexity), true
+	case "ImportResult.linked":
+		if e.ComplexityRoot.ImportResult.Linked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Linked(childComplexity), true
+	case "ImportResult.linksUnchanged":
+		if e.ComplexityRoot.ImportResult.LinksUnchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.LinksUnchanged(childComplexity), true
+	case "ImportResult.notes":
+		if e.ComplexityRoot.ImportResult.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Notes(childComplexity), true
+	case "ImportResult.operations":
+		if e.ComplexityRoot.ImportResult.Operations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Operations(childComplexity), true
+	case "ImportResult.relinked":
+		if e.ComplexityRoot.ImportResult.Relinked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Relinked(childComplexity), true
+	case "ImportResult.unchanged":
+		if e.ComplexityRoot.ImportResult.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Unchanged(childComplexity), true
+	case "ImportResult.updated":
+		if e.ComplexityRoot.ImportResult.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Updated(childComplexity), true
 
 	case "KindComparison.leftCount":
 		if e.ComplexityRoot.KindComparison.LeftCount == nil {
@@ -2218,6 +2314,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DrawOnTheory(childComplexity, args["input"].(model.DrawsOnInput)), true
+	case "Mutation.importFiles":
+		if e.ComplexityRoot.Mutation.ImportFiles == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importFiles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportFiles(childComplexity, args["files"].([]graphql.Upload), args["format"].(*model.ImportFormat), args["mapping"].(*string), args["check"].(*bool)), true
 	case "Mutation.linkCMOCElements":
 		if e.ComplexityRoot.Mutation.LinkCMOCElements == nil {
 			break
@@ -2915,6 +3022,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Evidence(childComplexity, args["id"].(string), args["includeAligned"].(*bool)), true
+	case "Query.export":
+		if e.ComplexityRoot.Query.Export == nil {
+			break
+		}
+
+		args, err := ec.field_Query_export_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Export(childComplexity, args["format"].(model.ExportFormat), args["studyIds"].([]string), args["programmeTheoryId"].(*string)), true
 	case "Query.gaps":
 		if e.ComplexityRoot.Query.Gaps == nil {
 			break
@@ -4935,6 +5053,89 @@ extend type Mutation {
   unlinkExplanation(input: ConstructLinkInput!): Mechanism!
 }
 `, BuiltIn: false},
+	{Name: "../schema/interchange.graphqls", Input: `# Bringing reviews in from the tools reviewers use, and giving them back in the forms papers and
+# other tools need. Uploads use the GraphQL multipart request spec
+# (https://github.com/jaydenseric/graphql-multipart-request-spec).
+
+"A file to import, sent as a multipart upload."
+scalar Upload
+
+"What a file to import holds."
+enum ImportFormat {
+  "A cmograph document, YAML or JSON."
+  CMOGRAPH
+  "A CMOC table, one row per CMOC: study, theory, cmoc, context, mechanism_resource, mechanism_reasoning, outcome, actor, quote, participant, stance."
+  CSV
+  "The same table as the first sheet of a workbook."
+  XLSX
+  "Citations: create or update studies, matched on DOI, then PMID, then title and year."
+  RIS
+  BIBTEX
+  CSLJSON
+  "A REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder): sources become studies, C/M/O codes elements, coded selections quotes, sets CMOCs."
+  QDPX
+  "A REFI-QDA codebook: codes alone."
+  QDC
+}
+
+"What an export writes."
+enum ExportFormat {
+  "The canonical cmograph document."
+  JSON
+  YAML
+  "A CMOC table in the layout CSV import reads."
+  CSV
+  "CMOC tables for a RAMESES appendix."
+  MARKDOWN
+  RIS
+  BIBTEX
+  CSLJSON
+  "One programme theory's web of CMOCs (needs programmeTheoryId)."
+  MERMAID
+  "The same for Graphviz (needs programmeTheoryId)."
+  DOT
+  "The graph, or the selected studies or programme theory, for Gephi."
+  GRAPHML
+}
+
+"What an import did (or, with check, would do)."
+type ImportResult {
+  "True when nothing was written (check)."
+  checked: Boolean!
+  "Operations the files plan; with check, what would be applied."
+  operations: Int!
+  created: Int!
+  updated: Int!
+  unchanged: Int!
+  linked: Int!
+  relinked: Int!
+  linksUnchanged: Int!
+  "What each converter reports: studies matched by DOI, codes ignored, and the like."
+  notes: [String!]!
+}
+
+"An export, as text."
+type ExportResult {
+  format: ExportFormat!
+  "The media type, e.g. text/csv."
+  contentType: String!
+  text: String!
+}
+
+extend type Query {
+  "The knowledge base, or the given studies (or programme theory, for diagrams), in a format."
+  export(format: ExportFormat!, studyIds: [ID!], programmeTheoryId: ID): ExportResult!
+}
+
+extend type Mutation {
+  """
+  Import files as one change: all or none, each error naming its file and line; importing the
+  same files again changes nothing. The format comes from each file's name unless given;
+  mapping renames CMOC table columns ("cmoc=CMOC code,outcome=O").
+  """
+  importFiles(files: [Upload!]!, format: ImportFormat, mapping: String, check: Boolean = false): ImportResult!
+}
+`, BuiltIn: false},
 	{Name: "../schema/programme_theory.graphqls", Input: `"Where a programme theory stands in its development."
 enum Stage {
   INITIAL
@@ -6017,6 +6218,18 @@ func (ec *executionContext) childFields_EvidenceReport(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type EvidenceReport", field.Name)
 }
 
+func (ec *executionContext) childFields_ExportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "format":
+		return ec.fieldContext_ExportResult_format(ctx, field)
+	case "contentType":
+		return ec.fieldContext_ExportResult_contentType(ctx, field)
+	case "text":
+		return ec.fieldContext_ExportResult_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExportResult", field.Name)
+}
+
 func (ec *executionContext) childFields_FieldChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "field":
@@ -6045,6 +6258,30 @@ func (ec *executionContext) childFields_Gaps(ctx context.Context, field graphql.
 		return ec.fieldContext_Gaps_unlinkedElements(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Gaps", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checked":
+		return ec.fieldContext_ImportResult_checked(ctx, field)
+	case "operations":
+		return ec.fieldContext_ImportResult_operations(ctx, field)
+	case "created":
+		return ec.fieldContext_ImportResult_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ImportResult_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportResult_unchanged(ctx, field)
+	case "linked":
+		return ec.fieldContext_ImportResult_linked(ctx, field)
+	case "relinked":
+		return ec.fieldContext_ImportResult_relinked(ctx, field)
+	case "linksUnchanged":
+		return ec.fieldContext_ImportResult_linksUnchanged(ctx, field)
+	case "notes":
+		return ec.fieldContext_ImportResult_notes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportResult", field.Name)
 }
 
 func (ec *executionContext) childFields_KindComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7063,6 +7300,44 @@ func (ec *executionContext) field_Mutation_drawOnTheory_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_importFiles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "files",
+		func(ctx context.Context, v any) ([]graphql.Upload, error) {
+			return ec.unmarshalNUpload2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["files"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*model.ImportFormat, error) {
+			return ec.unmarshalOImportFormat2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "mapping",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mapping"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "check",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["check"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_linkCMOCElements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7752,6 +8027,36 @@ func (ec *executionContext) field_Query_evidence_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["includeAligned"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_export_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.ExportFormat, error) {
+			return ec.unmarshalNExportFormat2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐExportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "studyIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["studyIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "programmeTheoryId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["programmeTheoryId"] = arg2
 	return args, nil
 }
 
@@ -12040,6 +12345,75 @@ func (ec *executionContext) fieldContext_EvidenceReport_quoteCount(_ context.Con
 	return graphql.NewScalarFieldContext("EvidenceReport", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ExportResult_format(ctx context.Context, field graphql.CollectedField, obj *model.ExportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportResult_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ExportFormat) graphql.Marshaler {
+			return ec.marshalNExportFormat2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐExportFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportResult_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportResult", field, false, false, "ExportFormat")
+}
+
+func (ec *executionContext) _ExportResult_contentType(ctx context.Context, field graphql.CollectedField, obj *model.ExportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportResult_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportResult_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExportResult_text(ctx context.Context, field graphql.CollectedField, obj *model.ExportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExportResult_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExportResult_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExportResult", field, false, false, "String")
+}
+
 func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *analysis.FieldChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12272,6 +12646,213 @@ func (ec *executionContext) fieldContext_Gaps_unlinkedElements(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ImportResult_checked(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_checked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_checked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportResult_operations(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_operations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_operations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_updated(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_linked(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_linked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Linked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_linked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_relinked(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_relinked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relinked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_relinked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_linksUnchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_linksUnchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LinksUnchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_linksUnchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_notes(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _KindComparison_pairs(ctx context.Context, field graphql.CollectedField, obj *analysis.KindComparison) (ret graphql.Marshaler) {
@@ -14221,6 +14802,50 @@ func (ec *executionContext) fieldContext_Mutation_unlinkExplanation(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_unlinkExplanation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importFiles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importFiles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportFiles(ctx, fc.Args["files"].([]graphql.Upload), fc.Args["format"].(*model.ImportFormat), fc.Args["mapping"].(*string), fc.Args["check"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
+			return ec.marshalNImportResult2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importFiles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importFiles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17383,6 +18008,50 @@ func (ec *executionContext) fieldContext_Query_outcomes(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_outcomes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_export(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_export(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Export(ctx, fc.Args["format"].(model.ExportFormat), fc.Args["studyIds"].([]string), fc.Args["programmeTheoryId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ExportResult) graphql.Marshaler {
+			return ec.marshalNExportResult2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐExportResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_export(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExportResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_export_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27635,6 +28304,49 @@ func (ec *executionContext) _EvidenceReport(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var exportResultImplementors = []string{"ExportResult"}
+
+func (ec *executionContext) _ExportResult(ctx context.Context, sel ast.SelectionSet, obj *model.ExportResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exportResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExportResult")
+		case "format":
+			out.Values[i] = ec._ExportResult_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contentType":
+			out.Values[i] = ec._ExportResult_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._ExportResult_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fieldChangeImplementors = []string{"FieldChange"}
 
 func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *analysis.FieldChange) graphql.Marshaler {
@@ -27716,6 +28428,79 @@ func (ec *executionContext) _Gaps(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "unlinkedElements":
 			out.Values[i] = ec._Gaps_unlinkedElements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importResultImplementors = []string{"ImportResult"}
+
+func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.SelectionSet, obj *model.ImportResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportResult")
+		case "checked":
+			out.Values[i] = ec._ImportResult_checked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operations":
+			out.Values[i] = ec._ImportResult_operations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._ImportResult_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._ImportResult_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportResult_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linked":
+			out.Values[i] = ec._ImportResult_linked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relinked":
+			out.Values[i] = ec._ImportResult_relinked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linksUnchanged":
+			out.Values[i] = ec._ImportResult_linksUnchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._ImportResult_notes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28232,6 +29017,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "unlinkExplanation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unlinkExplanation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importFiles":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importFiles(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -28996,6 +29788,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_outcomes(ctx, field)
+				})
+		case "export":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_export(ctx, field)
 				})
 		case "programmeTheory":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -31273,6 +32071,24 @@ func (ec *executionContext) marshalNExplanation2ᚕgithubᚗcomᚋcmographᚋcmo
 	return ret
 }
 
+func (ec *executionContext) unmarshalNExportFormat2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐExportFormat(ctx context.Context, v any) (model.ExportFormat, error) {
+	var res model.ExportFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExportFormat2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐExportFormat(ctx context.Context, sel ast.SelectionSet, v model.ExportFormat) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNExportResult2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐExportResult(ctx context.Context, sel ast.SelectionSet, v *model.ExportResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExportResult!")
+		return graphql.Null
+	}
+	return ec._ExportResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNFieldChange2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐFieldChange(ctx context.Context, sel ast.SelectionSet, v analysis.FieldChange) graphql.Marshaler {
 	return ec._FieldChange(ctx, sel, &v)
 }
@@ -31366,6 +32182,14 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNImportResult2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportResult(ctx context.Context, sel ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportResult!")
+		return graphql.Null
+	}
+	return ec._ImportResult(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNInformant2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐInformant(ctx context.Context, v any) (kb.Informant, error) {
@@ -32262,6 +33086,49 @@ func (ec *executionContext) unmarshalNUpdateTheoryInput2map(ctx context.Context,
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNUpload2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx context.Context, v any) ([]graphql.Upload, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]graphql.Upload, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNUpload2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUploadᚄ(ctx context.Context, sel ast.SelectionSet, v []graphql.Upload) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNVersionDiff2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐVersionDiff(ctx context.Context, sel ast.SelectionSet, v *analysis.VersionDiff) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "VersionDiff!")
@@ -32859,6 +33726,22 @@ func (ec *executionContext) unmarshalOIDFilter2map(ctx context.Context, v any) (
 	}
 	res, err := ec.unmarshalInputIDFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOImportFormat2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportFormat(ctx context.Context, v any) (*model.ImportFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ImportFormat)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportFormat2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportFormat(ctx context.Context, sel ast.SelectionSet, v *model.ImportFormat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOInformant2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐInformant(ctx context.Context, v any) (kb.Informant, error) {

@@ -132,6 +132,30 @@ type EvidenceInput struct {
 	Reviewer  *string    `json:"reviewer,omitempty"`
 }
 
+// An export, as text.
+type ExportResult struct {
+	Format ExportFormat `json:"format"`
+	// The media type, e.g. text/csv.
+	ContentType string `json:"contentType"`
+	Text        string `json:"text"`
+}
+
+// What an import did (or, with check, would do).
+type ImportResult struct {
+	// True when nothing was written (check).
+	Checked bool `json:"checked"`
+	// Operations the files plan; with check, what would be applied.
+	Operations     int `json:"operations"`
+	Created        int `json:"created"`
+	Updated        int `json:"updated"`
+	Unchanged      int `json:"unchanged"`
+	Linked         int `json:"linked"`
+	Relinked       int `json:"relinked"`
+	LinksUnchanged int `json:"linksUnchanged"`
+	// What each converter reports: studies matched by DOI, codes ignored, and the like.
+	Notes []string `json:"notes"`
+}
+
 type MechanismConnection struct {
 	Edges      []MechanismEdge `json:"edges"`
 	Nodes      []kb.Mechanism  `json:"nodes"`
@@ -497,6 +521,158 @@ func (e *ElementSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e ElementSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What an export writes.
+type ExportFormat string
+
+const (
+	// The canonical cmograph document.
+	ExportFormatJSON ExportFormat = "JSON"
+	ExportFormatYaml ExportFormat = "YAML"
+	// A CMOC table in the layout CSV import reads.
+	ExportFormatCSV ExportFormat = "CSV"
+	// CMOC tables for a RAMESES appendix.
+	ExportFormatMarkdown ExportFormat = "MARKDOWN"
+	ExportFormatRis      ExportFormat = "RIS"
+	ExportFormatBibtex   ExportFormat = "BIBTEX"
+	ExportFormatCsljson  ExportFormat = "CSLJSON"
+	// One programme theory's web of CMOCs (needs programmeTheoryId).
+	ExportFormatMermaid ExportFormat = "MERMAID"
+	// The same for Graphviz (needs programmeTheoryId).
+	ExportFormatDot ExportFormat = "DOT"
+	// The graph, or the selected studies or programme theory, for Gephi.
+	ExportFormatGraphml ExportFormat = "GRAPHML"
+)
+
+var AllExportFormat = []ExportFormat{
+	ExportFormatJSON,
+	ExportFormatYaml,
+	ExportFormatCSV,
+	ExportFormatMarkdown,
+	ExportFormatRis,
+	ExportFormatBibtex,
+	ExportFormatCsljson,
+	ExportFormatMermaid,
+	ExportFormatDot,
+	ExportFormatGraphml,
+}
+
+func (e ExportFormat) IsValid() bool {
+	switch e {
+	case ExportFormatJSON, ExportFormatYaml, ExportFormatCSV, ExportFormatMarkdown, ExportFormatRis, ExportFormatBibtex, ExportFormatCsljson, ExportFormatMermaid, ExportFormatDot, ExportFormatGraphml:
+		return true
+	}
+	return false
+}
+
+func (e ExportFormat) String() string {
+	return string(e)
+}
+
+func (e *ExportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ExportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ExportFormat", str)
+	}
+	return nil
+}
+
+func (e ExportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ExportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ExportFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a file to import holds.
+type ImportFormat string
+
+const (
+	// A cmograph document, YAML or JSON.
+	ImportFormatCmograph ImportFormat = "CMOGRAPH"
+	// A CMOC table, one row per CMOC: study, theory, cmoc, context, mechanism_resource, mechanism_reasoning, outcome, actor, quote, participant, stance.
+	ImportFormatCSV ImportFormat = "CSV"
+	// The same table as the first sheet of a workbook.
+	ImportFormatXlsx ImportFormat = "XLSX"
+	// Citations: create or update studies, matched on DOI, then PMID, then title and year.
+	ImportFormatRis     ImportFormat = "RIS"
+	ImportFormatBibtex  ImportFormat = "BIBTEX"
+	ImportFormatCsljson ImportFormat = "CSLJSON"
+	// A REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder): sources become studies, C/M/O codes elements, coded selections quotes, sets CMOCs.
+	ImportFormatQdpx ImportFormat = "QDPX"
+	// A REFI-QDA codebook: codes alone.
+	ImportFormatQdc ImportFormat = "QDC"
+)
+
+var AllImportFormat = []ImportFormat{
+	ImportFormatCmograph,
+	ImportFormatCSV,
+	ImportFormatXlsx,
+	ImportFormatRis,
+	ImportFormatBibtex,
+	ImportFormatCsljson,
+	ImportFormatQdpx,
+	ImportFormatQdc,
+}
+
+func (e ImportFormat) IsValid() bool {
+	switch e {
+	case ImportFormatCmograph, ImportFormatCSV, ImportFormatXlsx, ImportFormatRis, ImportFormatBibtex, ImportFormatCsljson, ImportFormatQdpx, ImportFormatQdc:
+		return true
+	}
+	return false
+}
+
+func (e ImportFormat) String() string {
+	return string(e)
+}
+
+func (e *ImportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ImportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ImportFormat", str)
+	}
+	return nil
+}
+
+func (e ImportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ImportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ImportFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/cmograph/cmograph/internal/text"
 	"io"
 	"regexp"
 	"strconv"
@@ -29,7 +30,7 @@ func Parse(name string, data []byte) (*File, error) {
 		return nil, fmt.Errorf("%s: file is %d bytes; at most %d", name, len(data), MaxFileSize)
 	}
 	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("%s:%d: file is not UTF-8 text", name, firstInvalidLine(data))
+		return nil, fmt.Errorf("%s:%d: file is not UTF-8 text", name, text.FirstInvalidLine(data))
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -66,21 +67,6 @@ func rejectAliases(n *yaml.Node) error {
 		}
 	}
 	return nil
-}
-
-func firstInvalidLine(data []byte) int {
-	line := 1
-	for len(data) > 0 {
-		r, size := utf8.DecodeRune(data)
-		if r == utf8.RuneError && size <= 1 {
-			return line
-		}
-		if r == '\n' {
-			line++
-		}
-		data = data[size:]
-	}
-	return line
 }
 
 // yamlMessage turns "yaml: line 3: field x not found in type document.Study" into

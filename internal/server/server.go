@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -17,6 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/cmograph/cmograph/graph"
 	"github.com/cmograph/cmograph/graph/generated"
+	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/kb"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -30,6 +32,12 @@ const (
 	MaxDepth = 15
 	// MaxBodyBytes bounds a request body.
 	MaxBodyBytes = 2 << 20
+)
+
+// Upload bounds: a request may carry a few files of an import's size.
+const (
+	MaxUploadBytes  = 4 * document.MaxFileSize
+	MaxUploadMemory = 32 << 20
 )
 
 // Options configure the handler.
@@ -49,6 +57,9 @@ func NewGraphQL(opts Options) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	// uploads for importFiles: a body may hold files up to an import's limit; parts beyond
+	// MaxUploadMemory go to temporary files rather than memory
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: MaxUploadMemory})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
@@ -75,7 +86,7 @@ func New(opts Options) http.Handler {
 	}
 	mux := http.NewServeMux()
 	gql := graph.WithActor(graph.WithLoaders(opts.Store, opts.LoaderWait, NewGraphQL(opts)))
-	mux.Handle("/graphql", http.MaxBytesHandler(gql, MaxBodyBytes))
+	mux.Handle("/graphql", limitBody(requirePreflightForUploads(gql)))
 	mux.Handle("GET /{$}", playground.Handler("cmograph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusOK, "ok", "")
@@ -91,6 +102,36 @@ func New(opts Options) http.Handler {
 		writeStatus(w, http.StatusOK, "ok", "")
 	})
 	return logRequests(opts.Logger, mux)
+}
+
+// limitBody caps a request body: a plain GraphQL request at MaxBodyBytes, an upload at
+// MaxUploadBytes.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := int64(MaxBodyBytes)
+		if isMultipart(r) {
+			limit = MaxUploadBytes
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isMultipart(r *http.Request) bool {
+	return strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/form-data")
+}
+
+// requirePreflightForUploads refuses a multipart request that carries none of the headers a
+// browser cannot send cross-site without asking first: a form on another site could otherwise
+// post files into the knowledge base (the same rule Apollo Server applies).
+func requirePreflightForUploads(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isMultipart(r) && r.Header.Get(graph.ActorHeader) == "" && r.Header.Get("GraphQL-Preflight") == "" && r.Header.Get("Apollo-Require-Preflight") == "" {
+			writeStatus(w, http.StatusBadRequest, "refused", "an upload must carry an "+graph.ActorHeader+" or GraphQL-Preflight header")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func writeStatus(w http.ResponseWriter, code int, status, detail string) {

@@ -105,3 +105,29 @@ func TestInternalErrorsDoNotLeak(t *testing.T) {
 		t.Fatalf("internal error leaked or lacks its code: %s", body)
 	}
 }
+
+// A form on another site can post multipart data without a preflight; uploads must carry a
+// header only a script that asked first can set.
+func TestUploadsNeedAPreflightHeader(t *testing.T) {
+	h := newHandler(t, nil)
+	body := "--b\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n" +
+		`{"query":"mutation($f: [Upload!]!) { importFiles(files: $f) { created } }","variables":{"f":[null]}}` +
+		"\r\n--b\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{\"0\":[\"variables.f.0\"]}\r\n" +
+		"--b\r\nContent-Disposition: form-data; name=\"0\"; filename=\"a.yaml\"\r\nContent-Type: text/plain\r\n\r\nformat: cmograph/v1\n\r\n--b--\r\n"
+	send := func(header string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+		if header != "" {
+			req.Header.Set(header, "1")
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := send(""); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "GraphQL-Preflight") {
+		t.Fatalf("upload without a preflight header: %d %s", rec.Code, rec.Body)
+	}
+	if rec := send("GraphQL-Preflight"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"created":0`) {
+		t.Fatalf("upload with a preflight header: %d %s", rec.Code, rec.Body)
+	}
+}

@@ -1,0 +1,274 @@
+package cmoctable
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cmograph/cmograph/internal/document"
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+// maxErrors is how many problems one read reports before it stops: enough to fix a batch,
+// not so many that a wrong file floods the terminal.
+const maxErrors = 50
+
+// builder turns table rows into the document to upsert.
+type builder struct {
+	name      string
+	lay       layout
+	baseStudy map[string]*document.Study
+	taken     map[string]bool // every id base uses or this table has given out
+	studies   []*studyOut
+	studyByID map[string]*studyOut
+	errs      []error
+}
+
+// build reads the header and rows of a table (from CSV or XLSX) into a document.
+func build(base document.Document, name string, rows []record, m Mapping) (document.Document, error) {
+	for len(rows) > 0 && blank(rows[0].cells) {
+		rows = rows[1:] // a sheet may start with empty rows
+	}
+	if len(rows) == 0 {
+		return document.Document{}, fmt.Errorf("%s: the table is empty; it starts with a header row", name)
+	}
+	header := rows[0]
+	if len(header.cells) == 1 && strings.ContainsAny(header.cells[0], ";\t") {
+		return document.Document{}, fmt.Errorf("%s: the header is a single column %q; CMOC tables are comma-separated (this file seems to use ';' or tabs)",
+			header.where, header.cells[0])
+	}
+	lay, err := resolveHeader(header.cells, m)
+	if err != nil {
+		return document.Document{}, prefixAll(header.where, err)
+	}
+	b := &builder{name: name, lay: lay, baseStudy: map[string]*document.Study{}, taken: baseIDs(base),
+		studyByID: map[string]*studyOut{}}
+	for i := range base.Studies {
+		b.baseStudy[base.Studies[i].ID] = &base.Studies[i]
+	}
+	rowsRead, stopped := 0, false
+	for _, rec := range rows[1:] {
+		if len(b.errs) >= maxErrors {
+			stopped = true
+			break
+		}
+		if blank(rec.cells) {
+			continue
+		}
+		rowsRead++
+		b.row(rec)
+	}
+	if rowsRead == 0 && len(b.errs) == 0 {
+		return document.Document{}, fmt.Errorf("%s: the table has a header but no rows", name)
+	}
+	if !stopped {
+		b.checkCMOCs() // after a stop, rows not read may hold the elements it would miss
+	}
+	if len(b.errs) > 0 {
+		if len(b.errs) > maxErrors {
+			b.errs, stopped = b.errs[:maxErrors], true
+		}
+		if stopped {
+			b.errs = append(b.errs, fmt.Errorf("%s: stopped after %d errors", name, maxErrors))
+		}
+		return document.Document{}, errors.Join(b.errs...)
+	}
+	doc := document.Document{Format: document.FormatV1}
+	for _, st := range b.studies {
+		doc.Studies = append(doc.Studies, st.toDocument())
+	}
+	return doc, nil
+}
+
+// prefixAll puts where in front of each of a joined error's parts.
+func prefixAll(where string, err error) error {
+	var parts []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			parts = append(parts, fmt.Errorf("%s: %w", where, e))
+		}
+		return errors.Join(parts...)
+	}
+	return fmt.Errorf("%s: %w", where, err)
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *builder) fail(where, col, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if col != "" {
+		b.errs = append(b.errs, fmt.Errorf("%s: column %q: %s", where, b.lay.name(col), msg))
+		return
+	}
+	b.errs = append(b.errs, fmt.Errorf("%s: %s", where, msg))
+}
+
+// check reports err, if any, at a row's column.
+func (b *builder) check(where, col string, err error) {
+	if err != nil {
+		b.fail(where, col, "%v", err)
+	}
+}
+
+// baseIDs lists every id base uses, defaulted the way document.Plan defaults them, so that a
+// new node never takes an id a node of another kind or owner holds.
+func baseIDs(base document.Document) map[string]bool {
+	ids := map[string]bool{}
+	for _, th := range base.Theories {
+		ids[th.ID] = true
+		for _, c := range th.Constructs {
+			ids[orDefault(c.ID, kb.ChildID(th.ID, "", c.Name))] = true
+		}
+	}
+	for _, st := range base.Studies {
+		ids[st.ID] = true
+		for _, s := range st.Settings {
+			ids[orDefault(s.ID, kb.ChildID(st.ID, kb.ElementTag(kb.KindSetting), s.Name))] = true
+		}
+		for _, q := range st.Quotes {
+			ids[orDefault(q.ID, kb.QuoteID(st.ID, q.Text))] = true
+		}
+		for _, pt := range st.ProgrammeTheories {
+			ptID := orDefault(pt.ID, kb.ChildID(st.ID, "", pt.Name))
+			ids[ptID] = true
+			for _, c := range pt.Contexts {
+				ids[orDefault(c.ID, kb.ChildID(ptID, kb.ElementTag(kb.KindContext), c.Name))] = true
+			}
+			for _, m := range pt.Mechanisms {
+				ids[orDefault(m.ID, kb.ChildID(ptID, kb.ElementTag(kb.KindMechanism), m.Name))] = true
+			}
+			for _, o := range pt.Outcomes {
+				ids[orDefault(o.ID, kb.ChildID(ptID, kb.ElementTag(kb.KindOutcome), o.Name))] = true
+			}
+			for _, c := range pt.CMOCs {
+				ids[orDefault(c.ID, kb.ChildID(ptID, "", c.Code))] = true
+			}
+		}
+	}
+	return ids
+}
+
+func orDefault(id, fallback string) string {
+	if id != "" {
+		return id
+	}
+	return fallback
+}
+
+// newID gives out want, or, if something already has it (two names with one slug), want
+// with a hash of key, so the same table always gets the same ids.
+func (b *builder) newID(want, key string) string {
+	id := want
+	for i := 0; b.taken[id]; i++ {
+		id = want + "-" + kb.ShortHash(key+strings.Repeat("\x00", i))
+	}
+	b.taken[id] = true
+	return id
+}
+
+// cellLimits are kb's limits on the fields each column fills, checked here so the error can
+// name the row.
+var cellLimits = map[string]int{
+	colStudy: kb.MaxShortText, colTheory: kb.MaxShortText, colCMOC: kb.MaxCodeLength, colContext: kb.MaxShortText,
+	colOutcome: kb.MaxShortText, colMechanism: kb.MaxShortText, colResource: kb.MaxLongText, colReasoning: kb.MaxLongText,
+	colQuote: kb.MaxLongText, colParticipant: kb.MaxShortText, colLabel: kb.MaxShortText, colStatement: kb.MaxLongText,
+	colSource: kb.MaxShortText, colStudyTitle: kb.MaxShortText, colActor: kb.MaxShortText, colStatus: kb.MaxShortText,
+	colStance: kb.MaxShortText, colInformant: kb.MaxShortText, colYear: kb.MaxShortText,
+}
+
+// row adds one table row.
+func (b *builder) row(rec record) {
+	// A value in a column without a header (in a spreadsheet, right of the header's last
+	// column) belongs to no column: refuse it rather than drop it.
+	for i, v := range rec.cells {
+		if (i >= b.lay.width || b.lay.unnamed[i]) && strings.TrimSpace(v) != "" {
+			b.fail(rec.where, "", "column %d has no header but holds %q; give it a header (start it with %q to have it ignored)",
+				i+1, clip(v), noteColumnStart)
+			return
+		}
+	}
+	cell := map[string]string{}
+	tooLong := false
+	for _, col := range allColumns() {
+		v := b.lay.cell(rec.cells, col)
+		limit := cellLimits[col]
+		if col == colContext || col == colOutcome {
+			limit = maxField // a list: each value is checked on its own
+		}
+		if len(v) > limit {
+			b.fail(rec.where, col, "is %d bytes long; at most %d", len(v), limit)
+			tooLong = true
+		}
+		cell[col] = v
+	}
+	missing := false
+	for _, col := range requiredColumns {
+		if cell[col] == "" {
+			b.fail(rec.where, col, "is empty; every row needs a study, a theory and a CMOC code")
+			missing = true
+		}
+	}
+	if missing || tooLong {
+		return
+	}
+	st := b.study(rec.where, cell)
+	if st == nil {
+		return
+	}
+	pt := b.theory(rec.where, st, cell[colTheory])
+	if pt == nil {
+		return
+	}
+	cm := b.cmoc(rec.where, pt, cell[colCMOC])
+	if cm == nil {
+		return
+	}
+	b.cmocFields(rec.where, cm, cell)
+	for _, part := range []struct {
+		col  string
+		kind kb.Kind
+	}{{colContext, kb.KindContext}, {colOutcome, kb.KindOutcome}} {
+		for _, name := range splitList(cell[part.col]) {
+			if len(name) > kb.MaxShortText {
+				b.fail(rec.where, part.col, "%q is %d bytes long; a name is at most %d", clip(name), len(name), kb.MaxShortText)
+				continue
+			}
+			if e := b.element(rec.where, part.col, pt, part.kind, name); e != nil {
+				cm.addRef(part.kind, e.id)
+			}
+		}
+	}
+	b.mechanism(rec.where, pt, cm, cell)
+	b.quote(rec.where, st, cm, cell)
+}
+
+// clip shortens a value for an error message.
+func clip(s string) string {
+	const n = 60
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// checkCMOCs reports CMOCs left with no element: document.Plan would refuse them without a
+// line number.
+func (b *builder) checkCMOCs() {
+	for _, st := range b.studies {
+		for _, pt := range st.pts {
+			for _, c := range pt.cmocs {
+				if len(c.refs[0])+len(c.refs[1])+len(c.refs[2]) == 0 {
+					b.fail(c.first, "", "CMOC %q has no context, mechanism or outcome; a CMOC needs at least one", c.doc.Code)
+				}
+			}
+		}
+	}
+}
