@@ -8,6 +8,11 @@
 // plain identifiers; nothing a user typed is ever spliced into a statement. The list queries
 // are assembled the same way by List from kb's whitelisted fields and filter operators.
 //
+// The write path batches runs of operations: CreateNodes, ReplaceNodes, MergeLinks and
+// LinkStates are CreateNode, ReplaceNode, MergeLink and LinkState over a list, UNWIND $rows AS
+// row, each row a map of the single statement's parameters plus its number i, which the
+// statement hands back so the store can tell which rows were written.
+//
 // Every statement runs on Neo4j 5.13 through 5.26: no scoped CALL (x) { } subqueries, no
 // dynamic labels, no APOC. All enumerates every statement the store can send, so that the lint
 // test can check each one with Neo4j's own parser and semantic analysis.
@@ -49,10 +54,11 @@ const (
 	nameSnapshotLinks = "snapshot_links"
 	nameWipe          = "wipe"
 	nameSearchNodes   = "search_nodes"
+	nameLinkStates    = "link_states"
 )
 
 var staticNames = []string{nameGetNodes, nameLockNodes, nameLinksOut, nameLinksIn, nameLinkState,
-	nameDeleteNode, nameSnapshotNodes, nameSnapshotLinks, nameWipe, nameSearchNodes}
+	nameDeleteNode, nameSnapshotNodes, nameSnapshotLinks, nameWipe, nameSearchNodes, nameLinkStates}
 
 // GetNodes reads nodes by id ($ids) and returns props and labels per node.
 func GetNodes() Statement { return mustCatalog().static[nameGetNodes] }
@@ -70,6 +76,10 @@ func LinksIn() Statement { return mustCatalog().static[nameLinksIn] }
 // LinkState reads, in one row, both ends of a link ($from, $to) and the link of type $type
 // between them: fromProps, fromLabels, toProps, toLabels, linkProps (null where missing).
 func LinkState() Statement { return mustCatalog().static[nameLinkState] }
+
+// LinkStates is LinkState for a batch: $rows is a list of {i, from, to, type}, and each entry
+// gets one row: i, fromProps, fromLabels, toProps, toLabels, linkProps.
+func LinkStates() Statement { return mustCatalog().static[nameLinkStates] }
 
 // DeleteNode detaches and deletes the node $id.
 func DeleteNode() Statement { return mustCatalog().static[nameDeleteNode] }
@@ -106,10 +116,34 @@ func ReplaceNode(k kb.Kind) (Statement, bool) {
 	return st, ok
 }
 
+// CreateNodes is CreateNode for a batch of nodes of kind k: $rows is a list of
+// {i, props, ownerId} (no ownerId for kinds that stand alone), and written lists the i of the
+// rows written, leaving out those whose owner is missing.
+func CreateNodes(k kb.Kind) (Statement, bool) {
+	st, ok := mustCatalog().createBatch[k]
+	return st, ok
+}
+
+// ReplaceNodes is ReplaceNode for a batch of nodes of kind k: $rows is a list of
+// {i, id, props, ownerId} (no ownerId for kinds that stand alone), and written lists the i of
+// the rows written, leaving out those whose node or owner is missing.
+func ReplaceNodes(k kb.Kind) (Statement, bool) {
+	st, ok := mustCatalog().replaceBatch[k]
+	return st, ok
+}
+
 // MergeLink makes the link of type t from $from to $to, or replaces its properties with
 // $props; linked is 0 when an end is missing.
 func MergeLink(t kb.RelType) (Statement, bool) {
 	st, ok := mustCatalog().mergeLink[t]
+	return st, ok
+}
+
+// MergeLinks is MergeLink for a batch of links of type t: $rows is a list of
+// {i, from, to, props}, and linked lists the i of the rows written, leaving out those with a
+// missing end.
+func MergeLinks(t kb.RelType) (Statement, bool) {
+	st, ok := mustCatalog().mergeLinkBatch[t]
 	return st, ok
 }
 
@@ -134,10 +168,10 @@ func All() []Statement {
 	}
 	out = append(out, c.lockForDelete)
 	for _, k := range kb.Kinds {
-		out = append(out, c.create[k], c.replace[k])
+		out = append(out, c.create[k], c.replace[k], c.createBatch[k], c.replaceBatch[k])
 	}
 	for _, t := range kb.LinkTypes() {
-		out = append(out, c.mergeLink[t], c.deleteLink[t])
+		out = append(out, c.mergeLink[t], c.deleteLink[t], c.mergeLinkBatch[t])
 	}
 	out = append(out, c.migrations...)
 	for _, k := range kb.Kinds {
@@ -193,13 +227,16 @@ func ident(s string) (string, error) {
 
 // catalog holds every fixed and rendered statement; it is built once and never changed.
 type catalog struct {
-	static        map[string]Statement
-	lockForDelete Statement
-	create        map[kb.Kind]Statement
-	replace       map[kb.Kind]Statement
-	mergeLink     map[kb.RelType]Statement
-	deleteLink    map[kb.RelType]Statement
-	migrations    []Statement
+	static         map[string]Statement
+	lockForDelete  Statement
+	create         map[kb.Kind]Statement
+	replace        map[kb.Kind]Statement
+	createBatch    map[kb.Kind]Statement
+	replaceBatch   map[kb.Kind]Statement
+	mergeLink      map[kb.RelType]Statement
+	mergeLinkBatch map[kb.RelType]Statement
+	deleteLink     map[kb.RelType]Statement
+	migrations     []Statement
 }
 
 var loadCatalog = sync.OnceValues(buildCatalog)
@@ -215,11 +252,14 @@ func mustCatalog() *catalog {
 
 func buildCatalog() (*catalog, error) {
 	c := &catalog{
-		static:     map[string]Statement{},
-		create:     map[kb.Kind]Statement{},
-		replace:    map[kb.Kind]Statement{},
-		mergeLink:  map[kb.RelType]Statement{},
-		deleteLink: map[kb.RelType]Statement{},
+		static:         map[string]Statement{},
+		create:         map[kb.Kind]Statement{},
+		replace:        map[kb.Kind]Statement{},
+		createBatch:    map[kb.Kind]Statement{},
+		replaceBatch:   map[kb.Kind]Statement{},
+		mergeLink:      map[kb.RelType]Statement{},
+		mergeLinkBatch: map[kb.RelType]Statement{},
+		deleteLink:     map[kb.RelType]Statement{},
 	}
 	for _, name := range staticNames {
 		text, err := fs.ReadFile(files, "queries/"+name+".cypher")
@@ -255,6 +295,12 @@ func buildCatalog() (*catalog, error) {
 		if c.replace[k], err = render("replace_node.cypher", "replace_node/"+string(k), data); err != nil {
 			return nil, err
 		}
+		if c.createBatch[k], err = render("create_nodes.cypher", "create_nodes/"+string(k), data); err != nil {
+			return nil, err
+		}
+		if c.replaceBatch[k], err = render("replace_nodes.cypher", "replace_nodes/"+string(k), data); err != nil {
+			return nil, err
+		}
 	}
 	c.lockForDelete, err = render("lock_for_delete.cypher", "lock_for_delete", templateData{OwnerRels: strings.Join(ownerRels, "|")})
 	if err != nil {
@@ -267,6 +313,9 @@ func buildCatalog() (*catalog, error) {
 		}
 		data := templateData{Type: typ}
 		if c.mergeLink[t], err = render("merge_link.cypher", "merge_link/"+typ, data); err != nil {
+			return nil, err
+		}
+		if c.mergeLinkBatch[t], err = render("merge_links.cypher", "merge_links/"+typ, data); err != nil {
 			return nil, err
 		}
 		if c.deleteLink[t], err = render("delete_link.cypher", "delete_link/"+typ, data); err != nil {

@@ -51,7 +51,8 @@ func TestAllStatementsAreNamedAndPortable(t *testing.T) {
 
 func TestEveryKindAndLinkTypeHasItsStatements(t *testing.T) {
 	for _, k := range kb.Kinds {
-		for what, get := range map[string]func(kb.Kind) (Statement, bool){"create": CreateNode, "replace": ReplaceNode} {
+		for what, get := range map[string]func(kb.Kind) (Statement, bool){"create": CreateNode, "replace": ReplaceNode,
+			"batch create": CreateNodes, "batch replace": ReplaceNodes} {
 			st, ok := get(k)
 			if !ok || !strings.Contains(st.Query, ":"+string(k)) {
 				t.Errorf("%s statement of %s: %v %q", what, k, ok, st.Query)
@@ -62,7 +63,8 @@ func TestEveryKindAndLinkTypeHasItsStatements(t *testing.T) {
 		}
 	}
 	for _, typ := range kb.LinkTypes() {
-		for what, get := range map[string]func(kb.RelType) (Statement, bool){"merge": MergeLink, "delete": DeleteLink} {
+		for what, get := range map[string]func(kb.RelType) (Statement, bool){"merge": MergeLink, "delete": DeleteLink,
+			"batch merge": MergeLinks} {
 			st, ok := get(typ)
 			if !ok || !strings.Contains(st.Query, ":"+string(typ)+"]") {
 				t.Errorf("%s statement of %s: %v %q", what, typ, ok, st.Query)
@@ -73,12 +75,18 @@ func TestEveryKindAndLinkTypeHasItsStatements(t *testing.T) {
 		if _, ok := MergeLink(own); ok {
 			t.Errorf("ownership relationship %s must not be made as a link", own)
 		}
+		if _, ok := MergeLinks(own); ok {
+			t.Errorf("ownership relationship %s must not be made as a batch of links", own)
+		}
 		if !strings.Contains(LockForDelete().Query, string(own)) {
 			t.Errorf("lock_for_delete does not count children owned through %s", own)
 		}
 	}
 	if _, ok := CreateNode("Person"); ok {
 		t.Error("a statement exists for an unknown kind")
+	}
+	if _, ok := CreateNodes("Person"); ok {
+		t.Error("a batch statement exists for an unknown kind")
 	}
 }
 
@@ -290,6 +298,25 @@ func TestParams(t *testing.T) {
 	st, _ := CreateNode(kb.KindCMOC)
 	if got := Params(st.Query); !slices.Equal(got, []string{"ownerId", "props"}) {
 		t.Fatalf("create_node/CMOC params: %v", got)
+	}
+	// a batch takes one list of rows; each row's values are read as row.<key>, never spliced
+	batches := []Statement{LinkStates()}
+	for _, k := range kb.Kinds {
+		create, _ := CreateNodes(k)
+		replace, _ := ReplaceNodes(k)
+		batches = append(batches, create, replace)
+	}
+	for _, typ := range kb.LinkTypes() {
+		merge, _ := MergeLinks(typ)
+		batches = append(batches, merge)
+	}
+	for _, st := range batches {
+		if got := Params(st.Query); !slices.Equal(got, []string{"rows"}) {
+			t.Errorf("%s params: %v", st.Name, got)
+		}
+		if !strings.Contains(st.Query, "UNWIND $rows AS row") {
+			t.Errorf("%s does not unwind $rows: %s", st.Name, st.Query)
+		}
 	}
 }
 

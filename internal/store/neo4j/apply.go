@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"time"
 
 	drv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -21,7 +20,9 @@ const codeConstraint = "Neo.ClientError.Schema.ConstraintValidationFailed"
 // Apply implements kb.Store. All operations run in one managed write transaction, so a change
 // happens entirely or not at all. Each operation reads what the rules need inside the
 // transaction (write-locking the nodes it checks, so the checks still hold when it writes),
-// calls the same kb rule functions as the embedded store and then writes.
+// calls the same kb rule functions as the embedded store and then writes. Consecutive creates
+// and upserts, and consecutive links, go in batches (see batch.go): one read for the batch,
+// then one write per kind or link type, instead of two statements per operation.
 //
 // The driver may run the work function again after a transient failure (a deadlock, a lost
 // leader), so it starts from scratch every time: fresh counters, fresh copies of the given
@@ -119,46 +120,63 @@ type txn struct {
 	run     runner
 	at      time.Time
 	actor   string
+	batch   int // the most ops one batch takes; 1 or less applies every op on its own
 	result  kb.Result
-	current int        // the op being applied, -1 when none
+	current int        // the op being applied, or at fault when an error comes back; -1 when none
 	written []*kb.Meta // per op: the provenance a create or upsert wrote
 }
 
 func newTxn(run runner, at time.Time, actor string, ops int) *txn {
-	return &txn{run: run, at: at, actor: actor, current: -1, written: make([]*kb.Meta, ops)}
+	return &txn{run: run, at: at, actor: actor, batch: maxBatch, current: -1, written: make([]*kb.Meta, ops)}
 }
 
-// applyAll applies every op in order. Domain errors come back prefixed with the op's path;
-// driver errors come back as they are, so that the driver can tell whether to retry.
+// applyAll applies every op in order, runs of creates and upserts and runs of links in
+// batches. Domain errors come back prefixed with the failing op's path; driver errors come back
+// as they are, so that the driver can tell whether to retry.
 func (t *txn) applyAll(ops []kb.Op) error {
-	for i, op := range ops {
-		t.current = i
-		if err := t.apply(i, op); err != nil {
+	for i := 0; i < len(ops); {
+		next, err := t.applyFrom(ops, i)
+		if err != nil {
 			if isDomain(err) {
-				return kb.AtPath(op.Path, err)
+				at := t.current
+				if at < 0 || at >= len(ops) {
+					at = i
+				}
+				return kb.AtPath(ops[at].Path, err)
 			}
 			return err
 		}
+		i = next
 	}
 	t.current = -1
 	return nil
 }
 
+// applyFrom applies the op at i, or the batch of ops that starts there, and says where the
+// next op is. When it fails, t.current is the op at fault.
+func (t *txn) applyFrom(ops []kb.Op, i int) (int, error) {
+	switch {
+	case isNodeWrite(ops[i].Type):
+		if end := t.runEnd(ops, i, isNodeWrite); end-i > 1 {
+			return end, t.nodeBatch(ops, i, end)
+		}
+	case ops[i].Type == kb.OpLink:
+		if end := t.runEnd(ops, i, isLink); end-i > 1 {
+			return end, t.linkBatch(ops, i, end)
+		}
+	}
+	t.current = i
+	return i + 1, t.apply(i, ops[i])
+}
+
 func (t *txn) apply(i int, op kb.Op) error {
 	switch op.Type {
 	case kb.OpCreate, kb.OpUpsert:
-		if op.Node == nil {
-			return kb.Invalid("", "a %s operation needs a node", op.Type)
-		}
-		// Work on a copy: the caller's node must look the same on every attempt.
-		n, err := kb.FromProps(op.Node.NodeKind(), kb.ToProps(op.Node))
+		n, err := nodeOf(op)
 		if err != nil {
 			return err
 		}
-		if op.Type == kb.OpCreate {
-			return t.create(i, n)
-		}
-		return t.upsert(i, n)
+		return t.put(i, op.Type, n)
 	case kb.OpUpdate:
 		return t.update(op.Kind, op.ID, op.Patch)
 	case kb.OpDelete:
@@ -171,12 +189,27 @@ func (t *txn) apply(i int, op kb.Op) error {
 	return kb.Invalid("", "unknown operation %q", op.Type)
 }
 
+// nodeOf is the node a create or upsert writes, validated: a copy, since the caller's node
+// must look the same on every attempt.
+func nodeOf(op kb.Op) (kb.Node, error) {
+	if op.Node == nil {
+		return nil, kb.Invalid("", "a %s operation needs a node", op.Type)
+	}
+	n, err := kb.FromProps(op.Node.NodeKind(), kb.ToProps(op.Node))
+	if err != nil {
+		return nil, err
+	}
+	return n, n.Validate()
+}
+
 // lockNodes reads the nodes with the given ids ("" skipped), write-locking them until the
 // change commits.
 func (t *txn) lockNodes(ids ...string) (map[string]kb.Node, error) {
-	var want []string
+	want := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		if id != "" && !slices.Contains(want, id) {
+		if id != "" && !seen[id] {
+			seen[id] = true
 			want = append(want, id)
 		}
 	}
@@ -198,57 +231,62 @@ func (t *txn) lockNodes(ids ...string) (map[string]kb.Node, error) {
 	return found, nil
 }
 
-func (t *txn) create(i int, n kb.Node) error {
-	if err := n.Validate(); err != nil {
-		return err
-	}
+// put applies one create or upsert (typ) of the validated node n, the op at i.
+func (t *txn) put(i int, typ kb.OpType, n kb.Node) error {
 	found, err := t.lockNodes(n.NodeID(), n.Owner())
 	if err != nil {
 		return err
 	}
-	if err := kb.CheckNew(n, found[n.NodeID()], found[n.Owner()]); err != nil {
-		return err
-	}
-	kb.Stamp(n, kb.Meta{}, t.at, t.actor)
-	if err := t.insert(i, n); err != nil {
-		return err
-	}
-	t.result.Created++
-	return nil
-}
-
-func (t *txn) upsert(i int, n kb.Node) error {
-	if err := n.Validate(); err != nil {
-		return err
-	}
-	found, err := t.lockNodes(n.NodeID(), n.Owner())
+	w, err := t.decideNode(typ, n, found[n.NodeID()], found[n.Owner()])
 	if err != nil {
 		return err
 	}
-	existing := found[n.NodeID()]
-	if err := kb.CheckReplace(n, existing); err != nil {
-		return err
-	}
-	if err := kb.CheckOwner(n, found[n.Owner()]); err != nil {
-		return err
-	}
-	switch kb.DecideUpsert(n, existing, t.at, t.actor) {
+	switch w {
 	case kb.WriteInsert:
 		if err := t.insert(i, n); err != nil {
 			return err
 		}
-		t.result.Created++
 	case kb.WriteReplace:
 		if err := t.replace(n); err != nil {
 			return err
 		}
 		meta := *n.NodeMeta()
 		t.written[i] = &meta
+	}
+	t.count(w)
+	return nil
+}
+
+// decideNode checks a create or upsert (typ) of n against the node stored under its id and its
+// owner (nil where none) with kb's rules, stamps n for the write it comes to and says which.
+// A create always inserts.
+func (t *txn) decideNode(typ kb.OpType, n, existing, owner kb.Node) (kb.Write, error) {
+	if typ == kb.OpCreate {
+		if err := kb.CheckNew(n, existing, owner); err != nil {
+			return kb.WriteNothing, err
+		}
+		kb.Stamp(n, kb.Meta{}, t.at, t.actor)
+		return kb.WriteInsert, nil
+	}
+	if err := kb.CheckReplace(n, existing); err != nil {
+		return kb.WriteNothing, err
+	}
+	if err := kb.CheckOwner(n, owner); err != nil {
+		return kb.WriteNothing, err
+	}
+	return kb.DecideUpsert(n, existing, t.at, t.actor), nil
+}
+
+// count adds a node write to the result.
+func (t *txn) count(w kb.Write) {
+	switch w {
+	case kb.WriteInsert:
+		t.result.Created++
+	case kb.WriteReplace:
 		t.result.Updated++
 	default:
 		t.result.Unchanged++
 	}
-	return nil
 }
 
 func (t *txn) update(kind kb.Kind, id string, patch kb.Props) error {
@@ -283,7 +321,7 @@ func (t *txn) insert(i int, n kb.Node) error {
 	}
 	if len(recs) == 0 {
 		// The owner was checked under a lock, so this means it vanished all the same.
-		return kb.CheckOwner(n, nil)
+		return ownerGone(n)
 	}
 	meta := *n.NodeMeta()
 	t.written[i] = &meta
@@ -301,9 +339,18 @@ func (t *txn) replace(n kb.Node) error {
 		return err
 	}
 	if len(recs) == 0 {
-		return kb.Conflict("id", "%q or its owner was deleted by another change at the same time; try again", n.NodeID())
+		return replacedGone(n)
 	}
 	return nil
+}
+
+// ownerGone is the error of a new node whose owner vanished between the check and the write.
+func ownerGone(n kb.Node) error { return kb.CheckOwner(n, nil) }
+
+// replacedGone is the error of a replaced node that, or whose owner, vanished between the
+// check and the write.
+func replacedGone(n kb.Node) error {
+	return kb.Conflict("id", "%q or its owner was deleted by another change at the same time; try again", n.NodeID())
 }
 
 // nodeParams are the parameters of CreateNode (withID false) or ReplaceNode (withID true).
@@ -366,37 +413,14 @@ func (t *txn) link(l kb.Link) error {
 	if len(recs) != 1 {
 		return fmt.Errorf("neo4j: %s returned %d rows, want 1", cypher.LinkState().Name, len(recs))
 	}
-	state := map[string]any{}
-	for _, key := range []string{"fromProps", "fromLabels", "toProps", "toLabels", "linkProps"} {
-		if state[key], err = field(recs[0], key); err != nil {
-			return err
-		}
-	}
-	from, err := decodeOptionalNode(state["fromProps"], state["fromLabels"])
+	stored, err := checkLinkState(l, recs[0])
 	if err != nil {
 		return err
 	}
-	to, err := decodeOptionalNode(state["toProps"], state["toLabels"])
-	if err != nil {
-		return err
-	}
-	if err := kb.CheckLinkEnds(l, from, to); err != nil {
-		return err
-	}
-	had := state["linkProps"] != nil
-	if had {
-		existing := kb.Link{Type: l.Type, From: l.From, To: l.To}
-		if err := decodeLinkProps(state["linkProps"], &existing.LinkProps); err != nil {
-			return fmt.Errorf("neo4j: %s link %q -> %q: %w", l.Type, l.From, l.To, err)
-		}
-		if kb.EqualProps(kb.LinkContent(existing), kb.LinkContent(l)) {
-			t.result.LinksUnchanged++
-			return nil
-		}
-		l.CreatedAt, l.CreatedBy = existing.CreatedAt, existing.CreatedBy
-	}
-	if l.CreatedAt.IsZero() {
-		l.CreatedAt, l.CreatedBy = t.at, t.actor
+	l, w := t.decideLink(l, stored)
+	if w == linkUnchanged {
+		t.result.LinksUnchanged++
+		return nil
 	}
 	st, ok := cypher.MergeLink(l.Type)
 	if !ok {
@@ -409,14 +433,86 @@ func (t *txn) link(l kb.Link) error {
 	if n, err := countOf(recs, "linked"); err != nil {
 		return err
 	} else if n == 0 {
-		return kb.Conflict("", "%q or %q was deleted by another change at the same time; try again", l.From, l.To)
+		return linkGone(l)
 	}
-	if had {
-		t.result.Relinked++
-	} else {
-		t.result.Linked++
-	}
+	t.countLink(w)
 	return nil
+}
+
+// checkLinkState reads a LinkState (or LinkStates) row for l: it checks l's ends with kb's
+// rules and returns the link stored between them, nil when there is none.
+func checkLinkState(l kb.Link, rec *drv.Record) (*kb.Link, error) {
+	state := map[string]any{}
+	for _, key := range []string{"fromProps", "fromLabels", "toProps", "toLabels", "linkProps"} {
+		v, err := field(rec, key)
+		if err != nil {
+			return nil, err
+		}
+		state[key] = v
+	}
+	from, err := decodeOptionalNode(state["fromProps"], state["fromLabels"])
+	if err != nil {
+		return nil, err
+	}
+	to, err := decodeOptionalNode(state["toProps"], state["toLabels"])
+	if err != nil {
+		return nil, err
+	}
+	if err := kb.CheckLinkEnds(l, from, to); err != nil {
+		return nil, err
+	}
+	if state["linkProps"] == nil {
+		return nil, nil
+	}
+	stored := &kb.Link{Type: l.Type, From: l.From, To: l.To}
+	if err := decodeLinkProps(state["linkProps"], &stored.LinkProps); err != nil {
+		return nil, fmt.Errorf("neo4j: %s link %q -> %q: %w", l.Type, l.From, l.To, err)
+	}
+	return stored, nil
+}
+
+// linkWrite is what a link op comes to once compared with the stored link.
+type linkWrite int
+
+const (
+	linkUnchanged linkWrite = iota // same properties: nothing to write
+	linkNew                        // no link yet
+	linkChanged                    // new properties for a stored link
+)
+
+// decideLink compares l with the link stored (nil if none) and returns l as it is to be
+// written: a changed link keeps the stored link's creation, a new one without a creation
+// gets this change's.
+func (t *txn) decideLink(l kb.Link, stored *kb.Link) (kb.Link, linkWrite) {
+	w := linkNew
+	if stored != nil {
+		if kb.EqualProps(kb.LinkContent(*stored), kb.LinkContent(l)) {
+			return l, linkUnchanged
+		}
+		l.CreatedAt, l.CreatedBy = stored.CreatedAt, stored.CreatedBy
+		w = linkChanged
+	}
+	if l.CreatedAt.IsZero() {
+		l.CreatedAt, l.CreatedBy = t.at, t.actor
+	}
+	return l, w
+}
+
+// countLink adds a link write to the result.
+func (t *txn) countLink(w linkWrite) {
+	switch w {
+	case linkNew:
+		t.result.Linked++
+	case linkChanged:
+		t.result.Relinked++
+	default:
+		t.result.LinksUnchanged++
+	}
+}
+
+// linkGone is the error of a link whose end vanished between the check and the write.
+func linkGone(l kb.Link) error {
+	return kb.Conflict("", "%q or %q was deleted by another change at the same time; try again", l.From, l.To)
 }
 
 // The parameters of each statement, kept here so that a test can hold them against the

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -24,6 +25,9 @@ type fakeGraph struct {
 	links map[kb.LinkKey]map[string]any
 	sent  []string           // statement names, in order
 	fail  func(string) error // injects a driver error before a statement runs
+	// tamper changes the graph an attempt works on before a statement runs, as another change
+	// committing in between would (were it not for the locks)
+	tamper func(g *fakeGraph, name string)
 }
 
 type fakeNode struct {
@@ -73,12 +77,18 @@ func (g *fakeGraph) run(st cypher.Statement, p map[string]any) ([]*drv.Record, e
 			return nil, err
 		}
 	}
+	if g.tamper != nil {
+		g.tamper(g, st.Name)
+	}
 	for _, name := range cypher.Params(st.Query) {
 		if _, ok := p[name]; !ok {
 			return nil, &drv.Neo4jError{Code: "Neo.ClientError.Statement.ParameterMissing", Msg: "missing $" + name}
 		}
 	}
 	kind, arg, _ := strings.Cut(st.Name, "/")
+	if rows, ok := p["rows"]; ok {
+		return g.runBatch(st, kind, arg, rows)
+	}
 	switch kind {
 	case "lock_nodes":
 		var out []*drv.Record
@@ -89,24 +99,11 @@ func (g *fakeGraph) run(st cypher.Statement, p map[string]any) ([]*drv.Record, e
 		}
 		return out, nil
 	case "create_node", "replace_node":
-		k := kb.Kind(arg)
-		props := p["props"].(map[string]any)
-		id := props["id"].(string)
-		if spec, owned := kb.OwnerOf(k); owned {
-			if o, ok := g.nodes[p["ownerId"].(string)]; !ok || o.kind != spec.Kind {
-				return nil, nil
-			}
+		ok, err := g.writeNode(kind == "create_node", kb.Kind(arg), p)
+		if err != nil || !ok {
+			return nil, err
 		}
-		if kind == "create_node" {
-			if _, taken := g.nodes[id]; taken {
-				return nil, &drv.Neo4jError{Code: codeConstraint,
-					Msg: fmt.Sprintf("Node(1) already exists with label `Node` and property `id` = '%s'", id)}
-			}
-		} else if n, ok := g.nodes[p["id"].(string)]; !ok || n.kind != k {
-			return nil, nil
-		}
-		g.nodes[id] = fakeNode{kind: k, props: props}
-		return []*drv.Record{record("id", id)}, nil
+		return []*drv.Record{record("id", p["props"].(map[string]any)["id"])}, nil
 	case "lock_for_delete":
 		id := p["id"].(string)
 		props, labels := g.nodeRow(id)
@@ -130,22 +127,11 @@ func (g *fakeGraph) run(st cypher.Statement, p map[string]any) ([]*drv.Record, e
 		}
 		return []*drv.Record{record("deleted", int64(1))}, nil
 	case "link_state":
-		key := kb.LinkKey{Type: kb.RelType(p["type"].(string)), From: p["from"].(string), To: p["to"].(string)}
-		fp, fl := g.nodeRow(key.From)
-		tp, tl := g.nodeRow(key.To)
-		var lp any
-		if l, ok := g.links[key]; ok && fp != nil && tp != nil {
-			lp = driverShape(l)
-		}
-		return []*drv.Record{record("fromProps", fp, "fromLabels", fl, "toProps", tp, "toLabels", tl, "linkProps", lp)}, nil
+		return []*drv.Record{g.linkState(p)}, nil
 	case "merge_link":
-		key := kb.LinkKey{Type: kb.RelType(arg), From: p["from"].(string), To: p["to"].(string)}
-		_, a := g.nodes[key.From]
-		_, b := g.nodes[key.To]
-		if !a || !b {
+		if !g.mergeLink(kb.RelType(arg), p) {
 			return []*drv.Record{record("linked", int64(0))}, nil
 		}
-		g.links[key] = p["props"].(map[string]any)
 		return []*drv.Record{record("linked", int64(1))}, nil
 	case "delete_link":
 		key := kb.LinkKey{Type: kb.RelType(arg), From: p["from"].(string), To: p["to"].(string)}
@@ -159,13 +145,152 @@ func (g *fakeGraph) run(st cypher.Statement, p map[string]any) ([]*drv.Record, e
 	return nil, fmt.Errorf("the fake does not know %s", st.Name)
 }
 
+// writeNode answers a create (or replace) of a node of kind k from its parameters: props,
+// ownerId and, for a replace, id. ok is false when the owner, or the node replaced, is missing.
+func (g *fakeGraph) writeNode(create bool, k kb.Kind, p map[string]any) (ok bool, err error) {
+	props := p["props"].(map[string]any)
+	id := props["id"].(string)
+	if spec, owned := kb.OwnerOf(k); owned {
+		if o, ok := g.nodes[p["ownerId"].(string)]; !ok || o.kind != spec.Kind {
+			return false, nil
+		}
+	}
+	if create {
+		if _, taken := g.nodes[id]; taken {
+			return false, &drv.Neo4jError{Code: codeConstraint,
+				Msg: fmt.Sprintf("Node(1) already exists with label `Node` and property `id` = '%s'", id)}
+		}
+	} else if n, ok := g.nodes[p["id"].(string)]; !ok || n.kind != k {
+		return false, nil
+	}
+	g.nodes[id] = fakeNode{kind: k, props: props}
+	return true, nil
+}
+
+// linkState answers a link_state from its parameters: from, to, type.
+func (g *fakeGraph) linkState(p map[string]any) *drv.Record {
+	key := kb.LinkKey{Type: kb.RelType(p["type"].(string)), From: p["from"].(string), To: p["to"].(string)}
+	fp, fl := g.nodeRow(key.From)
+	tp, tl := g.nodeRow(key.To)
+	var lp any
+	if l, ok := g.links[key]; ok && fp != nil && tp != nil {
+		lp = driverShape(l)
+	}
+	return record("fromProps", fp, "fromLabels", fl, "toProps", tp, "toLabels", tl, "linkProps", lp)
+}
+
+// mergeLink answers a merge_link of type typ from its parameters: from, to, props. It reports
+// whether both ends exist.
+func (g *fakeGraph) mergeLink(typ kb.RelType, p map[string]any) bool {
+	key := kb.LinkKey{Type: typ, From: p["from"].(string), To: p["to"].(string)}
+	_, a := g.nodes[key.From]
+	_, b := g.nodes[key.To]
+	if !a || !b {
+		return false
+	}
+	g.links[key] = p["props"].(map[string]any)
+	return true
+}
+
+var rowField = regexp.MustCompile(`\brow\.([A-Za-z_][A-Za-z0-9_]*)`)
+
+// runBatch answers the batch statements: each row of $rows as the single-op statement would
+// answer its parameters, row by row in order (a uniqueness violation fails the whole
+// statement), and one row listing the i of the rows written.
+func (g *fakeGraph) runBatch(st cypher.Statement, kind, arg string, rows any) ([]*drv.Record, error) {
+	list, ok := rows.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: $rows is a %T, not a list", st.Name, rows)
+	}
+	fields := rowFields(st.Query)
+	var out []*drv.Record
+	written := []any{}
+	seen := map[string]bool{}
+	for _, r := range list {
+		row, ok := r.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: a row is a %T, not a map", st.Name, r)
+		}
+		// Neo4j reads a missing key as null, which would match nothing: a row must hold every
+		// key the statement reads.
+		for _, f := range fields {
+			if _, ok := row[f]; !ok {
+				return nil, fmt.Errorf("%s: a row has no %q: %v", st.Name, f, keys(row))
+			}
+		}
+		var ok2 bool
+		var err error
+		switch kind {
+		case "create_nodes", "replace_nodes":
+			// the store never sends two rows for one node in a statement
+			id := row["props"].(map[string]any)["id"].(string)
+			if seen[id] {
+				return nil, fmt.Errorf("%s: two rows for %q", st.Name, id)
+			}
+			seen[id] = true
+			ok2, err = g.writeNode(kind == "create_nodes", kb.Kind(arg), row)
+		case "merge_links":
+			key := fmt.Sprint(row["from"], "->", row["to"])
+			if seen[key] {
+				return nil, fmt.Errorf("%s: two rows for %s", st.Name, key)
+			}
+			seen[key] = true
+			ok2 = g.mergeLink(kb.RelType(arg), row)
+		case "link_states":
+			rec := g.linkState(row)
+			rec.Keys = append([]string{"i"}, rec.Keys...)
+			rec.Values = append([]any{row["i"]}, rec.Values...)
+			out = append(out, rec)
+			continue
+		default:
+			return nil, fmt.Errorf("the fake does not know %s", st.Name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ok2 {
+			written = append(written, row["i"])
+		}
+	}
+	switch kind {
+	case "link_states":
+		return out, nil
+	case "merge_links":
+		return []*drv.Record{record("linked", written)}, nil
+	}
+	return []*drv.Record{record("written", written)}, nil
+}
+
+// rowFields lists the keys a batch statement reads from each row (row.<key>), comments aside.
+func rowFields(query string) []string {
+	var out []string
+	for _, line := range strings.Split(query, "\n") {
+		if j := strings.Index(line, "//"); j >= 0 {
+			line = line[:j]
+		}
+		for _, m := range rowField.FindAllStringSubmatch(line, -1) {
+			out = append(out, m[1])
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // applyFake runs a change the way Apply does: attempts on a copy of the graph, retried on a
 // retriable driver error, kept only when an attempt succeeds.
 func applyFake(g *fakeGraph, at time.Time, actor string, ops ...kb.Op) (kb.Result, *fakeGraph, error) {
+	r, _, g, err := applyFakeBatched(g, maxBatch, at, actor, ops...)
+	return r, g, err
+}
+
+// applyFakeBatched is applyFake with batches of at most batch ops (1: every op on its own); it
+// also returns the provenance written per op, which Apply copies into the caller's nodes.
+func applyFakeBatched(g *fakeGraph, batch int, at time.Time, actor string, ops ...kb.Op) (kb.Result, []*kb.Meta, *fakeGraph, error) {
 	for attempt := 0; attempt < 3; attempt++ {
 		work := g.snapshot()
-		work.fail = g.fail
+		work.fail, work.tamper = g.fail, g.tamper
 		t := newTxn(work.run, at, actor, len(ops))
+		t.batch = batch
 		err := t.applyAll(ops)
 		g.sent = append(g.sent, work.sent...)
 		var nerr *drv.Neo4jError
@@ -173,12 +298,12 @@ func applyFake(g *fakeGraph, at time.Time, actor string, ops ...kb.Op) (kb.Resul
 			continue
 		}
 		if err != nil {
-			return kb.Result{}, g, applyError(ops, t, err)
+			return kb.Result{}, nil, g, applyError(ops, t, err)
 		}
-		work.fail, work.sent = g.fail, g.sent
-		return t.result, work, nil
+		work.fail, work.tamper, work.sent = g.fail, g.tamper, g.sent
+		return t.result, t.written, work, nil
 	}
-	return kb.Result{}, g, errors.New("retries exhausted")
+	return kb.Result{}, nil, g, errors.New("retries exhausted")
 }
 
 func fakeFixture() []kb.Op {
@@ -288,38 +413,43 @@ func TestApplyWritePath(t *testing.T) {
 }
 
 // A retried attempt starts from scratch: counters are fresh and the caller's nodes are not
-// stamped by the failed attempt.
+// stamped by the failed attempt. One op at a time and in a batch.
 func TestApplyRetriesFromScratch(t *testing.T) {
-	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	g := newFakeGraph()
-	failures := 1
-	g.fail = func(name string) error {
-		if name == "create_node/Construct" && failures > 0 {
-			failures--
-			return &drv.Neo4jError{Code: "Neo.TransientError.Transaction.DeadlockDetected", Msg: "deadlock"}
+	for _, c := range []struct {
+		batch int
+		fail  string
+	}{{1, "create_node/Construct"}, {maxBatch, "create_nodes/Construct"}} {
+		t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		g := newFakeGraph()
+		failures := 1
+		g.fail = func(name string) error {
+			if name == c.fail && failures > 0 {
+				failures--
+				return &drv.Neo4jError{Code: "Neo.TransientError.Transaction.DeadlockDetected", Msg: "deadlock"}
+			}
+			return nil
 		}
-		return nil
-	}
-	given := kb.Meta{CreatedAt: t0.Add(-24 * time.Hour), CreatedBy: "import"}
-	theory := &kb.Theory{ID: "t", Name: "T", Meta: given}
-	ops := []kb.Op{
-		{Type: kb.OpUpsert, Node: theory},
-		{Type: kb.OpCreate, Node: &kb.Construct{ID: "t.c", TheoryID: "t", Name: "C"}},
-	}
-	r, g, err := applyFake(g, t0, "bob", ops...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Created != 2 || failures != 0 {
-		t.Fatalf("after a retry: %+v (failures left %d)", r, failures)
-	}
-	// the import's provenance is kept: createdAt as given, updatedAt from it
-	props := g.nodes["t"].props
-	if !props["createdAt"].(time.Time).Equal(given.CreatedAt) || !props["updatedAt"].(time.Time).Equal(given.CreatedAt) || props["updatedBy"] != "import" {
-		t.Fatalf("import provenance: %v", props)
-	}
-	if !theory.CreatedAt.Equal(given.CreatedAt) || theory.CreatedBy != "import" || !theory.UpdatedAt.IsZero() {
-		t.Fatalf("the caller's node was changed by an attempt: %+v", theory.Meta)
+		given := kb.Meta{CreatedAt: t0.Add(-24 * time.Hour), CreatedBy: "import"}
+		theory := &kb.Theory{ID: "t", Name: "T", Meta: given}
+		ops := []kb.Op{
+			{Type: kb.OpUpsert, Node: theory},
+			{Type: kb.OpCreate, Node: &kb.Construct{ID: "t.c", TheoryID: "t", Name: "C"}},
+		}
+		r, _, g, err := applyFakeBatched(g, c.batch, t0, "bob", ops...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Created != 2 || failures != 0 {
+			t.Fatalf("batch %d: after a retry: %+v (failures left %d)", c.batch, r, failures)
+		}
+		// the import's provenance is kept: createdAt as given, updatedAt from it
+		props := g.nodes["t"].props
+		if !props["createdAt"].(time.Time).Equal(given.CreatedAt) || !props["updatedAt"].(time.Time).Equal(given.CreatedAt) || props["updatedBy"] != "import" {
+			t.Fatalf("batch %d: import provenance: %v", c.batch, props)
+		}
+		if !theory.CreatedAt.Equal(given.CreatedAt) || theory.CreatedBy != "import" || !theory.UpdatedAt.IsZero() {
+			t.Fatalf("batch %d: the caller's node was changed by an attempt: %+v", c.batch, theory.Meta)
+		}
 	}
 }
 

@@ -211,6 +211,41 @@ func TestParametersMatchTheStatements(t *testing.T) {
 	for _, st := range cypher.Migrations() {
 		check(st, nil)
 	}
+
+	// A batch statement takes $rows, and every row holds each key the statement reads
+	// (row.<key>): Neo4j would read a missing one as null and match nothing.
+	checkRow := func(st cypher.Statement, row map[string]any) {
+		t.Helper()
+		check(st, rowsParams([]any{row}))
+		for _, key := range rowFields(st.Query) {
+			if _, ok := row[key]; !ok {
+				t.Errorf("%s reads row.%s but its rows do not hold it (they hold %v)", st.Name, key, keys(row))
+			}
+		}
+		if len(rowFields(st.Query)) == 0 {
+			t.Errorf("%s reads nothing from its rows", st.Name)
+		}
+	}
+	checkRow(cypher.LinkStates(), linkStateRow(link, 0))
+	for _, typ := range kb.LinkTypes() {
+		l := link
+		l.Type = typ
+		merge, ok := cypher.MergeLinks(typ)
+		if !ok {
+			t.Errorf("no batch statement for %s links", typ)
+		}
+		checkRow(merge, linkRow(l, 0))
+	}
+	for _, k := range kb.Kinds {
+		n, _ := kb.NewNode(k)
+		create, ok1 := cypher.CreateNodes(k)
+		replace, ok2 := cypher.ReplaceNodes(k)
+		if !ok1 || !ok2 {
+			t.Errorf("no batch statements for %s", k)
+		}
+		checkRow(create, nodeRow(n, false, 0))
+		checkRow(replace, nodeRow(n, true, 0))
+	}
 }
 
 func keys(m map[string]any) []string {
