@@ -2,6 +2,7 @@ package memory_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/cmograph/cmograph/internal/kb"
@@ -14,6 +15,19 @@ import (
 func BenchmarkAnalysis(b *testing.B) {
 	storetest.BenchAnalysis(b, func(tb testing.TB) kb.Store {
 		s, err := memory.Open(context.Background(), memory.Options{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return s
+	})
+}
+
+// BenchmarkImportTable imports a 10,000-row CMOC table into an empty embedded store that keeps
+// a data file, as cmograph runs by default:
+// go test -run '^$' -bench ImportTable -benchtime 3x ./internal/store/memory
+func BenchmarkImportTable(b *testing.B) {
+	storetest.BenchImportTable(b, func(tb testing.TB) kb.Store {
+		s, err := memory.Open(context.Background(), memory.Options{Path: filepath.Join(tb.TempDir(), "kb.json")})
 		if err != nil {
 			tb.Fatal(err)
 		}
