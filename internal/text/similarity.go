@@ -12,24 +12,38 @@ type Corpus struct {
 	vectors  map[string]map[string]float64
 	terms    map[string][]string // each document's terms, sorted
 	norms    map[string]float64
-	docs     map[string]string
-	analyzer *Analyzer
+	// firstWords holds each document's terms in the order they first appear, with the word
+	// that first wrote them: what SharedTerms shows, without reading the text again
+	firstWords map[string][]stemWord
 }
+
+type stemWord struct{ stem, word string }
 
 // NewCorpus weighs the documents (id -> text) against each other.
 func NewCorpus(docs map[string]string) *Corpus {
 	an := NewAnalyzer()
 	counts := make(map[string]map[string]int, len(docs))
 	df := map[string]int{}
+	c := &Corpus{vectors: map[string]map[string]float64{}, terms: map[string][]string{}, norms: map[string]float64{}, firstWords: map[string][]stemWord{}}
 	for id, body := range docs {
-		c := an.TermCounts(body)
-		counts[id] = c
-		for t := range c {
+		tc := map[string]int{}
+		var first []stemWord
+		for _, w := range words(body) {
+			t, ok := an.term(w)
+			if !ok {
+				continue
+			}
+			if tc[t] == 0 {
+				first = append(first, stemWord{t, w})
+			}
+			tc[t]++
+		}
+		counts[id], c.firstWords[id] = tc, first
+		for t := range tc {
 			df[t]++
 		}
 	}
 	n := float64(len(docs))
-	c := &Corpus{vectors: map[string]map[string]float64{}, terms: map[string][]string{}, norms: map[string]float64{}, docs: docs, analyzer: an}
 	for id, tc := range counts {
 		v := make(map[string]float64, len(tc))
 		var norm float64
@@ -100,7 +114,14 @@ func (c *Corpus) Similarity(a, b string) float64 {
 
 // SharedTerms is SharedTerms of two documents of the corpus.
 func (c *Corpus) SharedTerms(a, b string) []string {
-	return c.analyzer.SharedTerms(c.docs[a], c.docs[b])
+	vb := c.vectors[b]
+	var out []string
+	for _, sw := range c.firstWords[a] {
+		if _, ok := vb[sw.stem]; ok {
+			out = append(out, sw.word)
+		}
+	}
+	return out
 }
 
 // SharedTerms lists the words two texts have in common, matched by stem ("modelling" meets
