@@ -343,6 +343,9 @@ func (r *reader) feedersOf(ctx context.Context, cmocIDs []string) ([]ChainLink, 
 }
 
 func uniqueSorted(ids []string) []string {
+	if len(ids) < 2 {
+		return ids
+	}
 	out := slices.Clone(ids)
 	slices.Sort(out)
 	return slices.Compact(out)

@@ -61,6 +61,7 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 	type tally struct {
 		cmocs, studies int
 		sortKey        string
+		lastStudy      string
 	}
 	tallies := map[string]*tally{}
 	seen := map[[2]string]bool{} // (bucket, study) pairs already counted
@@ -71,6 +72,12 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 			tallies[key] = t
 		}
 		t.cmocs++
+		// CMOCs come in id order, so a bucket's CMOCs of one study mostly follow each other:
+		// only a change of study needs the set
+		if study == t.lastStudy && t.cmocs > 1 {
+			return
+		}
+		t.lastStudy = study
 		if pair := [2]string{key, study}; !seen[pair] {
 			seen[pair] = true
 			t.studies++
@@ -78,9 +85,9 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 	}
 	members := map[string][]string{}
 	uses := map[string]int{}
-	for _, c := range v.cmocs {
+	for i, c := range v.cmocs {
 		study := v.studyOf(c)
-		keys := v.keysOf(c, by, kind, members, uses)
+		keys := v.keysOf(i, by, kind, members, uses)
 		if len(keys) == 0 {
 			keys = []string{NotStated}
 		}
@@ -90,22 +97,32 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 	}
 	// order by count, then by the bucket's key (for clusters, the smallest member id, known
 	// before describing them), and describe only the buckets returned
-	keys := make([]string, 0, len(tallies))
+	// sort the tallies themselves: a comparator that looks buckets up by key costs two map
+	// lookups per comparison, which on a large corpus is most of the question's time
+	type keyed struct {
+		key string
+		*tally
+	}
+	ordered := make([]keyed, 0, len(tallies))
 	for k, t := range tallies {
 		if isElement && k != NotStated {
 			t.sortKey = slices.Min(members[k])
 		}
-		keys = append(keys, k)
+		ordered = append(ordered, keyed{k, t})
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := tallies[keys[i]], tallies[keys[j]]
+	sort.Slice(ordered, func(i, j int) bool {
+		a, b := ordered[i], ordered[j]
 		if a.cmocs != b.cmocs {
 			return a.cmocs > b.cmocs
 		}
 		return a.sortKey < b.sortKey
 	})
-	if len(keys) > limit {
-		keys = keys[:limit]
+	if len(ordered) > limit {
+		ordered = ordered[:limit]
+	}
+	keys := make([]string, len(ordered))
+	for i, o := range ordered {
+		keys[i] = o.key
 	}
 	described := map[string]Cluster{}
 	if isElement {
@@ -154,11 +171,12 @@ var dimensionKind = map[Dimension]kb.Kind{ByOutcome: kb.KindOutcome, ByMechanism
 
 // keysOf lists the buckets a CMOC falls in; for element dimensions it records each cluster's
 // members and how often each element is used, for naming the clusters.
-func (v *view) keysOf(c *kb.CMOC, by Dimension, kind kb.Kind, members map[string][]string, uses map[string]int) []string {
+func (v *view) keysOf(i int, by Dimension, kind kb.Kind, members map[string][]string, uses map[string]int) []string {
+	c := v.cmocs[i]
 	switch by {
 	case ByOutcome, ByMechanism, ByContext:
 		var keys []string
-		for _, e := range v.elements[kind][c.ID] {
+		for _, e := range v.elements[kind][i] {
 			root := v.clusters.root(e)
 			if uses[e] == 0 {
 				members[root] = append(members[root], e)
@@ -246,16 +264,17 @@ func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []st
 	// most of a large matrix is empty: count sparsely, fill in only the rows returned
 	type rowTally struct {
 		root         string
+		sortKey      string
 		cells        map[int]int
 		total, width int
 	}
 	tallies := map[string]*rowTally{}
-	for _, c := range v.cmocs {
+	for i, c := range v.cmocs {
 		col, ok := column[v.studyOf(c)]
 		if !ok {
 			continue
 		}
-		for _, root := range uniqueSorted(v.keysOf(c, dimensionOf(kind), kind, members, uses)) {
+		for _, root := range uniqueSorted(v.keysOf(i, dimensionOf(kind), kind, members, uses)) {
 			t := tallies[root]
 			if t == nil {
 				t = &rowTally{root: root, cells: map[int]int{}}
@@ -273,11 +292,10 @@ func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []st
 		ordered = append(ordered, t)
 	}
 	// a cluster's key is its smallest member id, which is known before describing it
-	sortKey := make(map[string]string, len(ordered))
 	for _, t := range ordered {
-		sortKey[t.root] = slices.Min(members[t.root])
+		t.sortKey = slices.Min(members[t.root])
 	}
-	keyOf := func(t *rowTally) string { return sortKey[t.root] }
+	keyOf := func(t *rowTally) string { return t.sortKey }
 	sort.Slice(ordered, func(i, j int) bool {
 		a, b := ordered[i], ordered[j]
 		if a.width != b.width {

@@ -46,9 +46,9 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 	patterns := map[[2]string]*pattern{}
 	members := map[string][]string{}
 	uses := map[string]int{}
-	for _, c := range v.cmocs {
-		ms := uniqueSorted(v.keysOf(c, ByMechanism, kb.KindMechanism, members, uses))
-		os := uniqueSorted(v.keysOf(c, ByOutcome, kb.KindOutcome, members, uses))
+	for i, c := range v.cmocs {
+		ms := uniqueSorted(v.keysOf(i, ByMechanism, kb.KindMechanism, members, uses))
+		os := uniqueSorted(v.keysOf(i, ByOutcome, kb.KindOutcome, members, uses))
 		for _, m := range ms {
 			for _, o := range os {
 				key := [2]string{m, o}
@@ -70,16 +70,31 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 			used[key[0]], used[key[1]] = members[key[0]], members[key[1]]
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := patterns[keys[i]], patterns[keys[j]]
-		if len(a.studies) != len(b.studies) {
-			return len(a.studies) > len(b.studies)
+	// compare counts read once, not looked up per comparison
+	type ranked struct {
+		key            [2]string
+		studies, cmocs int
+	}
+	rank := make([]ranked, len(keys))
+	for i, k := range keys {
+		rank[i] = ranked{k, len(patterns[k].studies), len(patterns[k].cmocs)}
+	}
+	sort.Slice(rank, func(i, j int) bool {
+		a, b := rank[i], rank[j]
+		if a.studies != b.studies {
+			return a.studies > b.studies
 		}
-		if len(a.cmocs) != len(b.cmocs) {
-			return len(a.cmocs) > len(b.cmocs)
+		if a.cmocs != b.cmocs {
+			return a.cmocs > b.cmocs
 		}
-		return keys[i][0]+"\x00"+keys[i][1] < keys[j][0]+"\x00"+keys[j][1]
+		if a.key[0] != b.key[0] {
+			return a.key[0] < b.key[0]
+		}
+		return a.key[1] < b.key[1]
 	})
+	for i, r := range rank {
+		keys[i] = r.key
+	}
 	if len(keys) > limit {
 		keys = keys[:limit]
 	}

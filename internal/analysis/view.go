@@ -18,7 +18,7 @@ type view struct {
 	r          *reader
 	cmocs      []*kb.CMOC
 	ptStudy    map[string]string               // programme theory id -> study id
-	elements   map[kb.Kind]map[string][]string // kind -> CMOC id -> element ids
+	elements   map[kb.Kind][][]string // kind -> per CMOC (as in cmocs) -> element ids
 	quotes     map[string][]*kb.Quote          // CMOC id -> quotes evidencing it
 	clusters   *clusters
 	studies    []*kb.Study // in scope, oldest first
@@ -35,7 +35,7 @@ func (v *view) studyOf(c *kb.CMOC) string { return v.ptStudy[c.ProgrammeTheoryID
 
 // readView reads the CMOCs of the given studies (all studies when none).
 func (r *reader) readView(ctx context.Context, studyIDs []string, needs viewNeeds) (*view, error) {
-	v := &view{r: r, ptStudy: map[string]string{}, elements: map[kb.Kind]map[string][]string{}, allStudies: len(studyIDs) == 0}
+	v := &view{r: r, ptStudy: map[string]string{}, elements: map[kb.Kind][][]string{}, allStudies: len(studyIDs) == 0}
 	ptQuery := kb.ListQuery{Kind: kb.KindProgrammeTheory}
 	studyQuery := kb.ListQuery{Kind: kb.KindStudy}
 	if len(studyIDs) > 0 {
@@ -91,11 +91,7 @@ func (r *reader) readView(ctx context.Context, studyIDs []string, needs viewNeed
 		if err != nil {
 			return nil, err
 		}
-		m := make(map[string][]string, len(cmocIDs))
-		for _, l := range uses {
-			m[l.From] = append(m[l.From], l.To)
-		}
-		v.elements[k] = m
+		v.elements[k] = groupByCMOC(v.cmocs, uses)
 	}
 	if needs.quotes {
 		ev, err := v.linksOf(ctx, cmocIDs, true, kb.RelEvidences)
@@ -126,8 +122,8 @@ func (r *reader) readView(ctx context.Context, studyIDs []string, needs viewNeed
 	}
 	if needs.clusters {
 		kindOf := map[string]kb.Kind{}
-		for k, m := range v.elements {
-			for _, es := range m {
+		for k, perCMOC := range v.elements {
+			for _, es := range perCMOC {
 				for _, e := range es {
 					kindOf[e] = k
 				}
@@ -138,6 +134,45 @@ func (r *reader) readView(ctx context.Context, studyIDs []string, needs viewNeed
 		}
 	}
 	return v, nil
+}
+
+// groupByCMOC lists each CMOC's link targets, in the order of cmocs. Stores hand out CMOCs in id
+// order and links in (type, from, to) order, so one merge pass pairs them without hashing a
+// single id; should a store order them otherwise, a map does it.
+func groupByCMOC(cmocs []*kb.CMOC, links []kb.Link) [][]string {
+	out := make([][]string, len(cmocs))
+	targets := make([]string, len(links))
+	i, matched := 0, 0
+	for j := 0; j < len(links); {
+		from := links[j].From
+		end := j
+		for end < len(links) && links[end].From == from {
+			targets[end] = links[end].To
+			end++
+		}
+		for i < len(cmocs) && cmocs[i].ID < from {
+			i++
+		}
+		if i < len(cmocs) && cmocs[i].ID == from {
+			out[i] = targets[j:end:end]
+			matched += end - j
+		}
+		j = end
+	}
+	if matched == len(links) {
+		return out
+	}
+	index := make(map[string]int, len(cmocs))
+	for i, c := range cmocs {
+		index[c.ID] = i
+	}
+	out = make([][]string, len(cmocs))
+	for _, l := range links {
+		if i, ok := index[l.From]; ok {
+			out[i] = append(out[i], l.To)
+		}
+	}
+	return out
 }
 
 // linksOf reads the links at the CMOCs: every link of the types when the view holds every CMOC
