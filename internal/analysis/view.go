@@ -17,9 +17,9 @@ import (
 type view struct {
 	r          *reader
 	cmocs      []*kb.CMOC
-	ptStudy    map[string]string               // programme theory id -> study id
+	ptStudy    map[string]string      // programme theory id -> study id
 	elements   map[kb.Kind][][]string // kind -> per CMOC (as in cmocs) -> element ids
-	quotes     map[string][]*kb.Quote          // CMOC id -> quotes evidencing it
+	quotes     map[string][]*kb.Quote // CMOC id -> quotes evidencing it
 	clusters   *clusters
 	studies    []*kb.Study // in scope, oldest first
 	allStudies bool

@@ -9,9 +9,9 @@ import (
 // a score from 0 (no shared weight) to 1 (the same weighted terms), comparable across pairs,
 // which is what a threshold on "similar enough" needs.
 type Corpus struct {
-	vectors  map[string]map[string]float64
-	terms    map[string][]string // each document's terms, sorted
-	norms    map[string]float64
+	vectors map[string]map[string]float64
+	terms   map[string][]string // each document's terms, sorted
+	norms   map[string]float64
 	// firstWords holds each document's terms in the order they first appear, with the word
 	// that first wrote them: what SharedTerms shows, without reading the text again
 	firstWords map[string][]stemWord
