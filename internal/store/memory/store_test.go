@@ -3,6 +3,7 @@ package memory_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -108,5 +109,77 @@ func TestCorruptDataFileIsReported(t *testing.T) {
 	_, err := memory.Open(context.Background(), memory.Options{Path: path})
 	if err == nil || !errors.Is(err, kb.ErrInvalid) {
 		t.Fatalf("want an invalid-data error naming the node, got %v", err)
+	}
+}
+
+// Whole-corpus reads hand out cached, shared slices; writers drop the caches. Readers running
+// alongside writers must see consistent answers (run with -race to check the locking).
+func TestCachedReadsAlongsideWrites(t *testing.T) {
+	ctx := context.Background()
+	s, err := memory.Open(ctx, memory.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(ctx, kb.Change{Ops: []kb.Op{{Type: kb.OpUpsert, Node: &kb.Study{ID: "s", Title: "S"}},
+		{Type: kb.OpUpsert, Node: &kb.ProgrammeTheory{ID: "s.pt", StudyID: "s", Name: "PT"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for r := 0; r < 3; r++ {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				// every link comes with its outcome in one change, so outcomes read after the
+				// links are at least as many; and a cached list is always in order
+				ls, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelHasOutcome}, All: true})
+				if err != nil {
+					errs <- err
+					return
+				}
+				p, err := s.List(ctx, kb.ListQuery{Kind: kb.KindOutcome})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(ls) > p.Total {
+					errs <- fmt.Errorf("%d links to %d outcomes", len(ls), p.Total)
+					return
+				}
+				for i := 1; i < len(ls); i++ {
+					if ls[i-1].From >= ls[i].From {
+						errs <- fmt.Errorf("links out of order: %s before %s", ls[i-1].From, ls[i].From)
+						return
+					}
+				}
+			}
+		}()
+	}
+	for i := 0; i < 200; i++ {
+		o := fmt.Sprintf("s.pt.o.%03d", i)
+		c := fmt.Sprintf("s.pt.c%03d", i)
+		if _, err := s.Apply(ctx, kb.Change{Ops: []kb.Op{
+			{Type: kb.OpUpsert, Node: &kb.Outcome{ID: o, ProgrammeTheoryID: "s.pt", Name: o}},
+			{Type: kb.OpUpsert, Node: &kb.CMOC{ID: c, ProgrammeTheoryID: "s.pt", Code: c}},
+			{Type: kb.OpLink, Link: kb.Link{Type: kb.RelHasOutcome, From: c, To: o}},
+		}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	for r := 0; r < 3; r++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	ls, _ := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelHasOutcome}, All: true})
+	p, _ := s.List(ctx, kb.ListQuery{Kind: kb.KindOutcome})
+	if len(ls) != 200 || p.Total != 200 {
+		t.Fatalf("after the writes: %d links, %d outcomes; want 200 each", len(ls), p.Total)
 	}
 }
