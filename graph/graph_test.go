@@ -76,13 +76,13 @@ type gqlError struct {
 }
 
 // raw runs a query and returns data and errors without failing on errors.
-func raw(t *testing.T, c *client.Client, query string, vars map[string]any) (map[string]any, []gqlError) {
+func raw(t *testing.T, c *client.Client, query string, vars map[string]any, extra ...client.Option) (map[string]any, []gqlError) {
 	t.Helper()
 	var opts []client.Option
 	for k, v := range vars {
 		opts = append(opts, client.Var(k, v))
 	}
-	resp, err := c.RawPost(query, opts...)
+	resp, err := c.RawPost(query, append(opts, extra...)...)
 	if err != nil {
 		t.Fatalf("posting: %v", err)
 	}

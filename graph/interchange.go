@@ -70,16 +70,8 @@ func applyConverted(ctx context.Context, r *Resolver, converted []interchange.Co
 	if err != nil {
 		return kb.Result{}, 0, err
 	}
-	c := kb.Change{Actor: actorOf(ctx), Ops: ops}
-	if r.Clock != nil {
-		c.At = r.Clock()
-	}
-	res, err := r.Store.Apply(ctx, c)
-	l := loadersFor(ctx, r.Store)
-	l.nodes.ClearAll()
-	l.links.ClearAll()
-	l.children.ClearAll()
-	return res, len(ops), reportAll(ctx, err)
+	res, err := r.applyChange(ctx, ops)
+	return res, len(ops), err
 }
 
 // importError shows a problem with the files as bad input, with the file and line it names.

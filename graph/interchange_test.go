@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -20,23 +19,7 @@ func upload(t *testing.T, c *client.Client, path string, check bool) (map[string
 		t.Fatal(err)
 	}
 	defer f.Close()
-	resp, err := c.RawPost(importMutation, client.Var("files", []*os.File{f}), client.Var("check", check), client.WithFiles())
-	if err != nil {
-		t.Fatalf("posting the upload: %v", err)
-	}
-	var data map[string]any
-	if resp.Data != nil {
-		if err := json.Unmarshal(mustJSON(t, resp.Data), &data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var errs []gqlError
-	if len(resp.Errors) > 0 {
-		if err := json.Unmarshal(resp.Errors, &errs); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return data, errs
+	return raw(t, c, importMutation, map[string]any{"files": []*os.File{f}, "check": check}, client.WithFiles())
 }
 
 func TestImportFilesUploadsACMOCTableOnce(t *testing.T) {

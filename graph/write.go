@@ -45,16 +45,22 @@ func actorOf(ctx context.Context) string {
 // apply makes one atomic change and forgets what this request's loaders cached, so fields read
 // after a mutation see it.
 func (r *Resolver) apply(ctx context.Context, ops ...kb.Op) error {
+	_, err := r.applyChange(ctx, ops)
+	return err
+}
+
+// applyChange is apply that also says what the change did.
+func (r *Resolver) applyChange(ctx context.Context, ops []kb.Op) (kb.Result, error) {
 	c := kb.Change{Actor: actorOf(ctx), Ops: ops}
 	if r.Clock != nil {
 		c.At = r.Clock()
 	}
-	_, err := r.Store.Apply(ctx, c)
+	res, err := r.Store.Apply(ctx, c)
 	l := loadersFor(ctx, r.Store)
 	l.nodes.ClearAll()
 	l.links.ClearAll()
 	l.children.ClearAll()
-	return reportAll(ctx, err)
+	return res, reportAll(ctx, err)
 }
 
 // reportAll adds every problem of a joined validation error to the response but the last,
