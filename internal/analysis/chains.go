@@ -55,8 +55,9 @@ func (a *Analyst) Chains(ctx context.Context, targetID string, maxDepth, limit i
 	if maxDepth < 1 || maxDepth > MaxChainDepth {
 		return nil, kb.Invalid("maxDepth", "must be between 1 and %d, not %d", MaxChainDepth, maxDepth)
 	}
-	if limit <= 0 || limit > MaxChains {
-		limit = MaxChains
+	limit, err := pageSize(limit, MaxChains, MaxChains)
+	if err != nil {
+		return nil, err
 	}
 	r := a.reader()
 	target, err := r.mustNode(ctx, "to", targetID, kb.KindOutcome, kb.KindConstruct)

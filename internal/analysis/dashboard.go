@@ -47,11 +47,9 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 	if !isElement && !slices.Contains(Dimensions, by) {
 		return nil, kb.Invalid("by", "%q is not a dimension", by)
 	}
-	if limit == 0 {
-		limit = MaxBuckets
-	}
-	if limit < 1 || limit > MaxBuckets {
-		return nil, kb.Invalid("first", "must be between 1 and %d, not %d", MaxBuckets, limit)
+	limit, err := pageSize(limit, MaxBuckets, MaxBuckets)
+	if err != nil {
+		return nil, err
 	}
 	r := a.reader()
 	v, err := r.readView(ctx, studyIDs, viewNeeds{kinds: kindsFor(by), quotes: by == ByInformant, clusters: isElement})
@@ -244,11 +242,9 @@ func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []st
 	if !kind.IsElement() {
 		return nil, kb.Invalid("kind", "%q is not a context, mechanism or outcome", kind)
 	}
-	if rows == 0 {
-		rows = DefaultMatrixRows
-	}
-	if rows < 1 || rows > MaxMatrixRows {
-		return nil, kb.Invalid("first", "must be between 1 and %d, not %d", MaxMatrixRows, rows)
+	rows, err := pageSize(rows, DefaultMatrixRows, MaxMatrixRows)
+	if err != nil {
+		return nil, err
 	}
 	r := a.reader()
 	v, err := r.readView(ctx, studyIDs, viewNeeds{kinds: []kb.Kind{kind}, clusters: true})
@@ -351,11 +347,9 @@ type Gaps struct {
 
 // FindGaps lists the gaps in the given studies (all when none).
 func (a *Analyst) FindGaps(ctx context.Context, studyIDs []string, limit int) (*Gaps, error) {
-	if limit == 0 {
-		limit = DefaultGaps
-	}
-	if limit < 1 || limit > MaxGaps {
-		return nil, kb.Invalid("first", "must be between 1 and %d, not %d", MaxGaps, limit)
+	limit, err := pageSize(limit, DefaultGaps, MaxGaps)
+	if err != nil {
+		return nil, err
 	}
 	r := a.reader()
 	v, err := r.readView(ctx, studyIDs, viewNeeds{quotes: true})

@@ -31,8 +31,9 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 	if minStudies < 1 {
 		return nil, kb.Invalid("minStudies", "must be at least 1, not %d", minStudies)
 	}
-	if limit <= 0 || limit > MaxDemiResults {
-		limit = MaxDemiResults
+	limit, err := pageSize(limit, MaxDemiResults, MaxDemiResults)
+	if err != nil {
+		return nil, err
 	}
 	r := a.reader()
 	v, err := r.readView(ctx, nil, viewNeeds{kinds: []kb.Kind{kb.KindMechanism, kb.KindOutcome}, clusters: true})

@@ -268,3 +268,15 @@ func (r *reader) linksBothWays(ctx context.Context, ids []string, types ...kb.Re
 	}
 	return out, nil
 }
+
+// pageSize reads a "first" argument: 0 means def; anything outside 1..max is refused rather
+// than quietly changed, so a client learns that its page is not the one it asked for.
+func pageSize(first, def, max int) (int, error) {
+	if first == 0 {
+		return def, nil
+	}
+	if first < 1 || first > max {
+		return 0, kb.Invalid("first", "must be between 1 and %d, not %d", max, first)
+	}
+	return first, nil
+}

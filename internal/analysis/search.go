@@ -27,8 +27,9 @@ var SearchableKinds = []kb.Kind{kb.KindStudy, kb.KindCMOC, kb.KindContext, kb.Ki
 // Search runs a full-text search (the store's index: BM25 in the embedded store, Lucene on
 // Neo4j) and cuts from each hit the passage that matches best.
 func (a *Analyst) Search(ctx context.Context, query string, kinds []kb.Kind, limit int) ([]SearchResult, error) {
-	if limit == 0 {
-		limit = DefaultSearchHits
+	limit, err := pageSize(limit, DefaultSearchHits, kb.MaxSearchHits)
+	if err != nil {
+		return nil, err
 	}
 	if len(kinds) == 0 {
 		kinds = SearchableKinds

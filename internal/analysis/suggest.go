@@ -27,14 +27,21 @@ type Suggestion struct {
 // its own words.
 const quoteWeight = 0.5
 
+// Suggestion bounds.
+const (
+	DefaultSuggestions = 10
+	MaxSuggestions     = 100
+)
+
 // searchDepth is how many hits of each kind a suggestion search considers.
 const searchDepth = 200
 
 // Suggest ranks the elements of the same kind in other studies by how well their text matches
 // the element's name, description (and resource and reasoning) and the quotes behind it.
 func (a *Analyst) Suggest(ctx context.Context, elementID string, limit int) ([]Suggestion, error) {
-	if limit <= 0 || limit > 100 {
-		limit = 10
+	limit, err := pageSize(limit, DefaultSuggestions, MaxSuggestions)
+	if err != nil {
+		return nil, err
 	}
 	r := a.reader()
 	el, err := r.mustNode(ctx, "elementId", elementID, kb.KindContext, kb.KindMechanism, kb.KindOutcome)

@@ -2,7 +2,6 @@ package text
 
 import (
 	"math"
-	"sort"
 )
 
 // Corpus weighs terms by TF-IDF over a fixed set of documents and compares them by cosine:
@@ -61,38 +60,8 @@ func NewCorpus(docs map[string]string) *Corpus {
 	return c
 }
 
-// Cosine compares two documents of the corpus and names the terms they share, heaviest first.
-func (c *Corpus) Cosine(a, b string) (float64, []string) {
-	score := c.Similarity(a, b)
-	if score == 0 {
-		return 0, nil
-	}
-	va, vb := c.vectors[a], c.vectors[b]
-	type shared struct {
-		term   string
-		weight float64
-	}
-	var common []shared
-	for t, w := range va {
-		if w2, ok := vb[t]; ok {
-			common = append(common, shared{t, w * w2})
-		}
-	}
-	sort.Slice(common, func(i, j int) bool {
-		if common[i].weight != common[j].weight {
-			return common[i].weight > common[j].weight
-		}
-		return common[i].term < common[j].term
-	})
-	terms := make([]string, len(common))
-	for i, s := range common {
-		terms[i] = s.term
-	}
-	return score, terms
-}
-
-// Similarity is the cosine of two documents of the corpus, as Cosine gives it, without naming
-// the terms: what ranking many pairs needs. It sums in term order, so it is exact to the bit
+// Similarity is the cosine of two documents of the corpus: 0 when they share no weighted term,
+// 1 for the same weighted terms. It sums in term order, so it is exact to the bit
 // from run to run.
 func (c *Corpus) Similarity(a, b string) float64 {
 	if c.norms[a] == 0 || c.norms[b] == 0 {
@@ -112,28 +81,14 @@ func (c *Corpus) Similarity(a, b string) float64 {
 	return dot / (c.norms[a] * c.norms[b])
 }
 
-// SharedTerms is SharedTerms of two documents of the corpus.
+// SharedTerms lists the words two documents of the corpus have in common, matched by stem
+// ("modelling" meets "models") and written as they first appear in a, in that order.
 func (c *Corpus) SharedTerms(a, b string) []string {
 	vb := c.vectors[b]
 	var out []string
 	for _, sw := range c.firstWords[a] {
 		if _, ok := vb[sw.stem]; ok {
 			out = append(out, sw.word)
-		}
-	}
-	return out
-}
-
-// SharedTerms lists the words two texts have in common, matched by stem ("modelling" meets
-// "models") and written as they first appear in a, in that order: what a reviewer reads.
-func SharedTerms(a, b string) []string {
-	inB := TermCounts(b)
-	seen := map[string]bool{}
-	var out []string
-	for _, w := range words(a) {
-		if t, ok := term(w); ok && inB[t] > 0 && !seen[t] {
-			seen[t] = true
-			out = append(out, w)
 		}
 	}
 	return out

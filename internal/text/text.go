@@ -68,7 +68,7 @@ func TermCounts(s string) map[string]int {
 	return counts
 }
 
-// Analyzer does what Terms, TermCounts and SharedTerms do, remembering each word's stem: the
+// Analyzer does what Terms and TermCounts do, and names shared words, remembering each word's stem: the
 // texts of one corpus repeat their words, and stemming is most of the cost of comparing them.
 // It is not safe for concurrent use.
 type Analyzer struct {
@@ -109,7 +109,8 @@ func (a *Analyzer) TermCounts(s string) map[string]int {
 	return counts
 }
 
-// SharedTerms is SharedTerms with memory.
+// SharedTerms lists the words x and y have in common, matched by stem and written as they first
+// appear in x, in that order: what a reviewer reads.
 func (a *Analyzer) SharedTerms(x, y string) []string {
 	inY := a.TermCounts(y)
 	seen := map[string]bool{}

@@ -554,6 +554,10 @@ func testAnalysisRefusals(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 		{"unknown study", second(a.CountCMOCs(ctx, analysis.ByStudy, []string{"zzz"}, 0)), kb.ErrNotFound, "studyIds"},
 		{"versions of a missing theory", second(a.CompareVersions(ctx, "b.ipt", "nope")), kb.ErrNotFound, "to"},
 		{"empty search", second(a.Search(ctx, "  ", nil, 5)), kb.ErrInvalid, "text"},
+		{"too many suggestions", second(a.Suggest(ctx, "a.cm.m.role", 1000)), kb.ErrInvalid, "first"},
+		{"negative chains page", second(a.Chains(ctx, "a.cm.o.hope", 3, -1)), kb.ErrInvalid, "first"},
+		{"negative demi-regularities page", second(a.DemiRegularities(ctx, 2, -1)), kb.ErrInvalid, "first"},
+		{"too many search hits", second(a.Search(ctx, "hope", nil, kb.MaxSearchHits+1)), kb.ErrInvalid, "first"},
 	}
 	for _, c := range cases {
 		var e *kb.Error
