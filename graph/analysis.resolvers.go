@@ -36,27 +36,27 @@ func (r *cMOCEvidenceResolver) Refining(ctx context.Context, obj *analysis.CMOCE
 
 // SuggestAlignments is the resolver for the suggestAlignments field.
 func (r *queryResolver) SuggestAlignments(ctx context.Context, elementID string, first *int) ([]analysis.Suggestion, error) {
-	return analysis.New(r.Store).Suggest(ctx, elementID, deref(first))
+	return r.analyst().Suggest(ctx, elementID, deref(first))
 }
 
 // CompareTheories is the resolver for the compareTheories field.
 func (r *queryResolver) CompareTheories(ctx context.Context, left string, right string, threshold *float64) (*analysis.Comparison, error) {
-	return analysis.New(r.Store).Compare(ctx, left, right, deref(threshold))
+	return r.analyst().Compare(ctx, left, right, deref(threshold))
 }
 
 // Chains is the resolver for the chains field.
 func (r *queryResolver) Chains(ctx context.Context, to string, maxDepth *int, first *int) ([]analysis.Chain, error) {
-	return analysis.New(r.Store).Chains(ctx, to, deref(maxDepth), deref(first))
+	return r.analyst().Chains(ctx, to, deref(maxDepth), deref(first))
 }
 
 // Evidence is the resolver for the evidence field.
 func (r *queryResolver) Evidence(ctx context.Context, id string, includeAligned *bool) (*analysis.Evidence, error) {
-	return analysis.New(r.Store).Evidence(ctx, id, includeAligned == nil || *includeAligned)
+	return r.analyst().Evidence(ctx, id, includeAligned == nil || *includeAligned)
 }
 
 // DemiRegularities is the resolver for the demiRegularities field.
 func (r *queryResolver) DemiRegularities(ctx context.Context, minStudies *int, first *int) ([]analysis.DemiRegularity, error) {
-	return analysis.New(r.Store).DemiRegularities(ctx, deref(minStudies), deref(first))
+	return r.analyst().DemiRegularities(ctx, deref(minStudies), deref(first))
 }
 
 // Search is the resolver for the search field.
@@ -65,27 +65,27 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []model.S
 	for i, k := range kinds {
 		kbKinds[i] = searchKinds[k]
 	}
-	return analysis.New(r.Store).Search(ctx, text, kbKinds, deref(first))
+	return r.analyst().Search(ctx, text, kbKinds, deref(first))
 }
 
 // CmocCounts is the resolver for the cmocCounts field.
 func (r *queryResolver) CmocCounts(ctx context.Context, by analysis.Dimension, studyIds []string, first *int) ([]analysis.Bucket, error) {
-	return analysis.New(r.Store).CountCMOCs(ctx, by, studyIds, deref(first))
+	return r.analyst().CountCMOCs(ctx, by, studyIds, deref(first))
 }
 
 // ElementMatrix is the resolver for the elementMatrix field.
 func (r *queryResolver) ElementMatrix(ctx context.Context, kind model.ElementKind, studyIds []string, first *int) (*analysis.Matrix, error) {
-	return analysis.New(r.Store).ElementMatrix(ctx, elementKinds[kind], studyIds, deref(first))
+	return r.analyst().ElementMatrix(ctx, elementKinds[kind], studyIds, deref(first))
 }
 
 // Gaps is the resolver for the gaps field.
 func (r *queryResolver) Gaps(ctx context.Context, studyIds []string, first *int) (*analysis.Gaps, error) {
-	return analysis.New(r.Store).FindGaps(ctx, studyIds, deref(first))
+	return r.analyst().FindGaps(ctx, studyIds, deref(first))
 }
 
 // CompareVersions is the resolver for the compareVersions field.
 func (r *queryResolver) CompareVersions(ctx context.Context, from string, to string) (*analysis.VersionDiff, error) {
-	return analysis.New(r.Store).CompareVersions(ctx, from, to)
+	return r.analyst().CompareVersions(ctx, from, to)
 }
 
 // Kind is the resolver for the kind field.

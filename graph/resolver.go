@@ -8,13 +8,24 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cmograph/cmograph/internal/analysis"
 	"github.com/cmograph/cmograph/internal/kb"
 )
 
 // Resolver is the root resolver; it holds what every request shares.
 type Resolver struct {
-	Store  kb.Store
-	Logger *slog.Logger
+	Store kb.Store
+	// Analyst answers the cross-study questions; one per server, so that what it keeps of the
+	// corpus between writes serves every request (nil: one per question).
+	Analyst *analysis.Analyst
+	Logger  *slog.Logger
 	// Clock stamps changes; nil means the store's clock.
 	Clock func() time.Time
+}
+
+func (r *Resolver) analyst() *analysis.Analyst {
+	if r.Analyst != nil {
+		return r.Analyst
+	}
+	return analysis.New(r.Store)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/cmograph/cmograph/internal/kb"
 )
@@ -51,107 +52,289 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 	if err != nil {
 		return nil, err
 	}
-	r := a.reader()
-	v, err := r.readView(ctx, studyIDs, viewNeeds{kinds: kindsFor(by), quotes: by == ByInformant, clusters: isElement})
+	s, err := a.scope(ctx, studyIDs, corpusNeeds{kinds: kindsFor(by), quotes: by == ByInformant, crosswalk: isElement})
 	if err != nil {
 		return nil, err
 	}
-	type tally struct {
-		cmocs, studies int
-		sortKey        string
-		lastStudy      string
+	keys := newKeySpace(s, by)
+	var uses []int32
+	if isElement {
+		uses = make([]int32, len(s.elements))
 	}
-	tallies := map[string]*tally{}
-	seen := map[[2]string]bool{} // (bucket, study) pairs already counted
-	count := func(key, study string) {
-		t := tallies[key]
-		if t == nil {
-			t = &tally{sortKey: key}
-			tallies[key] = t
-		}
-		t.cmocs++
-		// CMOCs come in id order, so a bucket's CMOCs of one study mostly follow each other:
-		// only a change of study needs the set
-		if study == t.lastStudy && t.cmocs > 1 {
+	tallies := make([]tally, keys.size)
+	for i := range tallies {
+		tallies[i].lastStudy = -1
+	}
+	notStated := tally{lastStudy: -1}
+	var buf []int32
+	s.eachCMOC(func(study, m int32) {
+		buf = keys.of(m, kind, uses, buf[:0])
+		if len(buf) == 0 {
+			notStated.add(study)
 			return
 		}
-		t.lastStudy = study
-		if pair := [2]string{key, study}; !seen[pair] {
-			seen[pair] = true
-			t.studies++
+		for _, k := range uniqueInts(buf) {
+			for int(k) >= len(tallies) { // enumeration values are numbered as they come
+				tallies = append(tallies, tally{lastStudy: -1})
+			}
+			tallies[k].add(study)
 		}
-	}
-	members := map[string][]string{}
-	uses := map[string]int{}
-	for i, c := range v.cmocs {
-		study := v.studyOf(c)
-		keys := v.keysOf(i, by, kind, members, uses)
-		if len(keys) == 0 {
-			keys = []string{NotStated}
-		}
-		for _, k := range uniqueSorted(keys) {
-			count(k, study)
-		}
-	}
-	// order by count, then by the bucket's key (for clusters, the smallest member id, known
-	// before describing them), and describe only the buckets returned
-	// sort the tallies themselves: a comparator that looks buckets up by key costs two map
-	// lookups per comparison, which on a large corpus is most of the question's time
-	type keyed struct {
-		key string
-		*tally
-	}
-	ordered := make([]keyed, 0, len(tallies))
-	for k, t := range tallies {
-		if isElement && k != NotStated {
-			t.sortKey = slices.Min(members[k])
-		}
-		ordered = append(ordered, keyed{k, t})
-	}
-	sort.Slice(ordered, func(i, j int) bool {
-		a, b := ordered[i], ordered[j]
-		if a.cmocs != b.cmocs {
-			return a.cmocs > b.cmocs
-		}
-		return a.sortKey < b.sortKey
 	})
-	if len(ordered) > limit {
-		ordered = ordered[:limit]
+	type ranked struct {
+		key   int32 // -1: not stated
+		order int   // the bucket's place in key order, for ties
+		tally
 	}
-	keys := make([]string, len(ordered))
-	for i, o := range ordered {
-		keys[i] = o.key
+	ordered := make([]ranked, 0, len(tallies)+1)
+	for k, t := range tallies {
+		if t.cmocs > 0 {
+			ordered = append(ordered, ranked{key: int32(k), tally: t})
+		}
 	}
-	described := map[string]Cluster{}
+	if notStated.cmocs > 0 {
+		ordered = append(ordered, ranked{key: -1, tally: notStated})
+	}
+	keys.order(len(ordered), func(i int) int32 { return ordered[i].key }, func(i, order int) { ordered[i].order = order })
+	// order by count, then by the bucket's key (for clusters, the smallest member id)
+	slices.SortFunc(ordered, func(a, b ranked) int {
+		if a.cmocs != b.cmocs {
+			return int(b.cmocs - a.cmocs)
+		}
+		return a.order - b.order
+	})
+	ordered = ordered[:min(limit, len(ordered))]
+	var described map[int32]Cluster
 	if isElement {
-		shown := make(map[string][]string, len(keys))
-		for _, k := range keys {
-			if k != NotStated {
-				shown[k] = members[k]
+		roots := make([]int32, 0, len(ordered))
+		for _, o := range ordered {
+			if o.key >= 0 {
+				roots = append(roots, o.key)
 			}
 		}
-		if described, err = v.describe(ctx, shown, uses); err != nil {
-			return nil, err
-		}
+		described = s.describe(roots, uses)
 	}
-	out := make([]Bucket, 0, len(keys))
-	for _, key := range keys {
-		t := tallies[key]
-		b := Bucket{Key: key, Label: key, Count: t.cmocs, StudyCount: t.studies}
+	out := make([]Bucket, 0, len(ordered))
+	for _, o := range ordered {
+		b := Bucket{Key: keys.name(o.key), Label: keys.label(o.key), Count: int(o.cmocs), StudyCount: int(o.studies)}
 		switch {
-		case key == NotStated:
+		case o.key < 0:
 			b.Label = "not stated"
 		case isElement:
-			cl := described[key]
+			cl := described[o.key]
 			b.Key, b.Label, b.Cluster = cl.Key, cl.Label, &cl
-		case by == ByStudy, by == ByProgrammeTheory:
-			if n := r.node(key); n != nil {
-				b.Label = nodeName(n)
-			}
 		}
 		out = append(out, b)
 	}
 	return out, nil
+}
+
+// tally counts a bucket's CMOCs and the studies they come from. CMOCs are counted study by
+// study, so a study is new to the bucket exactly when it differs from the last one seen.
+type tally struct {
+	cmocs, studies, lastStudy int32
+}
+
+func (t *tally) add(study int32) {
+	t.cmocs++
+	if t.lastStudy != study {
+		t.lastStudy = study
+		t.studies++
+	}
+}
+
+func uniqueInts(xs []int32) []int32 {
+	if len(xs) < 2 {
+		return xs
+	}
+	slices.Sort(xs)
+	return slices.Compact(xs)
+}
+
+// keySpace numbers the buckets of one dimension: clusters by their root element, studies and
+// programme theories by position, and the values of an enumeration in the order first met.
+type keySpace struct {
+	s      *scope
+	by     Dimension
+	size   int
+	values []string // enumeration dimensions
+}
+
+func newKeySpace(s *scope, by Dimension) *keySpace {
+	ks := &keySpace{s: s, by: by}
+	switch by {
+	case ByOutcome, ByMechanism, ByContext:
+		ks.size = len(s.elements)
+	case ByStudy:
+		ks.size = len(s.corpus.studies)
+	case ByProgrammeTheory:
+		ks.size = len(s.pts)
+	}
+	return ks
+}
+
+// value numbers an enumeration value; there are a handful, so a scan beats a map.
+func (ks *keySpace) value(v string) int32 {
+	if i := slices.Index(ks.values, v); i >= 0 {
+		return int32(i)
+	}
+	ks.values = append(ks.values, v)
+	return int32(len(ks.values) - 1)
+}
+
+// of appends the buckets CMOC m falls in to buf; for element dimensions it counts each
+// element's uses, for naming the clusters.
+func (ks *keySpace) of(m int32, kind kb.Kind, uses []int32, buf []int32) []int32 {
+	s := ks.s
+	c := s.cmocs[m]
+	switch ks.by {
+	case ByOutcome, ByMechanism, ByContext:
+		for _, e := range s.uses[kindPosition(kind)].of(m) {
+			uses[e]++
+			buf = append(buf, s.clusters[e])
+		}
+	case ByActor:
+		for _, a := range c.Actors {
+			buf = append(buf, ks.value(string(a)))
+		}
+	case ByPopulation:
+		if st := s.cmocStudy[m]; st >= 0 && s.corpus.studies[st].Population != "" {
+			buf = append(buf, ks.value(string(s.corpus.studies[st].Population)))
+		}
+	case ByInformant:
+		for i, role := range informantRoles {
+			if s.roles[m]&(1<<i) != 0 {
+				buf = append(buf, ks.value(string(role)))
+			}
+		}
+	case ByStudy:
+		buf = append(buf, s.cmocStudy[m])
+	case ByStatus:
+		if c.Status != "" {
+			buf = append(buf, ks.value(string(c.Status)))
+		}
+	case ByProgrammeTheory:
+		if pt := s.cmocPT[m]; pt >= 0 {
+			buf = append(buf, pt)
+		}
+	}
+	return buf
+}
+
+// order numbers n buckets (keyAt(i) is the i-th one's key; -1 is NOT_STATED) in the order of
+// their names, through setOrder. Cluster roots are positions in id order already, so only
+// where NOT_STATED falls among them needs a string comparison: a large corpus has thousands
+// of clusters, and comparing their ids while sorting was most of the count's time.
+func (ks *keySpace) order(n int, keyAt func(int) int32, setOrder func(i, order int)) {
+	switch ks.by {
+	case ByOutcome, ByMechanism, ByContext:
+		at := sort.Search(len(ks.s.elements), func(i int) bool { return ks.s.elements[i].NodeID() >= NotStated })
+		for i := range n {
+			if k := keyAt(i); k < 0 {
+				setOrder(i, 2*at)
+			} else {
+				setOrder(i, 2*int(k)+1)
+			}
+		}
+		return
+	}
+	byName := make([]int, n)
+	for i := range byName {
+		byName[i] = i
+	}
+	slices.SortFunc(byName, func(a, b int) int { return strings.Compare(ks.name(keyAt(a)), ks.name(keyAt(b))) })
+	for order, i := range byName {
+		setOrder(i, order)
+	}
+}
+
+// name is a bucket's key as clients see it: an id or an enumeration value.
+func (ks *keySpace) name(k int32) string {
+	if k < 0 {
+		return NotStated
+	}
+	switch ks.by {
+	case ByOutcome, ByMechanism, ByContext:
+		return ks.s.elements[k].NodeID()
+	case ByStudy:
+		return ks.s.corpus.studies[k].ID
+	case ByProgrammeTheory:
+		return ks.s.pts[k].ID
+	}
+	return ks.values[k]
+}
+
+// label is what a chart shows for a bucket (clusters are labelled when described).
+func (ks *keySpace) label(k int32) string {
+	switch {
+	case k < 0:
+		return "not stated"
+	case ks.by == ByStudy:
+		return nodeName(ks.s.corpus.studies[k])
+	case ks.by == ByProgrammeTheory:
+		return nodeName(ks.s.pts[k])
+	}
+	return ks.name(k)
+}
+
+// describe names the clusters of the given roots from the elements the question counted
+// (those with uses): the construct they instantiate if any, else their most used name.
+func (s *scope) describe(roots []int32, uses []int32) map[int32]Cluster {
+	members := make(map[int32][]int32, len(roots))
+	for _, r := range roots {
+		members[r] = nil
+	}
+	for e, n := range uses {
+		if n == 0 {
+			continue
+		}
+		if ms, ok := members[s.clusters[e]]; ok {
+			members[s.clusters[e]] = append(ms, int32(e))
+		}
+	}
+	out := make(map[int32]Cluster, len(roots))
+	for root, ms := range members {
+		if len(ms) == 0 {
+			continue
+		}
+		// members come in position order, which is id order
+		cl := Cluster{Key: s.elements[ms[0]].NodeID()}
+		// clusters are small: slices beat maps here
+		var names []string
+		var nameUses []int32
+		for _, m := range ms {
+			n := s.elements[m]
+			cl.Elements = append(cl.Elements, n)
+			name := nodeName(n)
+			if i := slices.Index(names, name); i >= 0 {
+				nameUses[i] += uses[m] + 1
+			} else {
+				names, nameUses = append(names, name), append(nameUses, uses[m]+1)
+			}
+			for _, k := range s.instanceOf.of(m) {
+				if c := s.constructs[k]; c != nil && !slices.Contains(cl.Constructs, c) {
+					cl.Constructs = append(cl.Constructs, c)
+				}
+			}
+		}
+		bestName, bestUses := "", int32(-1)
+		for i, name := range names {
+			if nameUses[i] > bestUses || (nameUses[i] == bestUses && name < bestName) {
+				bestName, bestUses = name, nameUses[i]
+			}
+		}
+		sort.Slice(cl.Constructs, func(i, j int) bool { return cl.Constructs[i].ID < cl.Constructs[j].ID })
+		if len(cl.Constructs) > 0 {
+			names := make([]string, len(cl.Constructs))
+			for i, c := range cl.Constructs {
+				names[i] = c.Name
+			}
+			cl.Label = strings.Join(names, " / ")
+		} else {
+			cl.Label = bestName
+		}
+		out[root] = cl
+	}
+	return out
 }
 
 // MaxBuckets bounds one count.
@@ -166,52 +349,6 @@ func kindsFor(by Dimension) []kb.Kind {
 }
 
 var dimensionKind = map[Dimension]kb.Kind{ByOutcome: kb.KindOutcome, ByMechanism: kb.KindMechanism, ByContext: kb.KindContext}
-
-// keysOf lists the buckets a CMOC falls in; for element dimensions it records each cluster's
-// members and how often each element is used, for naming the clusters.
-func (v *view) keysOf(i int, by Dimension, kind kb.Kind, members map[string][]string, uses map[string]int) []string {
-	c := v.cmocs[i]
-	switch by {
-	case ByOutcome, ByMechanism, ByContext:
-		var keys []string
-		for _, e := range v.elements[kind][i] {
-			root := v.clusters.root(e)
-			if uses[e] == 0 {
-				members[root] = append(members[root], e)
-			}
-			uses[e]++
-			keys = append(keys, root)
-		}
-		return keys
-	case ByActor:
-		keys := make([]string, len(c.Actors))
-		for i, a := range c.Actors {
-			keys[i] = string(a)
-		}
-		return keys
-	case ByPopulation:
-		if s, ok := v.r.node(v.studyOf(c)).(*kb.Study); ok && s.Population != "" {
-			return []string{string(s.Population)}
-		}
-	case ByInformant:
-		var keys []string
-		for _, q := range v.quotes[c.ID] {
-			if q.InformantRole != "" {
-				keys = append(keys, string(q.InformantRole))
-			}
-		}
-		return keys
-	case ByStudy:
-		return []string{v.studyOf(c)}
-	case ByStatus:
-		if c.Status != "" {
-			return []string{string(c.Status)}
-		}
-	case ByProgrammeTheory:
-		return []string{c.ProgrammeTheoryID}
-	}
-	return nil
-}
 
 // MatrixRow is one cluster of elements and how many CMOCs of each study use it.
 type MatrixRow struct {
@@ -246,80 +383,69 @@ func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []st
 	if err != nil {
 		return nil, err
 	}
-	r := a.reader()
-	v, err := r.readView(ctx, studyIDs, viewNeeds{kinds: []kb.Kind{kind}, clusters: true})
+	s, err := a.scope(ctx, studyIDs, corpusNeeds{kinds: []kb.Kind{kind}, crosswalk: true})
 	if err != nil {
 		return nil, err
 	}
-	column := make(map[string]int, len(v.studies))
-	for i, s := range v.studies {
-		column[s.ID] = i
+	column := make([]int, len(s.corpus.studies))
+	for col, st := range s.studies {
+		column[st] = col
 	}
-	members := map[string][]string{}
-	uses := map[string]int{}
-	// most of a large matrix is empty: count sparsely, fill in only the rows returned
+	keys := newKeySpace(s, dimensionOf(kind))
+	uses := make([]int32, len(s.elements))
+	// most of a large matrix is empty: each row keeps its cells as (column, count) pairs,
+	// appended as the studies come, and only the rows returned are spread out
+	type cell struct{ col, n int32 }
 	type rowTally struct {
-		root         string
-		sortKey      string
-		cells        map[int]int
-		total, width int
+		tally
+		cells []cell
 	}
-	tallies := map[string]*rowTally{}
-	for i, c := range v.cmocs {
-		col, ok := column[v.studyOf(c)]
-		if !ok {
-			continue
-		}
-		for _, root := range uniqueSorted(v.keysOf(i, dimensionOf(kind), kind, members, uses)) {
-			t := tallies[root]
-			if t == nil {
-				t = &rowTally{root: root, cells: map[int]int{}}
-				tallies[root] = t
+	tallies := make([]rowTally, keys.size)
+	for i := range tallies {
+		tallies[i].lastStudy = -1
+	}
+	var buf []int32
+	s.eachCMOC(func(study, m int32) {
+		buf = keys.of(m, kind, uses, buf[:0])
+		for _, root := range uniqueInts(buf) {
+			t := &tallies[root]
+			if t.lastStudy != study {
+				t.cells = append(t.cells, cell{int32(column[study]), 0})
 			}
-			if t.cells[col] == 0 {
-				t.width++
-			}
-			t.cells[col]++
-			t.total++
+			t.add(study)
+			t.cells[len(t.cells)-1].n++
 		}
-	}
-	ordered := make([]*rowTally, 0, len(tallies))
-	for _, t := range tallies {
-		ordered = append(ordered, t)
-	}
-	// a cluster's key is its smallest member id, which is known before describing it
-	for _, t := range ordered {
-		t.sortKey = slices.Min(members[t.root])
-	}
-	keyOf := func(t *rowTally) string { return t.sortKey }
-	sort.Slice(ordered, func(i, j int) bool {
-		a, b := ordered[i], ordered[j]
-		if a.width != b.width {
-			return a.width > b.width
-		}
-		if a.total != b.total {
-			return a.total > b.total
-		}
-		return keyOf(a) < keyOf(b)
 	})
-	if len(ordered) > rows {
-		ordered = ordered[:rows]
-	}
-	shown := make(map[string][]string, len(ordered))
-	for _, t := range ordered {
-		shown[t.root] = members[t.root]
-	}
-	described, err := v.describe(ctx, shown, uses)
-	if err != nil {
-		return nil, err
-	}
-	m := &Matrix{Kind: kind, Studies: v.studies, Rows: make([]MatrixRow, 0, len(ordered))}
-	for _, t := range ordered {
-		counts := make([]int, len(v.studies))
-		for col, n := range t.cells {
-			counts[col] = n
+	ordered := make([]int32, 0, len(tallies))
+	for root, t := range tallies {
+		if t.cmocs > 0 {
+			ordered = append(ordered, int32(root))
 		}
-		m.Rows = append(m.Rows, MatrixRow{Cluster: described[t.root], Counts: counts, Total: t.total, StudyCount: t.width})
+	}
+	// widest first, then most used, then by key: the root, whose position is id order
+	slices.SortFunc(ordered, func(a, b int32) int {
+		ta, tb := &tallies[a], &tallies[b]
+		if ta.studies != tb.studies {
+			return int(tb.studies - ta.studies)
+		}
+		if ta.cmocs != tb.cmocs {
+			return int(tb.cmocs - ta.cmocs)
+		}
+		return int(a - b)
+	})
+	ordered = ordered[:min(rows, len(ordered))]
+	described := s.describe(ordered, uses)
+	m := &Matrix{Kind: kind, Studies: make([]*kb.Study, len(s.studies)), Rows: make([]MatrixRow, 0, len(ordered))}
+	for col, st := range s.studies {
+		m.Studies[col] = s.corpus.studies[st]
+	}
+	for _, root := range ordered {
+		t := &tallies[root]
+		counts := make([]int, len(s.studies))
+		for _, c := range t.cells {
+			counts[c.col] = int(c.n)
+		}
+		m.Rows = append(m.Rows, MatrixRow{Cluster: described[root], Counts: counts, Total: int(t.cmocs), StudyCount: int(t.studies)})
 	}
 	return m, nil
 }
@@ -351,79 +477,48 @@ func (a *Analyst) FindGaps(ctx context.Context, studyIDs []string, limit int) (*
 	if err != nil {
 		return nil, err
 	}
-	r := a.reader()
-	v, err := r.readView(ctx, studyIDs, viewNeeds{quotes: true})
+	s, err := a.scope(ctx, studyIDs, corpusNeeds{kinds: elementKindsOrder, quotes: true, crosswalk: true})
 	if err != nil {
 		return nil, err
 	}
-	g := &Gaps{CMOCsWithoutQuote: []*kb.CMOC{}, StaffOnlyCMOCs: []*kb.CMOC{}, UnlinkedElements: []kb.Node{}}
-	for _, c := range v.cmocs {
-		qs := v.quotes[c.ID]
-		if len(qs) == 0 {
-			g.CMOCsWithoutQuote = append(g.CMOCsWithoutQuote, c)
+	var unquoted, staffOnly []int32
+	staff, _ := roleBit(kb.InformantStaff)
+	s.eachCMOC(func(_, m int32) {
+		switch {
+		case s.quoteCount[m] == 0:
+			unquoted = append(unquoted, m)
+		case s.roles[m] == staff && !s.roleless[m]:
+			staffOnly = append(staffOnly, m)
+		}
+	})
+	s.sortCMOCs(unquoted)
+	s.sortCMOCs(staffOnly)
+	g := &Gaps{
+		CMOCsWithoutQuoteCount: len(unquoted), StaffOnlyCMOCsCount: len(staffOnly),
+		CMOCsWithoutQuote: s.cmocsAt(unquoted[:min(limit, len(unquoted))]),
+		StaffOnlyCMOCs:    s.cmocsAt(staffOnly[:min(limit, len(staffOnly))]),
+		UnlinkedElements:  []kb.Node{},
+	}
+	// every element of the programme theories in scope, used by a CMOC or not, in id order
+	for e, n := range s.elements {
+		if st := s.elementStudy[e]; st < 0 || !s.inScope[st] || s.linked[e] {
 			continue
 		}
-		staffOnly := true
-		for _, q := range qs {
-			if q.InformantRole != kb.InformantStaff {
-				staffOnly = false
-				break
-			}
-		}
-		if staffOnly {
-			g.StaffOnlyCMOCs = append(g.StaffOnlyCMOCs, c)
+		g.UnlinkedElementsCount++
+		if len(g.UnlinkedElements) < limit {
+			g.UnlinkedElements = append(g.UnlinkedElements, n)
 		}
 	}
-	// every element of the programme theories in scope, used by a CMOC or not
-	ptIDs := sortedKeys(v.ptStudy)
-	var elements []kb.Node
-	for _, k := range elementKindsOrder {
-		q := kb.ListQuery{Kind: k}
-		if len(studyIDs) > 0 {
-			if len(ptIDs) == 0 {
-				continue
-			}
-			q.Filters = []kb.Filter{{Field: "programmeTheoryId", Op: kb.FilterIn, Value: ptIDs}}
-		}
-		p, err := r.store.List(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		elements = append(elements, p.Nodes...)
-	}
-	linked := map[string]bool{}
-	var crosswalk []kb.Link
-	if len(studyIDs) == 0 {
-		crosswalk, err = r.allLinks(ctx, kb.RelAligns, kb.RelInstanceOf)
-	} else {
-		ids := make([]string, len(elements))
-		for i, e := range elements {
-			ids[i] = e.NodeID()
-		}
-		crosswalk, err = r.linksBothWays(ctx, ids, kb.RelAligns, kb.RelInstanceOf)
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range crosswalk {
-		linked[l.From] = true
-		if l.Type == kb.RelAligns {
-			linked[l.To] = true
-		}
-	}
-	for _, e := range elements {
-		if !linked[e.NodeID()] {
-			g.UnlinkedElements = append(g.UnlinkedElements, e)
-		}
-	}
-	sort.SliceStable(g.CMOCsWithoutQuote, func(i, j int) bool { return cmocLess(g.CMOCsWithoutQuote[i], g.CMOCsWithoutQuote[j]) })
-	sort.SliceStable(g.StaffOnlyCMOCs, func(i, j int) bool { return cmocLess(g.StaffOnlyCMOCs[i], g.StaffOnlyCMOCs[j]) })
-	sort.SliceStable(g.UnlinkedElements, func(i, j int) bool { return g.UnlinkedElements[i].NodeID() < g.UnlinkedElements[j].NodeID() })
-	g.CMOCsWithoutQuoteCount, g.StaffOnlyCMOCsCount, g.UnlinkedElementsCount = len(g.CMOCsWithoutQuote), len(g.StaffOnlyCMOCs), len(g.UnlinkedElements)
-	g.CMOCsWithoutQuote = g.CMOCsWithoutQuote[:min(limit, len(g.CMOCsWithoutQuote))]
-	g.StaffOnlyCMOCs = g.StaffOnlyCMOCs[:min(limit, len(g.StaffOnlyCMOCs))]
-	g.UnlinkedElements = g.UnlinkedElements[:min(limit, len(g.UnlinkedElements))]
 	return g, nil
+}
+
+// cmocsAt lists the CMOCs at the given positions.
+func (c *corpus) cmocsAt(ms []int32) []*kb.CMOC {
+	out := make([]*kb.CMOC, len(ms))
+	for i, m := range ms {
+		out[i] = c.cmocs[m]
+	}
+	return out
 }
 
 // Gap list bounds.

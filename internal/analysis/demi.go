@@ -2,7 +2,7 @@ package analysis
 
 import (
 	"context"
-	"sort"
+	"slices"
 
 	"github.com/cmograph/cmograph/internal/kb"
 )
@@ -35,84 +35,76 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 	if err != nil {
 		return nil, err
 	}
-	r := a.reader()
-	v, err := r.readView(ctx, nil, viewNeeds{kinds: []kb.Kind{kb.KindMechanism, kb.KindOutcome}, clusters: true})
+	s, err := a.scope(ctx, nil, corpusNeeds{kinds: []kb.Kind{kb.KindMechanism, kb.KindOutcome}, crosswalk: true})
 	if err != nil {
 		return nil, err
 	}
+	mechanisms, outcomes := newKeySpace(s, ByMechanism), newKeySpace(s, ByOutcome)
 	type pattern struct {
-		studies map[string]bool
-		cmocs   []*kb.CMOC
+		mechanism, outcome int32
+		tally
 	}
-	patterns := map[[2]string]*pattern{}
-	members := map[string][]string{}
-	uses := map[string]int{}
-	for i, c := range v.cmocs {
-		ms := uniqueSorted(v.keysOf(i, ByMechanism, kb.KindMechanism, members, uses))
-		os := uniqueSorted(v.keysOf(i, ByOutcome, kb.KindOutcome, members, uses))
-		for _, m := range ms {
-			for _, o := range os {
-				key := [2]string{m, o}
-				p := patterns[key]
-				if p == nil {
-					p = &pattern{studies: map[string]bool{}}
-					patterns[key] = p
+	var patterns []pattern
+	var found [][2]int32                          // (pattern, CMOC), study by study
+	index := make(map[uint64]int32, len(s.cmocs)) // mechanism root << 32 | outcome root -> pattern
+	uses := make([]int32, len(s.elements))
+	var ms, os []int32
+	s.eachCMOC(func(study, m int32) {
+		ms = uniqueInts(mechanisms.of(m, kb.KindMechanism, uses, ms[:0]))
+		os = uniqueInts(outcomes.of(m, kb.KindOutcome, uses, os[:0]))
+		for _, mech := range ms {
+			for _, out := range os {
+				key := uint64(mech)<<32 | uint64(out)
+				i, ok := index[key]
+				if !ok {
+					i = int32(len(patterns))
+					index[key] = i
+					patterns = append(patterns, pattern{mechanism: mech, outcome: out, tally: tally{lastStudy: -1}})
 				}
-				p.studies[v.studyOf(c)] = true
-				p.cmocs = append(p.cmocs, c)
+				patterns[i].add(study)
+				found = append(found, [2]int32{i, m})
 			}
 		}
-	}
-	var keys [][2]string
-	used := map[string][]string{}
-	for key, p := range patterns {
-		if len(p.studies) >= minStudies {
-			keys = append(keys, key)
-			used[key[0]], used[key[1]] = members[key[0]], members[key[1]]
-		}
-	}
-	// compare counts read once, not looked up per comparison
-	type ranked struct {
-		key            [2]string
-		studies, cmocs int
-	}
-	rank := make([]ranked, len(keys))
-	for i, k := range keys {
-		rank[i] = ranked{k, len(patterns[k].studies), len(patterns[k].cmocs)}
-	}
-	sort.Slice(rank, func(i, j int) bool {
-		a, b := rank[i], rank[j]
-		if a.studies != b.studies {
-			return a.studies > b.studies
-		}
-		if a.cmocs != b.cmocs {
-			return a.cmocs > b.cmocs
-		}
-		if a.key[0] != b.key[0] {
-			return a.key[0] < b.key[0]
-		}
-		return a.key[1] < b.key[1]
 	})
-	for i, r := range rank {
-		keys[i] = r.key
+	cmocsOf := newAdjacency(len(patterns), found)
+	var kept []int32
+	for i := range patterns {
+		if int(patterns[i].tally.studies) >= minStudies {
+			kept = append(kept, int32(i))
+		}
 	}
-	if len(keys) > limit {
-		keys = keys[:limit]
+	// most studies first, then most CMOCs, then by the clusters' keys (root positions are id order)
+	slices.SortFunc(kept, func(a, b int32) int {
+		pa, pb := &patterns[a], &patterns[b]
+		switch {
+		case pa.tally.studies != pb.tally.studies:
+			return int(pb.tally.studies - pa.tally.studies)
+		case pa.cmocs != pb.cmocs:
+			return int(pb.cmocs - pa.cmocs)
+		case pa.mechanism != pb.mechanism:
+			return int(pa.mechanism - pb.mechanism)
+		}
+		return int(pa.outcome - pb.outcome)
+	})
+	kept = kept[:min(limit, len(kept))]
+	roots := make([]int32, 0, 2*len(kept))
+	for _, i := range kept {
+		roots = append(roots, patterns[i].mechanism, patterns[i].outcome)
 	}
-	described, err := v.describe(ctx, used, uses)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]DemiRegularity, 0, len(keys))
-	for _, key := range keys {
-		p := patterns[key]
-		d := DemiRegularity{Mechanism: described[key[0]], Outcome: described[key[1]], CMOCs: p.cmocs}
-		for _, s := range v.studies {
-			if p.studies[s.ID] {
-				d.Studies = append(d.Studies, s)
+	described := s.describe(uniqueInts(roots), uses)
+	out := make([]DemiRegularity, 0, len(kept))
+	for _, i := range kept {
+		p := &patterns[i]
+		d := DemiRegularity{Mechanism: described[p.mechanism], Outcome: described[p.outcome]}
+		// a pattern's CMOCs came study by study
+		cmocs := slices.Clone(cmocsOf.of(i))
+		for j, m := range cmocs {
+			if st := s.cmocStudy[m]; j == 0 || st != s.cmocStudy[cmocs[j-1]] {
+				d.Studies = append(d.Studies, s.corpus.studies[st])
 			}
 		}
-		sort.SliceStable(d.CMOCs, func(i, j int) bool { return cmocLess(d.CMOCs[i], d.CMOCs[j]) })
+		s.sortCMOCs(cmocs)
+		d.CMOCs = s.cmocsAt(cmocs)
 		out = append(out, d)
 	}
 	return out, nil

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"testing"
+
+	"github.com/cmograph/cmograph/internal/kb"
 )
 
 func TestNaturalCompare(t *testing.T) {
@@ -15,18 +17,40 @@ func TestNaturalCompare(t *testing.T) {
 	}
 }
 
-func TestUnionFindNamesClustersBySmallestID(t *testing.T) {
-	u := unionFind{}
-	u.union("c", "b")
-	u.union("d", "e")
-	u.union("e", "b")
-	for _, id := range []string{"b", "c", "d", "e"} {
-		if r := u.find(id); r != "b" {
-			t.Errorf("find(%s) = %s, want b", id, r)
+func TestClustersAreNamedBySmallestUsedPosition(t *testing.T) {
+	el := func(id string, k kb.Kind) kb.Node {
+		switch k {
+		case kb.KindMechanism:
+			return &kb.Mechanism{ID: id}
+		case kb.KindOutcome:
+			return &kb.Outcome{ID: id}
 		}
+		return &kb.Context{ID: id}
 	}
-	if u.find("z") != "z" {
-		t.Error("an id never joined is its own cluster")
+	c := &corpus{
+		elements:    []kb.Node{el("a", kb.KindMechanism), el("b", kb.KindMechanism), el("c", kb.KindMechanism), el("d", kb.KindMechanism), el("e", kb.KindMechanism), el("f", kb.KindOutcome), el("g", kb.KindOutcome)},
+		elementKind: []uint8{1, 1, 1, 1, 1, 2, 2},
+		// c-b, d-e, e-b join; a is joined to c but not used; f and g share a construct
+		joins:      [][2]int32{{2, 1}, {3, 4}, {4, 1}, {0, 2}},
+		constructs: []*kb.Construct{{ID: "k"}},
+	}
+	c.instanceOf = newAdjacency(7, [][2]int32{{5, 0}, {6, 0}, {3, 0}})
+	used := []bool{false, true, true, true, true, true, true}
+	got := c.clusterRoots(used)
+	want := []int32{0, 1, 1, 1, 1, 5, 5}
+	if !slices.Equal(got, want) {
+		t.Errorf("roots %v, want %v (an unused element stays alone; a construct joins one kind only)", got, want)
+	}
+	used[2] = false // without c, b no longer reaches a; d and e still join b
+	if got := c.clusterRoots(used); !slices.Equal(got, []int32{0, 1, 2, 1, 1, 5, 5}) {
+		t.Errorf("roots without c: %v", got)
+	}
+}
+
+func TestAdjacencyKeepsArrivalOrder(t *testing.T) {
+	a := newAdjacency(3, [][2]int32{{2, 9}, {0, 4}, {2, 1}})
+	if !slices.Equal(a.of(0), []int32{4}) || len(a.of(1)) != 0 || !slices.Equal(a.of(2), []int32{9, 1}) {
+		t.Errorf("adjacency %v", a)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 // Analyst answers cross-study questions over one store.
 type Analyst struct {
 	store kb.Store
+	cache corpusCache
 }
 
 // New returns an Analyst over store.
@@ -90,11 +91,6 @@ func (r *reader) links(ctx context.Context, in bool, ids []string, types ...kb.R
 	return r.store.Links(ctx, kb.LinkQuery{Types: types, IDs: ids, In: in})
 }
 
-// allLinks reads every link of the given types.
-func (r *reader) allLinks(ctx context.Context, types ...kb.RelType) ([]kb.Link, error) {
-	return r.store.Links(ctx, kb.LinkQuery{Types: types, All: true})
-}
-
 // owned lists the nodes of kind k that the owners own.
 func (r *reader) owned(ctx context.Context, k kb.Kind, owners ...string) ([]kb.Node, error) {
 	spec, ok := kb.OwnerOf(k)
@@ -102,18 +98,6 @@ func (r *reader) owned(ctx context.Context, k kb.Kind, owners ...string) ([]kb.N
 		return nil, fmt.Errorf("%s has no owner", k)
 	}
 	p, err := r.store.List(ctx, kb.ListQuery{Kind: k, Filters: []kb.Filter{{Field: spec.Field, Op: kb.FilterIn, Value: owners}}})
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range p.Nodes {
-		r.nodes[n.NodeID()] = n
-	}
-	return p.Nodes, nil
-}
-
-// all lists every node of kind k.
-func (r *reader) all(ctx context.Context, k kb.Kind) ([]kb.Node, error) {
-	p, err := r.store.List(ctx, kb.ListQuery{Kind: k})
 	if err != nil {
 		return nil, err
 	}
@@ -210,41 +194,6 @@ func (r *reader) quotesBehind(ctx context.Context, elementIDs []string) (map[str
 		}
 	}
 	return out, nil
-}
-
-// unionFind groups ids into clusters.
-type unionFind map[string]string
-
-func (u unionFind) find(x string) string {
-	root := x
-	for {
-		p, ok := u[root]
-		if !ok || p == root {
-			break
-		}
-		root = p
-	}
-	for x != root {
-		next := u[x]
-		u[x] = root
-		x = next
-	}
-	return root
-}
-
-func (u unionFind) union(a, b string) {
-	ra, rb := u.find(a), u.find(b)
-	if ra == rb {
-		return
-	}
-	// the smaller id names the cluster, so clusters are named the same on every run
-	if rb < ra {
-		ra, rb = rb, ra
-	}
-	u[rb] = ra
-	if _, ok := u[ra]; !ok {
-		u[ra] = ra
-	}
 }
 
 // linksBothWays reads the links of the given types that leave or reach any of ids, each once.

@@ -159,6 +159,15 @@ type Store interface {
 	Close(ctx context.Context) error
 }
 
+// Revisioned is a store that can tell cheaply whether anything has changed: Revision differs
+// after every write that changed the graph. What a reader derives from the whole graph (the
+// analysis package's index of the corpus) can then be kept until the next write instead of
+// being rebuilt on every question. A store that cannot tell (several servers writing one
+// Neo4j) does not implement it.
+type Revisioned interface {
+	Revision() uint64
+}
+
 // RelationFilter is a filter field that matches the text of linked nodes: a CMOC whose
 // outcome mentions "hope".
 type RelationFilter struct {

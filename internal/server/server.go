@@ -18,6 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/cmograph/cmograph/graph"
 	"github.com/cmograph/cmograph/graph/generated"
+	"github.com/cmograph/cmograph/internal/analysis"
 	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/kb"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -51,7 +52,7 @@ type Options struct {
 
 // NewGraphQL returns the GraphQL endpoint alone, as tests drive it.
 func NewGraphQL(opts Options) *handler.Server {
-	cfg := generated.Config{Resolvers: &graph.Resolver{Store: opts.Store, Logger: opts.Logger, Clock: opts.Clock}}
+	cfg := generated.Config{Resolvers: &graph.Resolver{Store: opts.Store, Analyst: analysis.New(opts.Store), Logger: opts.Logger, Clock: opts.Clock}}
 	weighComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cmograph/cmograph/internal/kb"
@@ -33,9 +34,18 @@ type Store struct {
 	file  *dataFile
 	clock func() time.Time
 	log   *slog.Logger
+	// revision counts the writes that changed the graph; it moves under the write lock, so a
+	// reader that reads it before reading the graph sees at least that revision's graph.
+	revision atomic.Uint64
 }
 
-var _ kb.Store = (*Store)(nil)
+var (
+	_ kb.Store      = (*Store)(nil)
+	_ kb.Revisioned = (*Store)(nil)
+)
+
+// Revision implements kb.Revisioned.
+func (s *Store) Revision() uint64 { return s.revision.Load() }
 
 // Open loads the data file (creating it on first use) and locks it against other processes.
 func Open(ctx context.Context, opts Options) (*Store, error) {
@@ -278,6 +288,9 @@ func (s *Store) Apply(ctx context.Context, c kb.Change) (kb.Result, error) {
 			t.rollback()
 			return kb.Result{}, fmt.Errorf("saving the change: %w", err)
 		}
+	}
+	if t.result.Changed() {
+		s.revision.Add(1)
 	}
 	return t.result, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	_ "embed"
 	"errors"
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -39,9 +41,15 @@ var analysisTests = []struct {
 	{"DashboardLimits", testDashboardLimits},
 	{"CompareVersions", testCompareVersions},
 	{"AnalysisRefusals", testAnalysisRefusals},
+	{"DashboardPathsAgree", testDashboardPathsAgree},
+	{"ScopedClustersJoinWithinScope", testScopedClusters},
+	{"AnswersFollowWrites", testAnswersFollowWrites},
 }
 
 func runAnalysis(t *testing.T, newStore NewStore) {
+	probe := newStore(t)
+	_, revisioned := probe.(kb.Revisioned)
+	_ = probe.Close(context.Background())
 	for _, tc := range analysisTests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
@@ -51,8 +59,23 @@ func runAnalysis(t *testing.T, newStore NewStore) {
 			}
 			tc.fn(t, analysis.New(s), s)
 		})
+		// a store that reports its revision gets answers from one shared index of the corpus;
+		// ask the same of it through a wrapper that hides the revision, as Neo4j would be asked
+		if revisioned {
+			t.Run(tc.name+"PerQuestion", func(t *testing.T) {
+				s := newStore(t)
+				t.Cleanup(func() { _ = s.Close(context.Background()) })
+				if _, err := document.Import(context.Background(), s, "storetest", document.Source{Name: "analysis.yaml", Data: analysisFixture}); err != nil {
+					t.Fatalf("loading the analysis fixture: %v", err)
+				}
+				tc.fn(t, analysis.New(withoutRevision{s}), withoutRevision{s})
+			})
+		}
 	}
 }
+
+// withoutRevision hides a store's revision, so questions read the store afresh each time.
+type withoutRevision struct{ kb.Store }
 
 func nodeIDs[N kb.Node](nodes []N) []string {
 	out := make([]string, len(nodes))
@@ -601,5 +624,147 @@ func testDashboardLimits(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 		if !errors.As(err, &e) || e.Path != "first" {
 			t.Errorf("%s with a bad limit: %v, want an error at first", name, err)
 		}
+	}
+}
+
+// dashboardAnswers renders every dashboard answer for the given studies, element ids and
+// counts included, so two ways of answering can be compared.
+func dashboardAnswers(t *testing.T, a *analysis.Analyst, studies []string) string {
+	t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	cluster := func(c analysis.Cluster) string {
+		return fmt.Sprintf("%s %q %v %v", c.Key, c.Label, nodeIDs(c.Elements), nodeIDs(c.Constructs))
+	}
+	for _, by := range analysis.Dimensions {
+		buckets, err := a.CountCMOCs(ctx, by, studies, 0)
+		if err != nil {
+			t.Fatalf("%s %v: %v", by, studies, err)
+		}
+		for _, bk := range buckets {
+			fmt.Fprintf(&b, "%s: %s %q %d/%d", by, bk.Key, bk.Label, bk.Count, bk.StudyCount)
+			if bk.Cluster != nil {
+				b.WriteString(" " + cluster(*bk.Cluster))
+			}
+			b.WriteString("\n")
+		}
+	}
+	for _, k := range []kb.Kind{kb.KindContext, kb.KindMechanism, kb.KindOutcome} {
+		m, err := a.ElementMatrix(ctx, k, studies, 0)
+		if err != nil {
+			t.Fatalf("%s matrix %v: %v", k, studies, err)
+		}
+		fmt.Fprintf(&b, "%s matrix %v\n", k, nodeIDs(m.Studies))
+		for _, r := range m.Rows {
+			fmt.Fprintf(&b, "  %s %v %d/%d\n", cluster(r.Cluster), r.Counts, r.Total, r.StudyCount)
+		}
+	}
+	g, err := a.FindGaps(ctx, studies, 0)
+	if err != nil {
+		t.Fatalf("gaps %v: %v", studies, err)
+	}
+	fmt.Fprintf(&b, "gaps %v %v %v %d %d %d\n", nodeIDs(g.CMOCsWithoutQuote), nodeIDs(g.StaffOnlyCMOCs), nodeIDs(g.UnlinkedElements),
+		g.CMOCsWithoutQuoteCount, g.StaffOnlyCMOCsCount, g.UnlinkedElementsCount)
+	if len(studies) == 0 {
+		demi, err := a.DemiRegularities(ctx, 1, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range demi {
+			fmt.Fprintf(&b, "demi %s -> %s %v %v\n", cluster(d.Mechanism), cluster(d.Outcome), nodeIDs(d.Studies), nodeIDs(d.CMOCs))
+		}
+	}
+	return b.String()
+}
+
+// testDashboardPathsAgree asks every dashboard question for every set of studies both from the
+// store's shared index (when it keeps one) and read afresh: the answers must not differ.
+func testDashboardPathsAgree(t *testing.T, a *analysis.Analyst, s kb.Store) {
+	fresh := analysis.New(withoutRevision{s})
+	for _, studies := range [][]string{nil, {"a"}, {"b"}, {"c"}, {"a", "b"}, {"b", "c"}, {"c", "a"}, {"a", "b", "c"}} {
+		got, want := dashboardAnswers(t, a, studies), dashboardAnswers(t, fresh, studies)
+		if got != want {
+			t.Errorf("studies %v: shared index answers\n%s\nread afresh\n%s", studies, got, want)
+		}
+	}
+}
+
+// testScopedClusters: b's modelling and c's role-modelling are each aligned with a's
+// role-modelling. Over all studies the three are one cluster; over b and c alone nothing in
+// scope joins them, so they are counted apart.
+func testScopedClusters(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	ctx := context.Background()
+	studyOf := func(id string) string { return id[:1] }
+	for _, tc := range []struct {
+		studies []string
+		want    []string // studies that share the role-modelling cluster
+	}{
+		{nil, []string{"a", "b", "c"}},
+		{[]string{"b", "c"}, []string{"c"}},
+	} {
+		buckets, err := a.CountCMOCs(ctx, analysis.ByMechanism, tc.studies, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, b := range buckets {
+			if b.Cluster == nil {
+				continue
+			}
+			ids := nodeIDs(b.Cluster.Elements)
+			if !slices.Contains(ids, "c.pt.m.role") {
+				continue
+			}
+			for _, id := range ids {
+				got = append(got, studyOf(id))
+			}
+		}
+		slices.Sort(got)
+		if got = slices.Compact(got); !slices.Equal(got, tc.want) {
+			t.Errorf("studies %v: the role-modelling cluster spans %v, want %v", tc.studies, got, tc.want)
+		}
+	}
+}
+
+// testAnswersFollowWrites asks, writes and asks again with one Analyst: an answer must never
+// come from the graph before the write.
+func testAnswersFollowWrites(t *testing.T, a *analysis.Analyst, s kb.Store) {
+	ctx := context.Background()
+	engagement := func() map[string]int {
+		t.Helper()
+		buckets, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bucketCounts(buckets)
+	}
+	unlinked := func() int {
+		t.Helper()
+		g, err := a.FindGaps(ctx, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g.UnlinkedElementsCount
+	}
+	before, unlinkedBefore := engagement(), unlinked()
+	if before["a.cm.o.engage"] != 1 || before["b.ipt.o.engage"] == 0 {
+		t.Fatalf("engagement before the alignment %v", before)
+	}
+	align := kb.Link{Type: kb.RelAligns, From: "a.cm.o.engage", To: "b.ipt.o.engage", LinkProps: kb.LinkProps{Relation: kb.AlignSameAs}}
+	if _, err := s.Apply(ctx, kb.Change{Ops: []kb.Op{{Type: kb.OpLink, Link: align}}}); err != nil {
+		t.Fatal(err)
+	}
+	after := engagement()
+	if _, apart := after["b.ipt.o.engage"]; apart || after["a.cm.o.engage"] != before["a.cm.o.engage"]+before["b.ipt.o.engage"] {
+		t.Errorf("after aligning the engagement outcomes %v, want one bucket a.cm.o.engage counting both (before %v)", after, before)
+	}
+	if got := unlinked(); got != unlinkedBefore-2 {
+		t.Errorf("unlinked elements %d after linking two of %d", got, unlinkedBefore)
+	}
+	if _, err := s.Apply(ctx, kb.Change{Ops: []kb.Op{{Type: kb.OpUnlink, Link: align}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := engagement(); !maps.Equal(got, before) {
+		t.Errorf("after unlinking again %v, want %v", got, before)
 	}
 }

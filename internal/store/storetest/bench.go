@@ -54,6 +54,7 @@ func BenchAnalysis(b *testing.B, open OpenEmpty) {
 			b.Logf("loaded %d CMOCs in %s", size, time.Since(start).Round(time.Millisecond))
 			a := analysis.New(s)
 			t := pickTargets(b, a, s)
+			writes := 0
 			questions := []struct {
 				name string
 				ask  func() error
@@ -72,6 +73,18 @@ func BenchAnalysis(b *testing.B, open OpenEmpty) {
 				{"ElementMatrix", func() error { _, err := a.ElementMatrix(ctx, kb.KindMechanism, nil, 50); return err }},
 				{"Gaps", func() error { _, err := a.FindGaps(ctx, nil, 100); return err }},
 				{"DemiRegularities", func() error { _, err := a.DemiRegularities(ctx, 2, 50); return err }},
+				// what a dashboard pays when the graph has just changed: a store that keeps an
+				// index of the corpus between writes rebuilds it here
+				{"WriteThenDashboardByOutcome", func() error {
+					writes++
+					patch := kb.Props{"volume": fmt.Sprintf("benchmark write %d", writes)}
+					if _, err := s.Apply(ctx, kb.Change{Ops: []kb.Op{{Type: kb.OpUpdate, Kind: kb.KindStudy, ID: t.study, Patch: patch}}}); err != nil {
+						return err
+					}
+					_, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil, 100)
+					return err
+				}},
+				{"DashboardForOneStudy", func() error { _, err := a.CountCMOCs(ctx, analysis.ByOutcome, []string{t.study}, 100); return err }},
 			}
 			for _, q := range questions {
 				b.Run(q.name, func(b *testing.B) {
@@ -94,7 +107,7 @@ func BenchAnalysis(b *testing.B, open OpenEmpty) {
 // targets are the nodes the benchmark asks about: the two largest programme theories, the
 // outcome most CMOCs share, a mechanism with alignments, and the end of an explicit chain.
 type targets struct {
-	left, right, outcome, construct, mechanism, chainEnd string
+	left, right, outcome, construct, mechanism, chainEnd, study string
 }
 
 func pickTargets(b *testing.B, a *analysis.Analyst, s kb.Store) targets {
@@ -105,6 +118,11 @@ func pickTargets(b *testing.B, a *analysis.Analyst, s kb.Store) targets {
 		b.Fatalf("programme theories: %v (%d)", err, len(pts))
 	}
 	t.left, t.right = pts[0].Key, pts[1].Key
+	studies, err := a.CountCMOCs(ctx, analysis.ByStudy, nil, 1)
+	if err != nil || len(studies) == 0 {
+		b.Fatalf("studies: %v", err)
+	}
+	t.study = studies[0].Key
 	outcomes, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil, 0)
 	if err != nil || len(outcomes) == 0 {
 		b.Fatalf("outcomes: %v", err)
