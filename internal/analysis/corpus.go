@@ -32,9 +32,13 @@ type corpus struct {
 	// cmocRank is each CMOC's place in cmocLess order, so lists of CMOCs sort by integers.
 	cmocRank []int32
 
-	// elements are the contexts, mechanisms and outcomes read, in id order, so the smallest
-	// index in a cluster is also its smallest id.
+	// elementIDs are the contexts, mechanisms and outcomes read, in id order, so the smallest
+	// position in a cluster is also its smallest id. elements holds their nodes when the
+	// question needs every one of them (gaps, the shared index); otherwise nodes are read as
+	// needed through store.
+	elementIDs   []string
 	elements     []kb.Node
+	store        kb.Store
 	elementIndex map[string]int32
 	elementKind  []uint8      // index into elementKindsOrder
 	elementStudy []int32      // -1 when its programme theory is not in the corpus
@@ -99,18 +103,21 @@ func roleBit(role kb.Informant) (uint8, bool) {
 
 // corpusNeeds says what a question reads: a corpus built for one question reads only that.
 type corpusNeeds struct {
-	kinds             []kb.Kind
+	kinds []kb.Kind
+	// elementNodes: every element of the programme theories in scope, used or not, with its
+	// node; without it only the elements CMOCs use are numbered, from the links alone
+	elementNodes      bool
 	crosswalk, quotes bool
 }
 
-var everything = corpusNeeds{kinds: elementKindsOrder, crosswalk: true, quotes: true}
+var everything = corpusNeeds{kinds: elementKindsOrder, elementNodes: true, crosswalk: true, quotes: true}
 
 func kindPosition(k kb.Kind) int { return slices.Index(elementKindsOrder, k) }
 
 // buildCorpus reads the corpus of the given studies (all when none) in a fixed number of store
 // calls.
 func buildCorpus(ctx context.Context, store kb.Store, studyIDs []string, needs corpusNeeds) (*corpus, error) {
-	c := &corpus{studyIndex: map[string]int32{}}
+	c := &corpus{studyIndex: map[string]int32{}, store: store}
 	all := len(studyIDs) == 0
 	studyQuery := kb.ListQuery{Kind: kb.KindStudy}
 	if !all {
@@ -196,7 +203,7 @@ func buildCorpus(ctx context.Context, store kb.Store, studyIDs []string, needs c
 		if err := c.readCrosswalk(ctx, store); err != nil {
 			return nil, err
 		}
-		used := make([]bool, len(c.elements))
+		used := make([]bool, len(c.elementIDs))
 		for k := range c.uses {
 			for _, e := range c.uses[k].targets {
 				used[e] = true
@@ -274,7 +281,7 @@ func (c *corpus) readElements(ctx context.Context, store kb.Store, all bool, ptI
 			continue
 		}
 		c.kindsRead[pos] = true
-		if all || len(ptIDs) > 0 {
+		if needs.elementNodes && (all || len(ptIDs) > 0) {
 			q := kb.ListQuery{Kind: k}
 			if !all {
 				q.Filters = []kb.Filter{{Field: "programmeTheoryId", Op: kb.FilterIn, Value: ptIDs}}
@@ -290,6 +297,10 @@ func (c *corpus) readElements(ctx context.Context, store kb.Store, all bool, ptI
 			return err
 		}
 		uses[pos] = ls
+	}
+	if !needs.elementNodes {
+		c.numberUsedElements(uses)
+		return nil
 	}
 	c.setElements(ptIndex, ptStudy, mergeByID(lists...))
 	// a CMOC may use an element its programme theory does not own; read those too
@@ -315,13 +326,71 @@ func (c *corpus) readElements(ctx context.Context, store kb.Store, all bool, ptI
 	return nil
 }
 
+// numberUsedElements numbers the elements the CMOCs use, knowing each one's kind from the
+// link that reaches it, without reading a node.
+func (c *corpus) numberUsedElements(uses [][]kb.Link) {
+	var ids []string
+	kindOf := map[string]uint8{}
+	for pos, ls := range uses {
+		for _, l := range ls {
+			if _, ok := kindOf[l.To]; !ok {
+				kindOf[l.To] = uint8(pos)
+				ids = append(ids, l.To)
+			}
+		}
+	}
+	slices.Sort(ids)
+	c.elementIDs = ids
+	c.elementKind = make([]uint8, len(ids))
+	c.elementStudy = make([]int32, len(ids))
+	c.elementIndex = make(map[string]int32, len(ids))
+	for i, id := range ids {
+		c.elementIndex[id] = int32(i)
+		c.elementKind[i] = kindOf[id]
+		c.elementStudy[i] = -1
+	}
+	for pos, ls := range uses {
+		c.uses[pos] = c.cmocAdjacency(ls, c.elementIndex)
+	}
+}
+
+// nodesOf returns the nodes of the elements at the given positions, reading them from the
+// store when the corpus holds only their ids (a missing node is left nil).
+func (c *corpus) nodesOf(ctx context.Context, es []int32) ([]kb.Node, error) {
+	out := make([]kb.Node, len(es))
+	if c.elements != nil {
+		for i, e := range es {
+			out[i] = c.elements[e]
+		}
+		return out, nil
+	}
+	ids := make([]string, len(es))
+	for i, e := range es {
+		ids[i] = c.elementIDs[e]
+	}
+	nodes, err := c.store.Get(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]kb.Node, len(nodes))
+	for _, n := range nodes {
+		byID[n.NodeID()] = n
+	}
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
 // setElements numbers the elements, which come in id order.
 func (c *corpus) setElements(ptIndex map[string]int32, ptStudy []int32, nodes []kb.Node) {
 	c.elements = nodes
+	c.elementIDs = make([]string, len(nodes))
 	c.elementKind = make([]uint8, len(nodes))
 	c.elementStudy = make([]int32, len(nodes))
 	c.elementIndex = make(map[string]int32, len(nodes))
 	for i, n := range nodes {
+		c.elementIDs[i] = n.NodeID()
 		c.elementIndex[n.NodeID()] = int32(i)
 		c.elementKind[i] = uint8(kindPosition(n.NodeKind()))
 		c.elementStudy[i] = -1
@@ -392,7 +461,7 @@ func (c *corpus) readCrosswalk(ctx context.Context, store kb.Store) error {
 		return err
 	}
 	c.crosswalk = true
-	c.linked = make([]bool, len(c.elements))
+	c.linked = make([]bool, len(c.elementIDs))
 	var constructIDs []string
 	var instances [][2]int32
 	constructIndex := map[string]int32{}
@@ -435,7 +504,7 @@ func (c *corpus) readCrosswalk(ctx context.Context, store kb.Store) error {
 			c.constructs[constructIndex[k.ID]] = k
 		}
 	}
-	c.instanceOf = newAdjacency(len(c.elements), instances)
+	c.instanceOf = newAdjacency(len(c.elementIDs), instances)
 	return nil
 }
 
@@ -504,7 +573,7 @@ func (c *corpus) readQuotes(ctx context.Context, store kb.Store, all bool, evide
 // group by its smallest position; an element not used stays alone. Elements of one kind that
 // are instances of one construct are one thing too.
 func (c *corpus) clusterRoots(used []bool) []int32 {
-	parent := make([]int32, len(c.elements))
+	parent := make([]int32, len(c.elementIDs))
 	for i := range parent {
 		parent[i] = int32(i)
 	}
@@ -539,7 +608,7 @@ func (c *corpus) clusterRoots(used []bool) []int32 {
 	for i := range first {
 		first[i] = -1
 	}
-	for e := range c.elements {
+	for e := range c.elementIDs {
 		if !used[e] {
 			continue
 		}
@@ -590,7 +659,7 @@ func (c *corpus) forStudies(studyIDs []string) (*scope, error) {
 		}
 	}
 	if len(s.studies) < len(c.studies) && c.crosswalk {
-		used := make([]bool, len(c.elements))
+		used := make([]bool, len(c.elementIDs))
 		for _, st := range s.studies {
 			for _, m := range c.byStudy[c.studyStart[st]:c.studyStart[st+1]] {
 				for k := range c.uses {

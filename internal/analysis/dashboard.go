@@ -59,7 +59,7 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 	keys := newKeySpace(s, by)
 	var uses []int32
 	if isElement {
-		uses = make([]int32, len(s.elements))
+		uses = make([]int32, len(s.elementIDs))
 	}
 	tallies := make([]tally, keys.size)
 	for i := range tallies {
@@ -111,7 +111,9 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 				roots = append(roots, o.key)
 			}
 		}
-		described = s.describe(roots, uses)
+		if described, err = s.describe(ctx, roots, uses); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]Bucket, 0, len(ordered))
 	for _, o := range ordered {
@@ -163,7 +165,7 @@ func newKeySpace(s *scope, by Dimension) *keySpace {
 	ks := &keySpace{s: s, by: by}
 	switch by {
 	case ByOutcome, ByMechanism, ByContext:
-		ks.size = len(s.elements)
+		ks.size = len(s.elementIDs)
 	case ByStudy:
 		ks.size = len(s.corpus.studies)
 	case ByProgrammeTheory:
@@ -227,7 +229,7 @@ func (ks *keySpace) of(m int32, kind kb.Kind, uses []int32, buf []int32) []int32
 func (ks *keySpace) order(n int, keyAt func(int) int32, setOrder func(i, order int)) {
 	switch ks.by {
 	case ByOutcome, ByMechanism, ByContext:
-		at := sort.Search(len(ks.s.elements), func(i int) bool { return ks.s.elements[i].NodeID() >= NotStated })
+		at := sort.Search(len(ks.s.elementIDs), func(i int) bool { return ks.s.elementIDs[i] >= NotStated })
 		for i := range n {
 			if k := keyAt(i); k < 0 {
 				setOrder(i, 2*at)
@@ -254,7 +256,7 @@ func (ks *keySpace) name(k int32) string {
 	}
 	switch ks.by {
 	case ByOutcome, ByMechanism, ByContext:
-		return ks.s.elements[k].NodeID()
+		return ks.s.elementIDs[k]
 	case ByStudy:
 		return ks.s.corpus.studies[k].ID
 	case ByProgrammeTheory:
@@ -278,18 +280,28 @@ func (ks *keySpace) label(k int32) string {
 
 // describe names the clusters of the given roots from the elements the question counted
 // (those with uses): the construct they instantiate if any, else their most used name.
-func (s *scope) describe(roots []int32, uses []int32) map[int32]Cluster {
+func (s *scope) describe(ctx context.Context, roots []int32, uses []int32) (map[int32]Cluster, error) {
 	members := make(map[int32][]int32, len(roots))
 	for _, r := range roots {
 		members[r] = nil
 	}
+	var shown []int32
 	for e, n := range uses {
 		if n == 0 {
 			continue
 		}
 		if ms, ok := members[s.clusters[e]]; ok {
 			members[s.clusters[e]] = append(ms, int32(e))
+			shown = append(shown, int32(e))
 		}
+	}
+	nodes, err := s.nodesOf(ctx, shown)
+	if err != nil {
+		return nil, err
+	}
+	nodeAt := make(map[int32]kb.Node, len(shown))
+	for i, e := range shown {
+		nodeAt[e] = nodes[i]
 	}
 	out := make(map[int32]Cluster, len(roots))
 	for root, ms := range members {
@@ -297,12 +309,15 @@ func (s *scope) describe(roots []int32, uses []int32) map[int32]Cluster {
 			continue
 		}
 		// members come in position order, which is id order
-		cl := Cluster{Key: s.elements[ms[0]].NodeID()}
+		cl := Cluster{Key: s.elementIDs[ms[0]]}
 		// clusters are small: slices beat maps here
 		var names []string
 		var nameUses []int32
 		for _, m := range ms {
-			n := s.elements[m]
+			n := nodeAt[m]
+			if n == nil {
+				continue
+			}
 			cl.Elements = append(cl.Elements, n)
 			name := nodeName(n)
 			if i := slices.Index(names, name); i >= 0 {
@@ -334,7 +349,7 @@ func (s *scope) describe(roots []int32, uses []int32) map[int32]Cluster {
 		}
 		out[root] = cl
 	}
-	return out
+	return out, nil
 }
 
 // MaxBuckets bounds one count.
@@ -392,7 +407,7 @@ func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []st
 		column[st] = col
 	}
 	keys := newKeySpace(s, dimensionOf(kind))
-	uses := make([]int32, len(s.elements))
+	uses := make([]int32, len(s.elementIDs))
 	// most of a large matrix is empty: each row keeps its cells as (column, count) pairs,
 	// appended as the studies come, and only the rows returned are spread out
 	type cell struct{ col, n int32 }
@@ -434,7 +449,10 @@ func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []st
 		return int(a - b)
 	})
 	ordered = ordered[:min(rows, len(ordered))]
-	described := s.describe(ordered, uses)
+	described, err := s.describe(ctx, ordered, uses)
+	if err != nil {
+		return nil, err
+	}
 	m := &Matrix{Kind: kind, Studies: make([]*kb.Study, len(s.studies)), Rows: make([]MatrixRow, 0, len(ordered))}
 	for col, st := range s.studies {
 		m.Studies[col] = s.corpus.studies[st]
@@ -477,7 +495,7 @@ func (a *Analyst) FindGaps(ctx context.Context, studyIDs []string, limit int) (*
 	if err != nil {
 		return nil, err
 	}
-	s, err := a.scope(ctx, studyIDs, corpusNeeds{kinds: elementKindsOrder, quotes: true, crosswalk: true})
+	s, err := a.scope(ctx, studyIDs, corpusNeeds{kinds: elementKindsOrder, elementNodes: true, quotes: true, crosswalk: true})
 	if err != nil {
 		return nil, err
 	}

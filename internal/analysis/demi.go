@@ -47,7 +47,7 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 	var patterns []pattern
 	var found [][2]int32                          // (pattern, CMOC), study by study
 	index := make(map[uint64]int32, len(s.cmocs)) // mechanism root << 32 | outcome root -> pattern
-	uses := make([]int32, len(s.elements))
+	uses := make([]int32, len(s.elementIDs))
 	var ms, os []int32
 	s.eachCMOC(func(study, m int32) {
 		ms = uniqueInts(mechanisms.of(m, kb.KindMechanism, uses, ms[:0]))
@@ -91,7 +91,10 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 	for _, i := range kept {
 		roots = append(roots, patterns[i].mechanism, patterns[i].outcome)
 	}
-	described := s.describe(uniqueInts(roots), uses)
+	described, err := s.describe(ctx, uniqueInts(roots), uses)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]DemiRegularity, 0, len(kept))
 	for _, i := range kept {
 		p := &patterns[i]

@@ -18,18 +18,9 @@ func TestNaturalCompare(t *testing.T) {
 }
 
 func TestClustersAreNamedBySmallestUsedPosition(t *testing.T) {
-	el := func(id string, k kb.Kind) kb.Node {
-		switch k {
-		case kb.KindMechanism:
-			return &kb.Mechanism{ID: id}
-		case kb.KindOutcome:
-			return &kb.Outcome{ID: id}
-		}
-		return &kb.Context{ID: id}
-	}
 	c := &corpus{
-		elements:    []kb.Node{el("a", kb.KindMechanism), el("b", kb.KindMechanism), el("c", kb.KindMechanism), el("d", kb.KindMechanism), el("e", kb.KindMechanism), el("f", kb.KindOutcome), el("g", kb.KindOutcome)},
-		elementKind: []uint8{1, 1, 1, 1, 1, 2, 2},
+		elementIDs:  []string{"a", "b", "c", "d", "e", "f", "g"},
+		elementKind: []uint8{1, 1, 1, 1, 1, 2, 2}, // five mechanisms, two outcomes
 		// c-b, d-e, e-b join; a is joined to c but not used; f and g share a construct
 		joins:      [][2]int32{{2, 1}, {3, 4}, {4, 1}, {0, 2}},
 		constructs: []*kb.Construct{{ID: "k"}},

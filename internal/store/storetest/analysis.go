@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cmograph/cmograph/internal/analysis"
@@ -44,6 +45,7 @@ var analysisTests = []struct {
 	{"DashboardPathsAgree", testDashboardPathsAgree},
 	{"ScopedClustersJoinWithinScope", testScopedClusters},
 	{"AnswersFollowWrites", testAnswersFollowWrites},
+	{"QuestionsAlongsideWriters", testQuestionsAlongsideWriters},
 }
 
 func runAnalysis(t *testing.T, newStore NewStore) {
@@ -766,5 +768,73 @@ func testAnswersFollowWrites(t *testing.T, a *analysis.Analyst, s kb.Store) {
 	}
 	if got := engagement(); !maps.Equal(got, before) {
 		t.Errorf("after unlinking again %v, want %v", got, before)
+	}
+}
+
+// testQuestionsAlongsideWriters asks dashboard questions from several goroutines while a writer
+// adds CMOCs to study c one at a time: every answer must count a whole number of the writes
+// (the CMOCs of c grow, never shrink, and never tear), and the last answer all of them.
+func testQuestionsAlongsideWriters(t *testing.T, a *analysis.Analyst, s kb.Store) {
+	ctx := context.Background()
+	const writes, askers = 20, 4
+	countOfC := func() (int, error) {
+		buckets, err := a.CountCMOCs(ctx, analysis.ByStudy, nil, 0)
+		if err != nil {
+			return 0, err
+		}
+		return bucketCounts(buckets)["c"], nil
+	}
+	start, err := countOfC()
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make([]error, askers)
+	for i := range askers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			last := start
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				n, err := countOfC()
+				if err == nil && (n < last || n > start+writes) {
+					err = fmt.Errorf("study c counted %d CMOCs after %d (between %d and %d)", n, last, start, start+writes)
+				}
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				last = n
+				if _, err := a.ElementMatrix(ctx, kb.KindOutcome, []string{"b", "c"}, 0); err != nil {
+					errs[i] = err
+					return
+				}
+			}
+		}()
+	}
+	for i := range writes {
+		cmoc := &kb.CMOC{ID: fmt.Sprintf("c.pt.w%d", i), ProgrammeTheoryID: "c.pt", Code: fmt.Sprintf("W%d", i)}
+		if _, err := s.Apply(ctx, kb.Change{Ops: []kb.Op{
+			{Type: kb.OpCreate, Node: cmoc},
+			{Type: kb.OpLink, Link: kb.Link{Type: kb.RelHasOutcome, From: cmoc.ID, To: "c.pt.o.network"}},
+		}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("asker %d: %v", i, err)
+		}
+	}
+	if n, err := countOfC(); err != nil || n != start+writes {
+		t.Errorf("after the writes study c has %d CMOCs (%v), want %d", n, err, start+writes)
 	}
 }
