@@ -718,6 +718,17 @@ func (a *Analyst) scope(ctx context.Context, studyIDs []string, needs corpusNeed
 	return c.forStudies(studyIDs)
 }
 
+// Warm builds the index of the corpus that questions share, so that the first dashboard after
+// start-up does not wait for it. Over a store that does not report its revision there is no
+// shared index and Warm does nothing.
+func (a *Analyst) Warm(ctx context.Context) error {
+	if _, ok := a.store.(kb.Revisioned); !ok {
+		return nil
+	}
+	_, err := a.scope(ctx, nil, everything)
+	return err
+}
+
 // corpusCache keeps the corpus of the latest revision read.
 type corpusCache struct {
 	mu       sync.Mutex

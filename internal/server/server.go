@@ -43,16 +43,22 @@ const (
 
 // Options configure the handler.
 type Options struct {
-	Store  kb.Store
-	Logger *slog.Logger
-	Clock  func() time.Time
+	Store kb.Store
+	// Analyst answers the cross-study questions (nil: one over Store); pass one to warm it.
+	Analyst *analysis.Analyst
+	Logger  *slog.Logger
+	Clock   func() time.Time
 	// LoaderWait is how long request loaders gather keys before a batched read (0: default).
 	LoaderWait time.Duration
 }
 
 // NewGraphQL returns the GraphQL endpoint alone, as tests drive it.
 func NewGraphQL(opts Options) *handler.Server {
-	cfg := generated.Config{Resolvers: &graph.Resolver{Store: opts.Store, Analyst: analysis.New(opts.Store), Logger: opts.Logger, Clock: opts.Clock}}
+	analyst := opts.Analyst
+	if analyst == nil {
+		analyst = analysis.New(opts.Store)
+	}
+	cfg := generated.Config{Resolvers: &graph.Resolver{Store: opts.Store, Analyst: analyst, Logger: opts.Logger, Clock: opts.Clock}}
 	weighComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

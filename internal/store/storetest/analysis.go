@@ -748,6 +748,10 @@ func testAnswersFollowWrites(t *testing.T, a *analysis.Analyst, s kb.Store) {
 		}
 		return g.UnlinkedElementsCount
 	}
+	// warmed or not, the index a store keeps between writes must follow them
+	if err := a.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
 	before, unlinkedBefore := engagement(), unlinked()
 	if before["a.cm.o.engage"] != 1 || before["b.ipt.o.engage"] == 0 {
 		t.Fatalf("engagement before the alignment %v", before)
