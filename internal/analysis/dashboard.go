@@ -96,13 +96,12 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 	}
 	keys.order(len(ordered), func(i int) int32 { return ordered[i].key }, func(i, order int) { ordered[i].order = order })
 	// order by count, then by the bucket's key (for clusters, the smallest member id)
-	slices.SortFunc(ordered, func(a, b ranked) int {
+	ordered = firstK(ordered, limit, func(a, b ranked) int {
 		if a.cmocs != b.cmocs {
 			return int(b.cmocs - a.cmocs)
 		}
 		return a.order - b.order
 	})
-	ordered = ordered[:min(limit, len(ordered))]
 	var described map[int32]Cluster
 	if isElement {
 		roots := make([]int32, 0, len(ordered))
@@ -281,17 +280,16 @@ func (ks *keySpace) label(k int32) string {
 // describe names the clusters of the given roots from the elements the question counted
 // (those with uses): the construct they instantiate if any, else their most used name.
 func (s *scope) describe(ctx context.Context, roots []int32, uses []int32) (map[int32]Cluster, error) {
+	isShown := make([]bool, len(s.elementIDs))
 	members := make(map[int32][]int32, len(roots))
 	for _, r := range roots {
+		isShown[r] = true
 		members[r] = nil
 	}
 	var shown []int32
 	for e, n := range uses {
-		if n == 0 {
-			continue
-		}
-		if ms, ok := members[s.clusters[e]]; ok {
-			members[s.clusters[e]] = append(ms, int32(e))
+		if root := s.clusters[e]; n > 0 && isShown[root] {
+			members[root] = append(members[root], int32(e))
 			shown = append(shown, int32(e))
 		}
 	}
@@ -304,27 +302,22 @@ func (s *scope) describe(ctx context.Context, roots []int32, uses []int32) (map[
 		nodeAt[e] = nodes[i]
 	}
 	out := make(map[int32]Cluster, len(roots))
+	nameUses := map[string]int32{}
 	for root, ms := range members {
 		if len(ms) == 0 {
 			continue
 		}
 		// members come in position order, which is id order
 		cl := Cluster{Key: s.elementIDs[ms[0]]}
-		// clusters are small: slices beat maps here
-		var names []string
-		var nameUses []int32
+		// a construct can gather hundreds of elements under a few dozen names: count by name
+		clear(nameUses)
 		for _, m := range ms {
 			n := nodeAt[m]
 			if n == nil {
 				continue
 			}
 			cl.Elements = append(cl.Elements, n)
-			name := nodeName(n)
-			if i := slices.Index(names, name); i >= 0 {
-				nameUses[i] += uses[m] + 1
-			} else {
-				names, nameUses = append(names, name), append(nameUses, uses[m]+1)
-			}
+			nameUses[nodeName(n)] += uses[m] + 1
 			for _, k := range s.instanceOf.of(m) {
 				if c := s.constructs[k]; c != nil && !slices.Contains(cl.Constructs, c) {
 					cl.Constructs = append(cl.Constructs, c)
@@ -332,9 +325,9 @@ func (s *scope) describe(ctx context.Context, roots []int32, uses []int32) (map[
 			}
 		}
 		bestName, bestUses := "", int32(-1)
-		for i, name := range names {
-			if nameUses[i] > bestUses || (nameUses[i] == bestUses && name < bestName) {
-				bestName, bestUses = name, nameUses[i]
+		for name, n := range nameUses {
+			if n > bestUses || (n == bestUses && name < bestName) {
+				bestName, bestUses = name, n
 			}
 		}
 		sort.Slice(cl.Constructs, func(i, j int) bool { return cl.Constructs[i].ID < cl.Constructs[j].ID })
@@ -408,27 +401,26 @@ func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []st
 	}
 	keys := newKeySpace(s, dimensionOf(kind))
 	uses := make([]int32, len(s.elementIDs))
-	// most of a large matrix is empty: each row keeps its cells as (column, count) pairs,
-	// appended as the studies come, and only the rows returned are spread out
-	type cell struct{ col, n int32 }
-	type rowTally struct {
-		tally
-		cells []cell
-	}
-	tallies := make([]rowTally, keys.size)
+	// most of a large matrix is empty: the cells filled are kept in one list, in the order the
+	// studies come, and only the rows returned are spread out
+	type cell struct{ root, col, n int32 }
+	var cells []cell
+	tallies := make([]tally, keys.size)
 	for i := range tallies {
 		tallies[i].lastStudy = -1
 	}
+	current := make([]int32, keys.size) // each row's cell in the study being counted
 	var buf []int32
 	s.eachCMOC(func(study, m int32) {
 		buf = keys.of(m, kind, uses, buf[:0])
 		for _, root := range uniqueInts(buf) {
 			t := &tallies[root]
 			if t.lastStudy != study {
-				t.cells = append(t.cells, cell{int32(column[study]), 0})
+				current[root] = int32(len(cells))
+				cells = append(cells, cell{root, int32(column[study]), 0})
 			}
 			t.add(study)
-			t.cells[len(t.cells)-1].n++
+			cells[current[root]].n++
 		}
 	})
 	ordered := make([]int32, 0, len(tallies))
@@ -438,7 +430,7 @@ func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []st
 		}
 	}
 	// widest first, then most used, then by key: the root, whose position is id order
-	slices.SortFunc(ordered, func(a, b int32) int {
+	ordered = firstK(ordered, rows, func(a, b int32) int {
 		ta, tb := &tallies[a], &tallies[b]
 		if ta.studies != tb.studies {
 			return int(tb.studies - ta.studies)
@@ -448,22 +440,24 @@ func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []st
 		}
 		return int(a - b)
 	})
-	ordered = ordered[:min(rows, len(ordered))]
 	described, err := s.describe(ctx, ordered, uses)
 	if err != nil {
 		return nil, err
 	}
-	m := &Matrix{Kind: kind, Studies: make([]*kb.Study, len(s.studies)), Rows: make([]MatrixRow, 0, len(ordered))}
+	m := &Matrix{Kind: kind, Studies: make([]*kb.Study, len(s.studies)), Rows: make([]MatrixRow, len(ordered))}
 	for col, st := range s.studies {
 		m.Studies[col] = s.corpus.studies[st]
 	}
-	for _, root := range ordered {
+	rowOf := make([]int32, keys.size) // row+1 of each root shown, 0 otherwise
+	for i, root := range ordered {
 		t := &tallies[root]
-		counts := make([]int, len(s.studies))
-		for _, c := range t.cells {
-			counts[c.col] = int(c.n)
+		rowOf[root] = int32(i + 1)
+		m.Rows[i] = MatrixRow{Cluster: described[root], Counts: make([]int, len(s.studies)), Total: int(t.cmocs), StudyCount: int(t.studies)}
+	}
+	for _, c := range cells {
+		if i := rowOf[c.root]; i > 0 {
+			m.Rows[i-1].Counts[c.col] = int(c.n)
 		}
-		m.Rows = append(m.Rows, MatrixRow{Cluster: described[root], Counts: counts, Total: int(t.cmocs), StudyCount: int(t.studies)})
 	}
 	return m, nil
 }

@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"context"
-	"slices"
 
 	"github.com/cmograph/cmograph/internal/kb"
 )
@@ -40,13 +39,12 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 		return nil, err
 	}
 	mechanisms, outcomes := newKeySpace(s, ByMechanism), newKeySpace(s, ByOutcome)
-	type pattern struct {
-		mechanism, outcome int32
-		tally
-	}
-	var patterns []pattern
-	var found [][2]int32                          // (pattern, CMOC), study by study
-	index := make(map[uint64]int32, len(s.cmocs)) // mechanism root << 32 | outcome root -> pattern
+	// every (mechanism cluster, outcome cluster) pair a CMOC shows, study by study, grouped
+	// by two stable counting sorts (by outcome, then by mechanism): each pass streams through
+	// memory, where a map of pairs probes at random, costs time in proportion to the corpus,
+	// and keeps each pattern's CMOCs in study order
+	width := uint32(len(s.elementIDs))
+	var seen []occurrence
 	uses := make([]int32, len(s.elementIDs))
 	var ms, os []int32
 	s.eachCMOC(func(study, m int32) {
@@ -54,57 +52,60 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 		os = uniqueInts(outcomes.of(m, kb.KindOutcome, uses, os[:0]))
 		for _, mech := range ms {
 			for _, out := range os {
-				key := uint64(mech)<<32 | uint64(out)
-				i, ok := index[key]
-				if !ok {
-					i = int32(len(patterns))
-					index[key] = i
-					patterns = append(patterns, pattern{mechanism: mech, outcome: out, tally: tally{lastStudy: -1}})
-				}
-				patterns[i].add(study)
-				found = append(found, [2]int32{i, m})
+				seen = append(seen, occurrence{mechanism: mech, outcome: out, study: study, cmoc: m})
 			}
 		}
 	})
-	cmocsOf := newAdjacency(len(patterns), found)
-	var kept []int32
-	for i := range patterns {
-		if int(patterns[i].tally.studies) >= minStudies {
-			kept = append(kept, int32(i))
+	seen = countingSort(countingSort(seen, width, func(o occurrence) int32 { return o.outcome }), width, func(o occurrence) int32 { return o.mechanism })
+	type pattern struct {
+		mechanism, outcome int32
+		start, end         int32 // its occurrences in seen
+		studies            int32
+	}
+	var kept []pattern
+	for start := 0; start < len(seen); {
+		p := pattern{mechanism: seen[start].mechanism, outcome: seen[start].outcome, start: int32(start)}
+		end := start
+		for ; end < len(seen) && seen[end].mechanism == p.mechanism && seen[end].outcome == p.outcome; end++ {
+			if end == start || seen[end].study != seen[end-1].study {
+				p.studies++
+			}
 		}
+		p.end = int32(end)
+		if int(p.studies) >= minStudies {
+			kept = append(kept, p)
+		}
+		start = end
 	}
 	// most studies first, then most CMOCs, then by the clusters' keys (root positions are id order)
-	slices.SortFunc(kept, func(a, b int32) int {
-		pa, pb := &patterns[a], &patterns[b]
+	kept = firstK(kept, limit, func(a, b pattern) int {
 		switch {
-		case pa.tally.studies != pb.tally.studies:
-			return int(pb.tally.studies - pa.tally.studies)
-		case pa.cmocs != pb.cmocs:
-			return int(pb.cmocs - pa.cmocs)
-		case pa.mechanism != pb.mechanism:
-			return int(pa.mechanism - pb.mechanism)
+		case a.studies != b.studies:
+			return int(b.studies - a.studies)
+		case a.end-a.start != b.end-b.start:
+			return int((b.end - b.start) - (a.end - a.start))
+		case a.mechanism != b.mechanism:
+			return int(a.mechanism - b.mechanism)
 		}
-		return int(pa.outcome - pb.outcome)
+		return int(a.outcome - b.outcome)
 	})
-	kept = kept[:min(limit, len(kept))]
 	roots := make([]int32, 0, 2*len(kept))
-	for _, i := range kept {
-		roots = append(roots, patterns[i].mechanism, patterns[i].outcome)
+	for _, p := range kept {
+		roots = append(roots, p.mechanism, p.outcome)
 	}
 	described, err := s.describe(ctx, uniqueInts(roots), uses)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]DemiRegularity, 0, len(kept))
-	for _, i := range kept {
-		p := &patterns[i]
+	for _, p := range kept {
 		d := DemiRegularity{Mechanism: described[p.mechanism], Outcome: described[p.outcome]}
-		// a pattern's CMOCs came study by study
-		cmocs := slices.Clone(cmocsOf.of(i))
-		for j, m := range cmocs {
-			if st := s.cmocStudy[m]; j == 0 || st != s.cmocStudy[cmocs[j-1]] {
-				d.Studies = append(d.Studies, s.corpus.studies[st])
+		cmocs := make([]int32, 0, p.end-p.start)
+		for j, o := range seen[p.start:p.end] {
+			if j == 0 || o.study != seen[int(p.start)+j-1].study {
+				d.Studies = append(d.Studies, s.corpus.studies[o.study])
 			}
+			cmocs = append(cmocs, o.cmoc)
 		}
 		s.sortCMOCs(cmocs)
 		d.CMOCs = s.cmocsAt(cmocs)
@@ -115,3 +116,26 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 
 // StudyCount is how many independent studies show the pattern.
 func (d DemiRegularity) StudyCount() int { return len(d.Studies) }
+
+// occurrence is one CMOC showing one pattern.
+type occurrence struct {
+	mechanism, outcome, study, cmoc int32
+}
+
+// countingSort sorts occurrences stably by a key below width.
+func countingSort(xs []occurrence, width uint32, key func(occurrence) int32) []occurrence {
+	start := make([]int32, width+1)
+	for _, x := range xs {
+		start[key(x)+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]occurrence, len(xs))
+	for _, x := range xs {
+		k := key(x)
+		out[start[k]] = x
+		start[k]++
+	}
+	return out
+}

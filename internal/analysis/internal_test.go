@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"cmp"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"testing"
@@ -51,5 +53,23 @@ func TestClipKeepsWords(t *testing.T) {
 	}
 	if got := clip("short", 12); got != "short" {
 		t.Errorf("clip = %q", got)
+	}
+}
+
+func TestFirstKMatchesSorting(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 5, 100, 1000} {
+		for _, k := range []int{0, 1, 3, 50, 2000} {
+			xs := make([]int, n)
+			for i := range xs {
+				xs[i] = rng.IntN(40) // many ties
+			}
+			want := slices.Clone(xs)
+			slices.Sort(want)
+			want = want[:min(k, n)]
+			if got := firstK(xs, k, cmp.Compare[int]); !slices.Equal(got, want) {
+				t.Errorf("n=%d k=%d: %v, want %v", n, k, got, want)
+			}
+		}
 	}
 }
