@@ -148,13 +148,16 @@ func (s *server) stop(t *testing.T) string {
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+	// read stderr to its end before Wait, which closes the pipe and would lose the last lines
 	done := make(chan error, 1)
-	go func() { done <- s.cmd.Wait() }()
-	select {
-	case err := <-done:
+	go func() {
 		for line := range s.stderr.ch {
 			s.stderr.buf.WriteString(line + "\n")
 		}
+		done <- s.cmd.Wait()
+	}()
+	select {
+	case err := <-done:
 		if err != nil {
 			t.Fatalf("serve did not exit cleanly on SIGTERM: %v\n%s", err, s.stderr.buf.String())
 		}
