@@ -55,49 +55,85 @@ func BenchAnalysis(b *testing.B, open OpenEmpty) {
 			a := analysis.New(s)
 			t := pickTargets(b, a, s)
 			writes := 0
+			// each question reports the size of its answer next to its time, so that a time can
+			// be read against the work it stands for
 			questions := []struct {
-				name string
-				ask  func() error
+				name, unit string
+				ask        func() (int, error)
 			}{
-				{"CompareTheories", func() error { _, err := a.Compare(ctx, t.left, t.right, 0); return err }},
-				{"Evidence", func() error { _, err := a.Evidence(ctx, t.outcome, true); return err }},
-				{"EvidenceForConstruct", func() error { _, err := a.Evidence(ctx, t.construct, true); return err }},
-				{"Chains", func() error { _, err := a.Chains(ctx, t.chainEnd, analysis.DefaultChainDepth, 0); return err }},
-				{"Search", func() error {
-					_, err := a.Search(ctx, "hope for recovery through shared lived experience", nil, 20)
-					return err
+				{"CompareTheories", "pairs", func() (int, error) {
+					c, err := a.Compare(ctx, t.left, t.right, 0)
+					if err != nil {
+						return 0, err
+					}
+					return len(c.Contexts.Pairs) + len(c.Mechanisms.Pairs) + len(c.Outcomes.Pairs), nil
 				}},
-				{"Suggest", func() error { _, err := a.Suggest(ctx, t.mechanism, 10); return err }},
-				{"DashboardByOutcome", func() error { _, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil, 100); return err }},
-				{"DashboardByInformant", func() error { _, err := a.CountCMOCs(ctx, analysis.ByInformant, nil, 100); return err }},
-				{"ElementMatrix", func() error { _, err := a.ElementMatrix(ctx, kb.KindMechanism, nil, 50); return err }},
-				{"Gaps", func() error { _, err := a.FindGaps(ctx, nil, 100); return err }},
-				{"DemiRegularities", func() error { _, err := a.DemiRegularities(ctx, 2, 50); return err }},
+				{"Evidence", "cmocs", func() (int, error) { e, err := a.Evidence(ctx, t.outcome, true); return evidenceSize(e), err }},
+				{"EvidenceForConstruct", "cmocs", func() (int, error) { e, err := a.Evidence(ctx, t.construct, true); return evidenceSize(e), err }},
+				{"Chains", "chains", func() (int, error) {
+					ch, err := a.Chains(ctx, t.chainEnd, analysis.DefaultChainDepth, 0)
+					return len(ch), err
+				}},
+				{"Search", "hits", func() (int, error) {
+					hits, err := a.Search(ctx, "hope for recovery through shared lived experience", nil, 20)
+					return len(hits), err
+				}},
+				{"Suggest", "suggestions", func() (int, error) { ss, err := a.Suggest(ctx, t.mechanism, 10); return len(ss), err }},
+				{"DashboardByOutcome", "buckets", func() (int, error) {
+					bs, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil, 100)
+					return len(bs), err
+				}},
+				{"DashboardByInformant", "buckets", func() (int, error) {
+					bs, err := a.CountCMOCs(ctx, analysis.ByInformant, nil, 100)
+					return len(bs), err
+				}},
+				{"ElementMatrix", "rows", func() (int, error) {
+					m, err := a.ElementMatrix(ctx, kb.KindMechanism, nil, 50)
+					if err != nil {
+						return 0, err
+					}
+					return len(m.Rows), nil
+				}},
+				{"Gaps", "gaps", func() (int, error) {
+					g, err := a.FindGaps(ctx, nil, 100)
+					if err != nil {
+						return 0, err
+					}
+					return g.CMOCsWithoutQuoteCount + g.StaffOnlyCMOCsCount + g.UnlinkedElementsCount, nil
+				}},
+				{"DemiRegularities", "patterns", func() (int, error) { d, err := a.DemiRegularities(ctx, 2, 50); return len(d), err }},
 				// what a dashboard pays when the graph has just changed: a store that keeps an
 				// index of the corpus between writes rebuilds it here
-				{"WriteThenDashboardByOutcome", func() error {
+				{"WriteThenDashboardByOutcome", "buckets", func() (int, error) {
 					writes++
 					patch := kb.Props{"volume": fmt.Sprintf("benchmark write %d", writes)}
 					if _, err := s.Apply(ctx, kb.Change{Ops: []kb.Op{{Type: kb.OpUpdate, Kind: kb.KindStudy, ID: t.study, Patch: patch}}}); err != nil {
-						return err
+						return 0, err
 					}
-					_, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil, 100)
-					return err
+					bs, err := a.CountCMOCs(ctx, analysis.ByOutcome, nil, 100)
+					return len(bs), err
 				}},
-				{"DashboardForOneStudy", func() error { _, err := a.CountCMOCs(ctx, analysis.ByOutcome, []string{t.study}, 100); return err }},
+				{"DashboardForOneStudy", "buckets", func() (int, error) {
+					bs, err := a.CountCMOCs(ctx, analysis.ByOutcome, []string{t.study}, 100)
+					return len(bs), err
+				}},
 			}
 			for _, q := range questions {
 				b.Run(q.name, func(b *testing.B) {
 					var took []time.Duration
+					size := 0
 					for b.Loop() {
 						start := time.Now()
-						if err := q.ask(); err != nil {
+						n, err := q.ask()
+						if err != nil {
 							b.Fatal(err)
 						}
 						took = append(took, time.Since(start))
+						size = n
 					}
 					slices.Sort(took)
 					b.ReportMetric(float64(took[len(took)/2])/float64(time.Millisecond), "ms/median")
+					b.ReportMetric(float64(size), q.unit)
 				})
 			}
 		})
@@ -174,4 +210,11 @@ func pickTargets(b *testing.B, a *analysis.Analyst, s kb.Store) targets {
 		t.left, c.Contexts.LeftCount+c.Mechanisms.LeftCount+c.Outcomes.LeftCount, t.right, c.Contexts.RightCount+c.Mechanisms.RightCount+c.Outcomes.RightCount,
 		t.outcome, e.CMOCCount, e.QuoteCount, len(e.Studies), t.construct, ec.CMOCCount, ec.QuoteCount, len(ec.Studies), t.chainEnd, len(ch))
 	return t
+}
+
+func evidenceSize(e *analysis.Evidence) int {
+	if e == nil {
+		return 0
+	}
+	return e.CMOCCount
 }
