@@ -1,9 +1,11 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/cmograph/cmograph/internal/kb"
 )
@@ -64,40 +66,16 @@ func (a *Analyst) Chains(ctx context.Context, targetID string, maxDepth, limit i
 	if err != nil {
 		return nil, err
 	}
-	outcomes, err := r.outcomesMeaning(ctx, target)
-	if err != nil {
-		return nil, err
-	}
-	produce, err := r.links(ctx, true, outcomes, kb.RelHasOutcome)
-	if err != nil {
-		return nil, err
-	}
 	var ends []string
-	for _, l := range produce {
-		ends = append(ends, l.From)
-	}
-	ends = uniqueSorted(ends)
-	// walk backwards level by level: each level reads the predecessors of the whole frontier
-	feeders := map[string][]ChainLink{} // CMOC id -> links into it
-	frontier := ends
-	expanded := map[string]bool{}
-	for depth := 0; depth < maxDepth && len(frontier) > 0; depth++ {
-		var todo []string
-		for _, id := range frontier {
-			if !expanded[id] {
-				expanded[id] = true
-				todo = append(todo, id)
-			}
-		}
-		links, err := r.feedersOf(ctx, todo)
+	var feedersOf func(cmoc string) []ChainLink
+	if _, shared := a.store.(kb.Revisioned); shared {
+		s, err := a.scope(ctx, nil, everything)
 		if err != nil {
 			return nil, err
 		}
-		frontier = frontier[:0:0]
-		for _, l := range links {
-			feeders[l.To.ID] = append(feeders[l.To.ID], l)
-			frontier = append(frontier, l.From.ID)
-		}
+		ends, feedersOf = s.corpus.chainsTo(target)
+	} else if ends, feedersOf, err = r.readChains(ctx, target, maxDepth); err != nil {
+		return nil, err
 	}
 	var chains []Chain
 	var walk func(path []ChainLink, head string, depth int)
@@ -107,7 +85,7 @@ func (a *Analyst) Chains(ctx context.Context, targetID string, maxDepth, limit i
 		}
 		extended := false
 		if depth < maxDepth {
-			for _, l := range feeders[head] {
+			for _, l := range feedersOf(head) {
 				if onPath(path, l.From.ID) {
 					continue
 				}
@@ -129,6 +107,91 @@ func (a *Analyst) Chains(ctx context.Context, targetID string, maxDepth, limit i
 		return chainKey(chains[i]) < chainKey(chains[j])
 	})
 	return chains, nil
+}
+
+// readChains reads, level by level back from the target, the links into every CMOC a chain of
+// at most maxDepth links could reach: a fixed number of store calls per level.
+func (r *reader) readChains(ctx context.Context, target kb.Node, maxDepth int) ([]string, func(string) []ChainLink, error) {
+	outcomes, err := r.outcomesMeaning(ctx, target)
+	if err != nil {
+		return nil, nil, err
+	}
+	produce, err := r.links(ctx, true, outcomes, kb.RelHasOutcome)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ends []string
+	for _, l := range produce {
+		ends = append(ends, l.From)
+	}
+	ends = uniqueSorted(ends)
+	feeders := map[string][]ChainLink{} // CMOC id -> links into it
+	frontier := ends
+	expanded := map[string]bool{}
+	for depth := 0; depth < maxDepth && len(frontier) > 0; depth++ {
+		var todo []string
+		for _, id := range frontier {
+			if !expanded[id] {
+				expanded[id] = true
+				todo = append(todo, id)
+			}
+		}
+		links, err := r.feedersOf(ctx, todo)
+		if err != nil {
+			return nil, nil, err
+		}
+		byTarget := map[string][]ChainLink{}
+		for _, l := range links {
+			byTarget[l.To.ID] = append(byTarget[l.To.ID], l)
+		}
+		frontier = frontier[:0:0]
+		for to, ls := range byTarget {
+			feeders[to] = canonicalFeeders(ls)
+			for _, l := range feeders[to] {
+				frontier = append(frontier, l.From.ID)
+			}
+		}
+		slices.Sort(frontier)
+	}
+	return ends, func(id string) []ChainLink { return feeders[id] }, nil
+}
+
+// canonicalFeeders keeps, of the links from one CMOC into another, the one a reviewer would
+// cite first (an explicit link, then an alignment, then a shared construct; then by the ids of
+// the elements that meet), and orders them by the feeding CMOC's id. Chains are walked in this
+// order, so every way of reading the graph finds the same chains first.
+func canonicalFeeders(ls []ChainLink) []ChainLink {
+	slices.SortStableFunc(ls, func(a, b ChainLink) int {
+		if c := strings.Compare(a.From.ID, b.From.ID); c != 0 {
+			return c
+		}
+		return compareChainLinks(a, b)
+	})
+	return slices.CompactFunc(ls, func(a, b ChainLink) bool { return a.From.ID == b.From.ID })
+}
+
+var chainBasisRank = map[ChainBasis]int{ChainExplicit: 0, ChainAligned: 1, ChainConstruct: 2}
+
+func compareChainLinks(a, b ChainLink) int {
+	idOf := func(n kb.Node) string {
+		if n == nil {
+			return ""
+		}
+		return n.NodeID()
+	}
+	constructID := func(c *kb.Construct) string {
+		if c == nil {
+			return ""
+		}
+		return c.ID
+	}
+	return cmp.Or(
+		cmp.Compare(chainBasisRank[a.Basis], chainBasisRank[b.Basis]),
+		strings.Compare(idOf(a.Context), idOf(b.Context)),
+		strings.Compare(idOf(a.Outcome), idOf(b.Outcome)),
+		strings.Compare(constructID(a.Construct), constructID(b.Construct)),
+		strings.Compare(a.Rationale, b.Rationale),
+	)
 }
 
 func onPath(path []ChainLink, id string) bool {
@@ -306,14 +369,10 @@ func (r *reader) feedersOf(ctx context.Context, cmocIDs []string) ([]ChainLink, 
 		return nil, err
 	}
 	var out []ChainLink
-	seen := map[[2]string]bool{}
 	addLink := func(l ChainLink) {
-		key := [2]string{l.From.ID, l.To.ID}
-		if l.From.ID == l.To.ID || seen[key] {
-			return
+		if l.From.ID != l.To.ID {
+			out = append(out, l)
 		}
-		seen[key] = true
-		out = append(out, l)
 	}
 	for _, l := range explicit {
 		from, ok1 := r.node(l.From).(*kb.CMOC)

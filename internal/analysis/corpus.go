@@ -46,11 +46,24 @@ type corpus struct {
 	kindsRead    [3]bool
 
 	// crosswalk, when read
-	crosswalk  bool
-	linked     []bool     // the element has an alignment (either end) or a construct
-	joins      [][2]int32 // SAME_AS, BROADER and NARROWER alignments between elements of one kind
-	constructs []*kb.Construct
-	instanceOf adjacency // element -> constructs
+	crosswalk      bool
+	linked         []bool     // the element has an alignment (either end) or a construct
+	joins          [][2]int32 // SAME_AS, BROADER and NARROWER alignments between elements of one kind
+	constructs     []*kb.Construct
+	constructIndex map[string]int32
+	instanceOf     adjacency // element -> constructs
+	// for chains: alignments that do not contradict (either end -> position in alignments),
+	// each construct's instances, and who produces each outcome
+	alignments []kb.Link
+	alignedAt  adjacency
+	instances  adjacency // construct -> elements
+	producers  adjacency // outcome -> CMOCs
+
+	// chains, when read: CHAINS_TO into each CMOC (positions in chainLinks)
+	chains     bool
+	chainLinks []kb.Link
+	chainsInto adjacency
+	cmocIndex  map[string]int32
 
 	// quotes, when read: how many evidence each CMOC and whose voices they are
 	quotes     bool
@@ -106,11 +119,11 @@ type corpusNeeds struct {
 	kinds []kb.Kind
 	// elementNodes: every element of the programme theories in scope, used or not, with its
 	// node; without it only the elements CMOCs use are numbered, from the links alone
-	elementNodes      bool
-	crosswalk, quotes bool
+	elementNodes              bool
+	crosswalk, quotes, chains bool
 }
 
-var everything = corpusNeeds{kinds: elementKindsOrder, elementNodes: true, crosswalk: true, quotes: true}
+var everything = corpusNeeds{kinds: elementKindsOrder, elementNodes: true, crosswalk: true, quotes: true, chains: true}
 
 func kindPosition(k kb.Kind) int { return slices.Index(elementKindsOrder, k) }
 
@@ -187,6 +200,10 @@ func buildCorpus(ctx context.Context, store kb.Store, studyIDs []string, needs c
 		}
 	}
 	c.orderCMOCs()
+	c.cmocIndex = make(map[string]int32, len(c.cmocs))
+	for i, m := range c.cmocs {
+		c.cmocIndex[m.ID] = int32(i)
+	}
 	links := func(in bool, types ...kb.RelType) ([]kb.Link, error) {
 		if all {
 			return store.Links(ctx, kb.LinkQuery{Types: types, All: true})
@@ -210,6 +227,11 @@ func buildCorpus(ctx context.Context, store kb.Store, studyIDs []string, needs c
 			}
 		}
 		c.clusters = c.clusterRoots(used)
+	}
+	if needs.chains {
+		if err := c.readChains(ctx, store); err != nil {
+			return nil, err
+		}
 	}
 	if needs.quotes {
 		// one type per call: the store hands out a type's links without copying them
@@ -463,7 +485,7 @@ func (c *corpus) readCrosswalk(ctx context.Context, store kb.Store) error {
 	c.crosswalk = true
 	c.linked = make([]bool, len(c.elementIDs))
 	var constructIDs []string
-	var instances [][2]int32
+	var instances, aligned [][2]int32
 	constructIndex := map[string]int32{}
 	for _, l := range ls {
 		from, okFrom := c.elementIndex[l.From]
@@ -479,6 +501,11 @@ func (c *corpus) readCrosswalk(ctx context.Context, store kb.Store) error {
 			// an outcome aligned with a context is a chain's hinge, not the same thing
 			if okFrom && okTo && joins(l.Relation) && c.elementKind[from] == c.elementKind[to] {
 				c.joins = append(c.joins, [2]int32{from, to})
+			}
+			if okFrom && okTo && l.Relation != kb.AlignContradicts {
+				at := int32(len(c.alignments))
+				c.alignments = append(c.alignments, l)
+				aligned = append(aligned, [2]int32{from, at}, [2]int32{to, at})
 			}
 		case kb.RelInstanceOf:
 			if !okFrom {
@@ -504,7 +531,41 @@ func (c *corpus) readCrosswalk(ctx context.Context, store kb.Store) error {
 			c.constructs[constructIndex[k.ID]] = k
 		}
 	}
+	c.constructIndex = constructIndex
 	c.instanceOf = newAdjacency(len(c.elementIDs), instances)
+	c.alignedAt = newAdjacency(len(c.elementIDs), aligned)
+	for i := range instances {
+		instances[i][0], instances[i][1] = instances[i][1], instances[i][0]
+	}
+	c.instances = newAdjacency(len(constructIDs), instances)
+	var produced [][2]int32
+	outcome := int32(kindPosition(kb.KindOutcome))
+	for m := range c.cmocs {
+		for _, o := range c.uses[outcome].of(int32(m)) {
+			produced = append(produced, [2]int32{o, int32(m)})
+		}
+	}
+	c.producers = newAdjacency(len(c.elementIDs), produced)
+	return nil
+}
+
+// readChains reads the CHAINS_TO links a reviewer recorded, in one call.
+func (c *corpus) readChains(ctx context.Context, store kb.Store) error {
+	ls, err := store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelChainsTo}, All: true})
+	if err != nil {
+		return err
+	}
+	var into [][2]int32
+	for _, l := range ls {
+		_, okFrom := c.cmocIndex[l.From]
+		to, okTo := c.cmocIndex[l.To]
+		if okFrom && okTo {
+			into = append(into, [2]int32{to, int32(len(c.chainLinks))})
+			c.chainLinks = append(c.chainLinks, l)
+		}
+	}
+	c.chains = true
+	c.chainsInto = newAdjacency(len(c.cmocs), into)
 	return nil
 }
 
@@ -535,10 +596,6 @@ func (c *corpus) readQuotes(ctx context.Context, store kb.Store, all bool, evide
 		evidence = slices.Clone(evidence)
 		slices.SortStableFunc(evidence, byFrom)
 	}
-	cmocIndex := make(map[string]int32, len(c.cmocs))
-	for i, m := range c.cmocs {
-		cmocIndex[m.ID] = int32(i)
-	}
 	c.quotes = true
 	c.quoteCount = make([]int32, len(c.cmocs))
 	c.roles = make([]uint8, len(c.cmocs))
@@ -555,7 +612,7 @@ func (c *corpus) readQuotes(ctx context.Context, store kb.Store, all bool, evide
 		if !ok || q.ID != l.From {
 			continue
 		}
-		i, ok := cmocIndex[l.To]
+		i, ok := c.cmocIndex[l.To]
 		if !ok {
 			continue
 		}
@@ -768,4 +825,98 @@ type Cluster struct {
 	Label      string
 	Elements   []kb.Node
 	Constructs []*kb.Construct
+}
+
+// chainsTo answers Chains from the corpus: the CMOCs that produce the target (an outcome, or
+// one aligned with it without contradiction, or an outcome instance of a construct) and, for
+// any CMOC, the links into it, worked out when the walk first reaches it.
+func (c *corpus) chainsTo(target kb.Node) ([]string, func(string) []ChainLink) {
+	outcome := uint8(kindPosition(kb.KindOutcome))
+	var outcomes []int32
+	if target.NodeKind() == kb.KindConstruct {
+		if k, ok := c.constructIndex[target.NodeID()]; ok {
+			for _, e := range c.instances.of(k) {
+				if c.elementKind[e] == outcome {
+					outcomes = append(outcomes, e)
+				}
+			}
+		}
+	} else if t, ok := c.elementIndex[target.NodeID()]; ok {
+		outcomes = append(outcomes, t)
+		for _, at := range c.alignedAt.of(t) {
+			if o := c.otherEnd(at, t); c.elementKind[o] == outcome {
+				outcomes = append(outcomes, o)
+			}
+		}
+	}
+	var ends []int32
+	for _, o := range outcomes {
+		ends = append(ends, c.producers.of(o)...)
+	}
+	endIDs := make([]string, 0, len(ends))
+	for _, m := range uniqueInts(ends) {
+		endIDs = append(endIDs, c.cmocs[m].ID)
+	}
+	memo := map[int32][]ChainLink{}
+	return endIDs, func(id string) []ChainLink {
+		m, ok := c.cmocIndex[id]
+		if !ok {
+			return nil
+		}
+		if ls, ok := memo[m]; ok {
+			return ls
+		}
+		ls := canonicalFeeders(c.linksInto(m))
+		memo[m] = ls
+		return ls
+	}
+}
+
+// linksInto lists every way another CMOC feeds CMOC m: explicit CHAINS_TO, and CMOCs whose
+// outcome meets m's context by alignment or by construct.
+func (c *corpus) linksInto(m int32) []ChainLink {
+	outcome := uint8(kindPosition(kb.KindOutcome))
+	to := c.cmocs[m]
+	var out []ChainLink
+	add := func(from int32, l ChainLink) {
+		if from != m {
+			l.From, l.To = c.cmocs[from], to
+			out = append(out, l)
+		}
+	}
+	for _, at := range c.chainsInto.of(m) {
+		l := c.chainLinks[at]
+		add(c.cmocIndex[l.From], ChainLink{Basis: ChainExplicit, Rationale: l.Rationale})
+	}
+	for _, ctx := range c.uses[kindPosition(kb.KindContext)].of(m) {
+		for _, at := range c.alignedAt.of(ctx) {
+			o := c.otherEnd(at, ctx)
+			if c.elementKind[o] != outcome {
+				continue
+			}
+			for _, p := range c.producers.of(o) {
+				add(p, ChainLink{Basis: ChainAligned, Outcome: c.elements[o], Context: c.elements[ctx], Rationale: c.alignments[at].Rationale})
+			}
+		}
+		for _, k := range c.instanceOf.of(ctx) {
+			for _, o := range c.instances.of(k) {
+				if c.elementKind[o] != outcome {
+					continue
+				}
+				for _, p := range c.producers.of(o) {
+					add(p, ChainLink{Basis: ChainConstruct, Outcome: c.elements[o], Context: c.elements[ctx], Construct: c.constructs[k]})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// otherEnd is the element at the other end of alignment at from e.
+func (c *corpus) otherEnd(at, e int32) int32 {
+	l := c.alignments[at]
+	if c.elementIDs[e] == l.From {
+		return c.elementIndex[l.To]
+	}
+	return c.elementIndex[l.From]
 }

@@ -73,3 +73,29 @@ func TestFirstKMatchesSorting(t *testing.T) {
 		}
 	}
 }
+
+func TestCanonicalFeedersKeepTheFirstCitedLinkPerCMOC(t *testing.T) {
+	cm := func(id string) *kb.CMOC { return &kb.CMOC{ID: id} }
+	to := cm("z")
+	ctxA, ctxB := &kb.Context{ID: "ctx.a"}, &kb.Context{ID: "ctx.b"}
+	got := canonicalFeeders([]ChainLink{
+		{From: cm("b"), To: to, Basis: ChainConstruct, Context: ctxA},
+		{From: cm("a"), To: to, Basis: ChainAligned, Context: ctxB},
+		{From: cm("b"), To: to, Basis: ChainAligned, Context: ctxB},
+		{From: cm("a"), To: to, Basis: ChainAligned, Context: ctxA},
+		{From: cm("c"), To: to, Basis: ChainConstruct, Context: ctxA},
+		{From: cm("c"), To: to, Basis: ChainExplicit},
+	})
+	var desc []string
+	for _, l := range got {
+		ctx := ""
+		if l.Context != nil {
+			ctx = l.Context.NodeID()
+		}
+		desc = append(desc, l.From.ID+" "+string(l.Basis)+" "+ctx)
+	}
+	want := []string{"a ALIGNED ctx.a", "b ALIGNED ctx.b", "c EXPLICIT "}
+	if !slices.Equal(desc, want) {
+		t.Errorf("feeders %q, want %q", desc, want)
+	}
+}

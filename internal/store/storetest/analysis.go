@@ -43,6 +43,7 @@ var analysisTests = []struct {
 	{"CompareVersions", testCompareVersions},
 	{"AnalysisRefusals", testAnalysisRefusals},
 	{"DashboardPathsAgree", testDashboardPathsAgree},
+	{"ChainPathsAgree", testChainPathsAgree},
 	{"ScopedClustersJoinWithinScope", testScopedClusters},
 	{"AnswersFollowWrites", testAnswersFollowWrites},
 	{"QuestionsAlongsideWriters", testQuestionsAlongsideWriters},
@@ -840,5 +841,57 @@ func testQuestionsAlongsideWriters(t *testing.T, a *analysis.Analyst, s kb.Store
 	}
 	if n, err := countOfC(); err != nil || n != start+writes {
 		t.Errorf("after the writes study c has %d CMOCs (%v), want %d", n, err, start+writes)
+	}
+}
+
+// testChainPathsAgree asks for the chains into every outcome and construct, whole and cut
+// short by depth and by count, from the store's shared index (when it keeps one) and read
+// afresh level by level: the chains, their order and each link's basis must not differ.
+func testChainPathsAgree(t *testing.T, a *analysis.Analyst, s kb.Store) {
+	ctx := context.Background()
+	fresh := analysis.New(withoutRevision{s})
+	var targets []string
+	for _, k := range []kb.Kind{kb.KindOutcome, kb.KindConstruct} {
+		for _, n := range list(t, s, kb.ListQuery{Kind: k}).Nodes {
+			targets = append(targets, n.NodeID())
+		}
+	}
+	render := func(an *analysis.Analyst, target string, depth, limit int) string {
+		chains, err := an.Chains(ctx, target, depth, limit)
+		if err != nil {
+			t.Fatalf("chains to %s: %v", target, err)
+		}
+		var b strings.Builder
+		for _, c := range chains {
+			for _, l := range c.Links {
+				fmt.Fprintf(&b, "%s -%s", l.From.ID, l.Basis)
+				for _, n := range []kb.Node{l.Outcome, l.Context} {
+					if n != nil {
+						fmt.Fprintf(&b, " %s", n.NodeID())
+					}
+				}
+				if l.Construct != nil {
+					fmt.Fprintf(&b, " %s", l.Construct.ID)
+				}
+				fmt.Fprintf(&b, " %q-> ", l.Rationale)
+			}
+			fmt.Fprintf(&b, "%s\n", c.CMOCs[len(c.CMOCs)-1].ID)
+		}
+		return b.String()
+	}
+	chained := 0
+	for _, target := range targets {
+		for _, cut := range [][2]int{{0, 0}, {1, 0}, {2, 1}, {0, 2}} {
+			got, want := render(a, target, cut[0], cut[1]), render(fresh, target, cut[0], cut[1])
+			if got != want {
+				t.Errorf("chains to %s (depth %d, first %d): shared index\n%s\nread afresh\n%s", target, cut[0], cut[1], got, want)
+			}
+			if got != "" {
+				chained++
+			}
+		}
+	}
+	if chained == 0 {
+		t.Fatal("no target has chains: the comparison proves nothing")
 	}
 }
