@@ -141,7 +141,8 @@ func BenchAnalysis(b *testing.B, open OpenEmpty) {
 }
 
 // targets are the nodes the benchmark asks about: the two largest programme theories, the
-// outcome most CMOCs share, a mechanism with alignments, and the end of an explicit chain.
+// outcome most CMOCs share, a mechanism with alignments, and the outcome explicit chains lead
+// to that has the most chains.
 type targets struct {
 	left, right, outcome, construct, mechanism, chainEnd, study string
 }
@@ -184,11 +185,26 @@ func pickTargets(b *testing.B, a *analysis.Analyst, s kb.Store) targets {
 	if err != nil || len(chains) == 0 {
 		b.Fatalf("chains: %v (%d)", err, len(chains))
 	}
-	produce, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelHasOutcome}, IDs: []string{chains[0].To}})
-	if err != nil || len(produce) == 0 {
-		b.Fatalf("the outcome of %s: %v", chains[0].To, err)
+	// of the outcomes explicit chains lead to (the first 50), the one with the most chains: the
+	// same kind of question at every size, and the hardest of its kind
+	var ends []string
+	for _, l := range chains[:min(50, len(chains))] {
+		ends = append(ends, l.To)
 	}
-	t.chainEnd = produce[0].To
+	produce, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelHasOutcome}, IDs: ends})
+	if err != nil || len(produce) == 0 {
+		b.Fatalf("the outcomes of %v: %v", ends, err)
+	}
+	most := -1
+	for _, l := range produce {
+		found, err := a.Chains(ctx, l.To, analysis.DefaultChainDepth, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(found) > most || (len(found) == most && l.To < t.chainEnd) {
+			t.chainEnd, most = l.To, len(found)
+		}
+	}
 	// say how big each answer is, so the timings can be read against the work they stand for
 	c, err := a.Compare(ctx, t.left, t.right, 0)
 	if err != nil {
