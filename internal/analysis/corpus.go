@@ -29,8 +29,10 @@ type corpus struct {
 	// CMOCs are byStudy[studyStart[s]:studyStart[s+1]].
 	byStudy    []int32
 	studyStart []int32
-	// cmocRank is each CMOC's place in cmocLess order, so lists of CMOCs sort by integers.
+	// cmocRank is each CMOC's place in cmocLess order, so lists of CMOCs sort by integers;
+	// byRank lists the CMOCs in that order.
 	cmocRank []int32
+	byRank   []int32
 
 	// elementIDs are the contexts, mechanisms and outcomes read, in id order, so the smallest
 	// position in a cluster is also its smallest id. elements holds their nodes when the
@@ -289,6 +291,7 @@ func (c *corpus) orderCMOCs() {
 	for rank, i := range order {
 		c.cmocRank[i] = int32(rank)
 	}
+	c.byRank = order
 }
 
 // readElements reads the element kinds needed and which CMOC uses which. Every element of the

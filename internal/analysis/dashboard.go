@@ -495,16 +495,18 @@ func (a *Analyst) FindGaps(ctx context.Context, studyIDs []string, limit int) (*
 	}
 	var unquoted, staffOnly []int32
 	staff, _ := roleBit(kb.InformantStaff)
-	s.eachCMOC(func(_, m int32) {
+	// in cmocLess order, so the lists need no sorting
+	for _, m := range s.byRank {
+		if st := s.cmocStudy[m]; st < 0 || !s.inScope[st] {
+			continue
+		}
 		switch {
 		case s.quoteCount[m] == 0:
 			unquoted = append(unquoted, m)
 		case s.roles[m] == staff && !s.roleless[m]:
 			staffOnly = append(staffOnly, m)
 		}
-	})
-	s.sortCMOCs(unquoted)
-	s.sortCMOCs(staffOnly)
+	}
 	g := &Gaps{
 		CMOCsWithoutQuoteCount: len(unquoted), StaffOnlyCMOCsCount: len(staffOnly),
 		CMOCsWithoutQuote: s.cmocsAt(unquoted[:min(limit, len(unquoted))]),
