@@ -410,3 +410,116 @@ func uniqueSorted(ids []string) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// readChains reads the CHAINS_TO links a reviewer recorded, in one call.
+func (c *corpus) readChains(ctx context.Context, store kb.Store) error {
+	ls, err := store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelChainsTo}, All: true})
+	if err != nil {
+		return err
+	}
+	var into [][2]int32
+	for _, l := range ls {
+		_, okFrom := c.cmocIndex[l.From]
+		to, okTo := c.cmocIndex[l.To]
+		if okFrom && okTo {
+			into = append(into, [2]int32{to, int32(len(c.chainLinks))})
+			c.chainLinks = append(c.chainLinks, l)
+		}
+	}
+	c.chainsInto = newAdjacency(len(c.cmocs), into)
+	return nil
+}
+
+// chainsTo answers Chains from the corpus: the CMOCs that produce the target (an outcome, or
+// one aligned with it without contradiction, or an outcome instance of a construct) and, for
+// any CMOC, the links into it, worked out when the walk first reaches it.
+func (c *corpus) chainsTo(target kb.Node) ([]string, func(string) []ChainLink) {
+	outcome := uint8(kindPosition(kb.KindOutcome))
+	var outcomes []int32
+	if target.NodeKind() == kb.KindConstruct {
+		if k, ok := c.constructIndex[target.NodeID()]; ok {
+			for _, e := range c.instances.of(k) {
+				if c.elementKind[e] == outcome {
+					outcomes = append(outcomes, e)
+				}
+			}
+		}
+	} else if t, ok := c.elementIndex[target.NodeID()]; ok {
+		outcomes = append(outcomes, t)
+		for _, at := range c.alignedAt.of(t) {
+			if o := c.otherEnd(at, t); c.elementKind[o] == outcome {
+				outcomes = append(outcomes, o)
+			}
+		}
+	}
+	var ends []int32
+	for _, o := range outcomes {
+		ends = append(ends, c.producers.of(o)...)
+	}
+	endIDs := make([]string, 0, len(ends))
+	for _, m := range uniqueInts(ends) {
+		endIDs = append(endIDs, c.cmocs[m].ID)
+	}
+	memo := map[int32][]ChainLink{}
+	return endIDs, func(id string) []ChainLink {
+		m, ok := c.cmocIndex[id]
+		if !ok {
+			return nil
+		}
+		if ls, ok := memo[m]; ok {
+			return ls
+		}
+		ls := canonicalFeeders(c.linksInto(m))
+		memo[m] = ls
+		return ls
+	}
+}
+
+// linksInto lists every way another CMOC feeds CMOC m: explicit CHAINS_TO, and CMOCs whose
+// outcome meets m's context by alignment or by construct.
+func (c *corpus) linksInto(m int32) []ChainLink {
+	outcome := uint8(kindPosition(kb.KindOutcome))
+	to := c.cmocs[m]
+	var out []ChainLink
+	add := func(from int32, l ChainLink) {
+		if from != m {
+			l.From, l.To = c.cmocs[from], to
+			out = append(out, l)
+		}
+	}
+	for _, at := range c.chainsInto.of(m) {
+		l := c.chainLinks[at]
+		add(c.cmocIndex[l.From], ChainLink{Basis: ChainExplicit, Rationale: l.Rationale})
+	}
+	for _, ctx := range c.uses[kindPosition(kb.KindContext)].of(m) {
+		for _, at := range c.alignedAt.of(ctx) {
+			o := c.otherEnd(at, ctx)
+			if c.elementKind[o] != outcome {
+				continue
+			}
+			for _, p := range c.producers.of(o) {
+				add(p, ChainLink{Basis: ChainAligned, Outcome: c.elements[o], Context: c.elements[ctx], Rationale: c.alignments[at].Rationale})
+			}
+		}
+		for _, k := range c.instanceOf.of(ctx) {
+			for _, o := range c.instances.of(k) {
+				if c.elementKind[o] != outcome {
+					continue
+				}
+				for _, p := range c.producers.of(o) {
+					add(p, ChainLink{Basis: ChainConstruct, Outcome: c.elements[o], Context: c.elements[ctx], Construct: c.constructs[k]})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// otherEnd is the element at the other end of alignment at from e.
+func (c *corpus) otherEnd(at, e int32) int32 {
+	l := c.alignments[at]
+	if c.elementIDs[e] == l.From {
+		return c.elementIndex[l.To]
+	}
+	return c.elementIndex[l.From]
+}

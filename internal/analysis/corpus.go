@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/cmograph/cmograph/internal/kb"
 )
@@ -62,13 +61,11 @@ type corpus struct {
 	producers  adjacency // outcome -> CMOCs
 
 	// chains, when read: CHAINS_TO into each CMOC (positions in chainLinks)
-	chains     bool
 	chainLinks []kb.Link
 	chainsInto adjacency
 	cmocIndex  map[string]int32
 
 	// quotes, when read: how many evidence each CMOC and whose voices they are
-	quotes     bool
 	quoteCount []int32
 	roles      []uint8 // bit i: a quote by informantRoles[i]
 	roleless   []bool  // a quote whose informant role is not recorded
@@ -552,26 +549,6 @@ func (c *corpus) readCrosswalk(ctx context.Context, store kb.Store) error {
 	return nil
 }
 
-// readChains reads the CHAINS_TO links a reviewer recorded, in one call.
-func (c *corpus) readChains(ctx context.Context, store kb.Store) error {
-	ls, err := store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelChainsTo}, All: true})
-	if err != nil {
-		return err
-	}
-	var into [][2]int32
-	for _, l := range ls {
-		_, okFrom := c.cmocIndex[l.From]
-		to, okTo := c.cmocIndex[l.To]
-		if okFrom && okTo {
-			into = append(into, [2]int32{to, int32(len(c.chainLinks))})
-			c.chainLinks = append(c.chainLinks, l)
-		}
-	}
-	c.chains = true
-	c.chainsInto = newAdjacency(len(c.cmocs), into)
-	return nil
-}
-
 // readQuotes reads the quotes behind the CMOCs and keeps what the questions ask of them: how
 // many there are and whose voices. Quotes and the links from them both come in quote id order,
 // so one merge pass pairs them.
@@ -599,7 +576,6 @@ func (c *corpus) readQuotes(ctx context.Context, store kb.Store, all bool, evide
 		evidence = slices.Clone(evidence)
 		slices.SortStableFunc(evidence, byFrom)
 	}
-	c.quotes = true
 	c.quoteCount = make([]int32, len(c.cmocs))
 	c.roles = make([]uint8, len(c.cmocs))
 	c.roleless = make([]bool, len(c.cmocs))
@@ -627,299 +603,4 @@ func (c *corpus) readQuotes(ctx context.Context, store kb.Store, all bool, evide
 		}
 	}
 	return nil
-}
-
-// clusterRoots groups the used elements that stand for one thing (see joins) and names each
-// group by its smallest position; an element not used stays alone. Elements of one kind that
-// are instances of one construct are one thing too.
-func (c *corpus) clusterRoots(used []bool) []int32 {
-	parent := make([]int32, len(c.elementIDs))
-	for i := range parent {
-		parent[i] = int32(i)
-	}
-	find := func(x int32) int32 {
-		root := x
-		for parent[root] != root {
-			root = parent[root]
-		}
-		for parent[x] != root {
-			parent[x], x = root, parent[x]
-		}
-		return root
-	}
-	union := func(a, b int32) {
-		ra, rb := find(a), find(b)
-		if ra == rb {
-			return
-		}
-		// the smaller position names the cluster, so clusters are named the same on every run
-		if rb < ra {
-			ra, rb = rb, ra
-		}
-		parent[rb] = ra
-	}
-	for _, j := range c.joins {
-		if used[j[0]] && used[j[1]] {
-			union(j[0], j[1])
-		}
-	}
-	// first used instance of each construct, per element kind
-	first := make([]int32, 3*len(c.constructs))
-	for i := range first {
-		first[i] = -1
-	}
-	for e := range c.elementIDs {
-		if !used[e] {
-			continue
-		}
-		for _, k := range c.instanceOf.of(int32(e)) {
-			slot := 3*k + int32(c.elementKind[e])
-			if first[slot] < 0 {
-				first[slot] = int32(e)
-			} else {
-				union(first[slot], int32(e))
-			}
-		}
-	}
-	for i := range parent {
-		parent[i] = find(int32(i))
-	}
-	return parent
-}
-
-// scope is the part of a corpus one question is about.
-type scope struct {
-	*corpus
-	studies  []int32 // in scope, in corpus order
-	clusters []int32
-	inScope  []bool // per study
-}
-
-// forStudies narrows the corpus to the given studies (all when none). Narrowed, elements join
-// only through elements the scope's CMOCs use, as they would in a corpus of those studies alone.
-func (c *corpus) forStudies(studyIDs []string) (*scope, error) {
-	s := &scope{corpus: c, inScope: make([]bool, len(c.studies)), clusters: c.clusters}
-	if len(studyIDs) == 0 {
-		for i := range c.studies {
-			s.studies = append(s.studies, int32(i))
-			s.inScope[i] = true
-		}
-		return s, nil
-	}
-	for _, id := range studyIDs {
-		i, ok := c.studyIndex[id]
-		if !ok {
-			return nil, kb.NotFound("studyIds", "no study with id %q", id)
-		}
-		s.inScope[i] = true
-	}
-	for i, in := range s.inScope {
-		if in {
-			s.studies = append(s.studies, int32(i))
-		}
-	}
-	if len(s.studies) < len(c.studies) && c.crosswalk {
-		used := make([]bool, len(c.elementIDs))
-		for _, st := range s.studies {
-			for _, m := range c.byStudy[c.studyStart[st]:c.studyStart[st+1]] {
-				for k := range c.uses {
-					for _, e := range c.uses[k].of(m) {
-						used[e] = true
-					}
-				}
-			}
-		}
-		s.clusters = c.clusterRoots(used)
-	}
-	return s, nil
-}
-
-// eachCMOC calls fn for every CMOC in scope, study by study.
-func (s *scope) eachCMOC(fn func(study, cmoc int32)) {
-	for _, st := range s.studies {
-		for _, m := range s.byStudy[s.studyStart[st]:s.studyStart[st+1]] {
-			fn(st, m)
-		}
-	}
-}
-
-// cmocCount is how many CMOCs the scope holds.
-func (s *scope) cmocCount() int {
-	n := 0
-	for _, st := range s.studies {
-		n += int(s.studyStart[st+1] - s.studyStart[st])
-	}
-	return n
-}
-
-// sortCMOCs puts CMOC positions in cmocLess order.
-func (c *corpus) sortCMOCs(ms []int32) {
-	slices.SortFunc(ms, func(a, b int32) int { return int(c.cmocRank[a]) - int(c.cmocRank[b]) })
-}
-
-// scope returns the corpus of the given studies (all when none) with what a question needs.
-// Over a store that reports its revision, one corpus of everything is built per revision and
-// shared; over any other store each question reads just what it needs.
-func (a *Analyst) scope(ctx context.Context, studyIDs []string, needs corpusNeeds) (*scope, error) {
-	rs, ok := a.store.(kb.Revisioned)
-	if !ok {
-		c, err := buildCorpus(ctx, a.store, studyIDs, needs)
-		if err != nil {
-			return nil, err
-		}
-		return c.forStudies(nil)
-	}
-	c, err := a.cache.get(ctx, rs, func(ctx context.Context) (*corpus, error) {
-		return buildCorpus(ctx, a.store, nil, everything)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return c.forStudies(studyIDs)
-}
-
-// Warm builds the index of the corpus that questions share, so that the first dashboard after
-// start-up does not wait for it. Over a store that does not report its revision there is no
-// shared index and Warm does nothing.
-func (a *Analyst) Warm(ctx context.Context) error {
-	if _, ok := a.store.(kb.Revisioned); !ok {
-		return nil
-	}
-	_, err := a.scope(ctx, nil, everything)
-	return err
-}
-
-// corpusCache keeps the corpus of the latest revision read.
-type corpusCache struct {
-	mu       sync.Mutex
-	revision uint64
-	corpus   *corpus
-}
-
-// get returns the corpus of the store's current revision, building it if none is kept. The
-// revision is read before the build: should a write land during it, the corpus is kept under
-// the older revision and the next question builds it again.
-func (cc *corpusCache) get(ctx context.Context, rs kb.Revisioned, build func(context.Context) (*corpus, error)) (*corpus, error) {
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	rev := rs.Revision()
-	if cc.corpus != nil && cc.revision == rev {
-		return cc.corpus, nil
-	}
-	c, err := build(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cc.corpus, cc.revision = c, rev
-	return c, nil
-}
-
-// joins says whether an alignment makes two elements one: SAME_AS, BROADER and NARROWER do;
-// related is not the same, and a contradiction is the opposite.
-func joins(rel kb.AlignRelation) bool {
-	return rel == kb.AlignSameAs || rel == kb.AlignBroader || rel == kb.AlignNarrower
-}
-
-// Cluster is a set of elements across studies that stand for one thing.
-type Cluster struct {
-	// Key is the cluster's stable id: the smallest id among its elements.
-	Key string
-	// Label names it: the construct it instantiates if any, else its most used element name.
-	Label      string
-	Elements   []kb.Node
-	Constructs []*kb.Construct
-}
-
-// chainsTo answers Chains from the corpus: the CMOCs that produce the target (an outcome, or
-// one aligned with it without contradiction, or an outcome instance of a construct) and, for
-// any CMOC, the links into it, worked out when the walk first reaches it.
-func (c *corpus) chainsTo(target kb.Node) ([]string, func(string) []ChainLink) {
-	outcome := uint8(kindPosition(kb.KindOutcome))
-	var outcomes []int32
-	if target.NodeKind() == kb.KindConstruct {
-		if k, ok := c.constructIndex[target.NodeID()]; ok {
-			for _, e := range c.instances.of(k) {
-				if c.elementKind[e] == outcome {
-					outcomes = append(outcomes, e)
-				}
-			}
-		}
-	} else if t, ok := c.elementIndex[target.NodeID()]; ok {
-		outcomes = append(outcomes, t)
-		for _, at := range c.alignedAt.of(t) {
-			if o := c.otherEnd(at, t); c.elementKind[o] == outcome {
-				outcomes = append(outcomes, o)
-			}
-		}
-	}
-	var ends []int32
-	for _, o := range outcomes {
-		ends = append(ends, c.producers.of(o)...)
-	}
-	endIDs := make([]string, 0, len(ends))
-	for _, m := range uniqueInts(ends) {
-		endIDs = append(endIDs, c.cmocs[m].ID)
-	}
-	memo := map[int32][]ChainLink{}
-	return endIDs, func(id string) []ChainLink {
-		m, ok := c.cmocIndex[id]
-		if !ok {
-			return nil
-		}
-		if ls, ok := memo[m]; ok {
-			return ls
-		}
-		ls := canonicalFeeders(c.linksInto(m))
-		memo[m] = ls
-		return ls
-	}
-}
-
-// linksInto lists every way another CMOC feeds CMOC m: explicit CHAINS_TO, and CMOCs whose
-// outcome meets m's context by alignment or by construct.
-func (c *corpus) linksInto(m int32) []ChainLink {
-	outcome := uint8(kindPosition(kb.KindOutcome))
-	to := c.cmocs[m]
-	var out []ChainLink
-	add := func(from int32, l ChainLink) {
-		if from != m {
-			l.From, l.To = c.cmocs[from], to
-			out = append(out, l)
-		}
-	}
-	for _, at := range c.chainsInto.of(m) {
-		l := c.chainLinks[at]
-		add(c.cmocIndex[l.From], ChainLink{Basis: ChainExplicit, Rationale: l.Rationale})
-	}
-	for _, ctx := range c.uses[kindPosition(kb.KindContext)].of(m) {
-		for _, at := range c.alignedAt.of(ctx) {
-			o := c.otherEnd(at, ctx)
-			if c.elementKind[o] != outcome {
-				continue
-			}
-			for _, p := range c.producers.of(o) {
-				add(p, ChainLink{Basis: ChainAligned, Outcome: c.elements[o], Context: c.elements[ctx], Rationale: c.alignments[at].Rationale})
-			}
-		}
-		for _, k := range c.instanceOf.of(ctx) {
-			for _, o := range c.instances.of(k) {
-				if c.elementKind[o] != outcome {
-					continue
-				}
-				for _, p := range c.producers.of(o) {
-					add(p, ChainLink{Basis: ChainConstruct, Outcome: c.elements[o], Context: c.elements[ctx], Construct: c.constructs[k]})
-				}
-			}
-		}
-	}
-	return out
-}
-
-// otherEnd is the element at the other end of alignment at from e.
-func (c *corpus) otherEnd(at, e int32) int32 {
-	l := c.alignments[at]
-	if c.elementIDs[e] == l.From {
-		return c.elementIndex[l.To]
-	}
-	return c.elementIndex[l.From]
 }

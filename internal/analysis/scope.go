@@ -1,0 +1,136 @@
+package analysis
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/cmograph/cmograph/internal/kb"
+)
+
+// scope is the part of a corpus one question is about.
+type scope struct {
+	*corpus
+	studies  []int32 // in scope, in corpus order
+	clusters []int32
+	inScope  []bool // per study
+}
+
+// forStudies narrows the corpus to the given studies (all when none). Narrowed, elements join
+// only through elements the scope's CMOCs use, as they would in a corpus of those studies alone.
+func (c *corpus) forStudies(studyIDs []string) (*scope, error) {
+	s := &scope{corpus: c, inScope: make([]bool, len(c.studies)), clusters: c.clusters}
+	if len(studyIDs) == 0 {
+		for i := range c.studies {
+			s.studies = append(s.studies, int32(i))
+			s.inScope[i] = true
+		}
+		return s, nil
+	}
+	for _, id := range studyIDs {
+		i, ok := c.studyIndex[id]
+		if !ok {
+			return nil, kb.NotFound("studyIds", "no study with id %q", id)
+		}
+		s.inScope[i] = true
+	}
+	for i, in := range s.inScope {
+		if in {
+			s.studies = append(s.studies, int32(i))
+		}
+	}
+	if len(s.studies) < len(c.studies) && c.crosswalk {
+		used := make([]bool, len(c.elementIDs))
+		for _, st := range s.studies {
+			for _, m := range c.byStudy[c.studyStart[st]:c.studyStart[st+1]] {
+				for k := range c.uses {
+					for _, e := range c.uses[k].of(m) {
+						used[e] = true
+					}
+				}
+			}
+		}
+		s.clusters = c.clusterRoots(used)
+	}
+	return s, nil
+}
+
+// eachCMOC calls fn for every CMOC in scope, study by study.
+func (s *scope) eachCMOC(fn func(study, cmoc int32)) {
+	for _, st := range s.studies {
+		for _, m := range s.byStudy[s.studyStart[st]:s.studyStart[st+1]] {
+			fn(st, m)
+		}
+	}
+}
+
+// cmocCount is how many CMOCs the scope holds.
+func (s *scope) cmocCount() int {
+	n := 0
+	for _, st := range s.studies {
+		n += int(s.studyStart[st+1] - s.studyStart[st])
+	}
+	return n
+}
+
+// sortCMOCs puts CMOC positions in cmocLess order.
+func (c *corpus) sortCMOCs(ms []int32) {
+	slices.SortFunc(ms, func(a, b int32) int { return int(c.cmocRank[a]) - int(c.cmocRank[b]) })
+}
+
+// scope returns the corpus of the given studies (all when none) with what a question needs.
+// Over a store that reports its revision, one corpus of everything is built per revision and
+// shared; over any other store each question reads just what it needs.
+func (a *Analyst) scope(ctx context.Context, studyIDs []string, needs corpusNeeds) (*scope, error) {
+	rs, ok := a.store.(kb.Revisioned)
+	if !ok {
+		c, err := buildCorpus(ctx, a.store, studyIDs, needs)
+		if err != nil {
+			return nil, err
+		}
+		return c.forStudies(nil)
+	}
+	c, err := a.cache.get(ctx, rs, func(ctx context.Context) (*corpus, error) {
+		return buildCorpus(ctx, a.store, nil, everything)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.forStudies(studyIDs)
+}
+
+// Warm builds the index of the corpus that questions share, so that the first dashboard after
+// start-up does not wait for it. Over a store that does not report its revision there is no
+// shared index and Warm does nothing.
+func (a *Analyst) Warm(ctx context.Context) error {
+	if _, ok := a.store.(kb.Revisioned); !ok {
+		return nil
+	}
+	_, err := a.scope(ctx, nil, everything)
+	return err
+}
+
+// corpusCache keeps the corpus of the latest revision read.
+type corpusCache struct {
+	mu       sync.Mutex
+	revision uint64
+	corpus   *corpus
+}
+
+// get returns the corpus of the store's current revision, building it if none is kept. The
+// revision is read before the build: should a write land during it, the corpus is kept under
+// the older revision and the next question builds it again.
+func (cc *corpusCache) get(ctx context.Context, rs kb.Revisioned, build func(context.Context) (*corpus, error)) (*corpus, error) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	rev := rs.Revision()
+	if cc.corpus != nil && cc.revision == rev {
+		return cc.corpus, nil
+	}
+	c, err := build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cc.corpus, cc.revision = c, rev
+	return c, nil
+}
