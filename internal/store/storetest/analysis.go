@@ -44,6 +44,7 @@ var analysisTests = []struct {
 	{"AnalysisRefusals", testAnalysisRefusals},
 	{"DashboardPathsAgree", testDashboardPathsAgree},
 	{"ChainPathsAgree", testChainPathsAgree},
+	{"ChainsCiteOneLinkPerPair", testChainsCiteOneLinkPerPair},
 	{"ScopedClustersJoinWithinScope", testScopedClusters},
 	{"AnswersFollowWrites", testAnswersFollowWrites},
 	{"QuestionsAlongsideWriters", testQuestionsAlongsideWriters},
@@ -893,5 +894,23 @@ func testChainPathsAgree(t *testing.T, a *analysis.Analyst, s kb.Store) {
 	}
 	if chained == 0 {
 		t.Fatal("no target has chains: the comparison proves nothing")
+	}
+}
+
+// testChainsCiteOneLinkPerPair: a.cm.1 already feeds b.ipt.2 through an alignment; once a
+// reviewer records CHAINS_TO between them too, the chain shows the one link, the explicit one.
+func testChainsCiteOneLinkPerPair(t *testing.T, a *analysis.Analyst, s kb.Store) {
+	ctx := context.Background()
+	explicit := kb.Link{Type: kb.RelChainsTo, From: "a.cm.1", To: "b.ipt.2", LinkProps: kb.LinkProps{Rationale: "recorded by hand"}}
+	if _, err := s.Apply(ctx, kb.Change{Ops: []kb.Op{{Type: kb.OpLink, Link: explicit}}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.Chains(ctx, "b.ipt.o.engage", 4, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIDs(t, "chains to b.ipt.o.engage", chainIDs(got), []string{"a.cm.1 > EXPLICIT > b.ipt.2"})
+	if len(got) == 1 && got[0].Links[0].Rationale != "recorded by hand" {
+		t.Errorf("rationale %q", got[0].Links[0].Rationale)
 	}
 }
