@@ -117,10 +117,7 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 	out := make([]Bucket, 0, len(ordered))
 	for _, o := range ordered {
 		b := Bucket{Key: keys.name(o.key), Label: keys.label(o.key), Count: int(o.cmocs), StudyCount: int(o.studies)}
-		switch {
-		case o.key < 0:
-			b.Label = "not stated"
-		case isElement:
+		if isElement && o.key >= 0 {
 			cl := described[o.key]
 			b.Key, b.Label, b.Cluster = cl.Key, cl.Label, &cl
 		}
@@ -166,7 +163,7 @@ func newKeySpace(s *scope, by Dimension) *keySpace {
 	case ByOutcome, ByMechanism, ByContext:
 		ks.size = len(s.elementIDs)
 	case ByStudy:
-		ks.size = len(s.corpus.studies)
+		ks.size = len(s.studies)
 	case ByProgrammeTheory:
 		ks.size = len(s.pts)
 	}
@@ -198,8 +195,8 @@ func (ks *keySpace) of(m int32, kind kb.Kind, uses []int32, buf []int32) []int32
 			buf = append(buf, ks.value(string(a)))
 		}
 	case ByPopulation:
-		if st := s.cmocStudy[m]; st >= 0 && s.corpus.studies[st].Population != "" {
-			buf = append(buf, ks.value(string(s.corpus.studies[st].Population)))
+		if st := s.cmocStudy[m]; st >= 0 && s.studies[st].Population != "" {
+			buf = append(buf, ks.value(string(s.studies[st].Population)))
 		}
 	case ByInformant:
 		for i, role := range informantRoles {
@@ -257,7 +254,7 @@ func (ks *keySpace) name(k int32) string {
 	case ByOutcome, ByMechanism, ByContext:
 		return ks.s.elementIDs[k]
 	case ByStudy:
-		return ks.s.corpus.studies[k].ID
+		return ks.s.studies[k].ID
 	case ByProgrammeTheory:
 		return ks.s.pts[k].ID
 	}
@@ -270,7 +267,7 @@ func (ks *keySpace) label(k int32) string {
 	case k < 0:
 		return "not stated"
 	case ks.by == ByStudy:
-		return nodeName(ks.s.corpus.studies[k])
+		return nodeName(ks.s.studies[k])
 	case ks.by == ByProgrammeTheory:
 		return nodeName(ks.s.pts[k])
 	}
@@ -395,8 +392,8 @@ func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []st
 	if err != nil {
 		return nil, err
 	}
-	column := make([]int, len(s.corpus.studies))
-	for col, st := range s.studies {
+	column := make([]int, len(s.studies))
+	for col, st := range s.chosen {
 		column[st] = col
 	}
 	keys := newKeySpace(s, dimensionOf(kind))
@@ -444,15 +441,15 @@ func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []st
 	if err != nil {
 		return nil, err
 	}
-	m := &Matrix{Kind: kind, Studies: make([]*kb.Study, len(s.studies)), Rows: make([]MatrixRow, len(ordered))}
-	for col, st := range s.studies {
-		m.Studies[col] = s.corpus.studies[st]
+	m := &Matrix{Kind: kind, Studies: make([]*kb.Study, len(s.chosen)), Rows: make([]MatrixRow, len(ordered))}
+	for col, st := range s.chosen {
+		m.Studies[col] = s.studies[st]
 	}
 	rowOf := make([]int32, keys.size) // row+1 of each root shown, 0 otherwise
 	for i, root := range ordered {
 		t := &tallies[root]
 		rowOf[root] = int32(i + 1)
-		m.Rows[i] = MatrixRow{Cluster: described[root], Counts: make([]int, len(s.studies)), Total: int(t.cmocs), StudyCount: int(t.studies)}
+		m.Rows[i] = MatrixRow{Cluster: described[root], Counts: make([]int, len(s.chosen)), Total: int(t.cmocs), StudyCount: int(t.studies)}
 	}
 	for _, c := range cells {
 		if i := rowOf[c.root]; i > 0 {

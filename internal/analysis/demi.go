@@ -103,7 +103,7 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 		cmocs := make([]int32, 0, p.end-p.start)
 		for j, o := range seen[p.start:p.end] {
 			if j == 0 || o.study != seen[int(p.start)+j-1].study {
-				d.Studies = append(d.Studies, s.corpus.studies[o.study])
+				d.Studies = append(d.Studies, s.studies[o.study])
 			}
 			cmocs = append(cmocs, o.cmoc)
 		}

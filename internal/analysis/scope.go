@@ -11,7 +11,7 @@ import (
 // scope is the part of a corpus one question is about.
 type scope struct {
 	*corpus
-	studies  []int32 // in scope, in corpus order
+	chosen   []int32 // the studies in scope, in corpus order
 	clusters []int32
 	inScope  []bool // per study
 }
@@ -22,7 +22,7 @@ func (c *corpus) forStudies(studyIDs []string) (*scope, error) {
 	s := &scope{corpus: c, inScope: make([]bool, len(c.studies)), clusters: c.clusters}
 	if len(studyIDs) == 0 {
 		for i := range c.studies {
-			s.studies = append(s.studies, int32(i))
+			s.chosen = append(s.chosen, int32(i))
 			s.inScope[i] = true
 		}
 		return s, nil
@@ -36,12 +36,12 @@ func (c *corpus) forStudies(studyIDs []string) (*scope, error) {
 	}
 	for i, in := range s.inScope {
 		if in {
-			s.studies = append(s.studies, int32(i))
+			s.chosen = append(s.chosen, int32(i))
 		}
 	}
-	if len(s.studies) < len(c.studies) && c.crosswalk {
+	if len(s.chosen) < len(c.studies) && c.crosswalk {
 		used := make([]bool, len(c.elementIDs))
-		for _, st := range s.studies {
+		for _, st := range s.chosen {
 			for _, m := range c.byStudy[c.studyStart[st]:c.studyStart[st+1]] {
 				for k := range c.uses {
 					for _, e := range c.uses[k].of(m) {
@@ -57,7 +57,7 @@ func (c *corpus) forStudies(studyIDs []string) (*scope, error) {
 
 // eachCMOC calls fn for every CMOC in scope, study by study.
 func (s *scope) eachCMOC(fn func(study, cmoc int32)) {
-	for _, st := range s.studies {
+	for _, st := range s.chosen {
 		for _, m := range s.byStudy[s.studyStart[st]:s.studyStart[st+1]] {
 			fn(st, m)
 		}
@@ -67,7 +67,7 @@ func (s *scope) eachCMOC(fn func(study, cmoc int32)) {
 // cmocCount is how many CMOCs the scope holds.
 func (s *scope) cmocCount() int {
 	n := 0
-	for _, st := range s.studies {
+	for _, st := range s.chosen {
 		n += int(s.studyStart[st+1] - s.studyStart[st])
 	}
 	return n
