@@ -66,14 +66,14 @@ func (a *Analyst) Chains(ctx context.Context, targetID string, maxDepth, limit i
 	if err != nil {
 		return nil, err
 	}
+	c, err := a.shared(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var ends []string
 	var feedersOf func(cmoc string) []ChainLink
-	if _, shared := a.store.(kb.Revisioned); shared {
-		s, err := a.scope(ctx, nil, everything)
-		if err != nil {
-			return nil, err
-		}
-		ends, feedersOf = s.corpus.chainsTo(target)
+	if c != nil {
+		ends, feedersOf = c.chainsTo(target)
 	} else if ends, feedersOf, err = r.readChains(ctx, target, maxDepth); err != nil {
 		return nil, err
 	}

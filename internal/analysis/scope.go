@@ -64,49 +64,45 @@ func (s *scope) eachCMOC(fn func(study, cmoc int32)) {
 	}
 }
 
-// cmocCount is how many CMOCs the scope holds.
-func (s *scope) cmocCount() int {
-	n := 0
-	for _, st := range s.chosen {
-		n += int(s.studyStart[st+1] - s.studyStart[st])
-	}
-	return n
-}
-
 // sortCMOCs puts CMOC positions in cmocLess order.
 func (c *corpus) sortCMOCs(ms []int32) {
 	slices.SortFunc(ms, func(a, b int32) int { return int(c.cmocRank[a]) - int(c.cmocRank[b]) })
 }
 
-// scope returns the corpus of the given studies (all when none) with what a question needs.
-// Over a store that reports its revision, one corpus of everything is built per revision and
-// shared; over any other store each question reads just what it needs.
+// scope returns the corpus of the given studies (all when none) with what a question needs:
+// the shared index when the store keeps one (see shared), else a corpus read for this question
+// alone.
 func (a *Analyst) scope(ctx context.Context, studyIDs []string, needs corpusNeeds) (*scope, error) {
-	rs, ok := a.store.(kb.Revisioned)
-	if !ok {
-		c, err := buildCorpus(ctx, a.store, studyIDs, needs)
-		if err != nil {
-			return nil, err
-		}
-		return c.forStudies(nil)
-	}
-	c, err := a.cache.get(ctx, rs, func(ctx context.Context) (*corpus, error) {
-		return buildCorpus(ctx, a.store, nil, everything)
-	})
+	c, err := a.shared(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return c.forStudies(studyIDs)
+	if c != nil {
+		return c.forStudies(studyIDs)
+	}
+	if c, err = buildCorpus(ctx, a.store, studyIDs, needs); err != nil {
+		return nil, err
+	}
+	return c.forStudies(nil)
 }
 
-// Warm builds the index of the corpus that questions share, so that the first dashboard after
-// start-up does not wait for it. Over a store that does not report its revision there is no
-// shared index and Warm does nothing.
-func (a *Analyst) Warm(ctx context.Context) error {
-	if _, ok := a.store.(kb.Revisioned); !ok {
-		return nil
+// shared returns the index of everything that questions share, built once per revision of a
+// store that reports its revision; nil over any other store, whose questions each read just
+// what they need.
+func (a *Analyst) shared(ctx context.Context) (*corpus, error) {
+	rs, ok := a.store.(kb.Revisioned)
+	if !ok {
+		return nil, nil
 	}
-	_, err := a.scope(ctx, nil, everything)
+	return a.cache.get(ctx, rs, func(ctx context.Context) (*corpus, error) {
+		return buildCorpus(ctx, a.store, nil, everything)
+	})
+}
+
+// Warm builds the shared index, so that the first dashboard after start-up does not wait for
+// it. Over a store that keeps none it does nothing.
+func (a *Analyst) Warm(ctx context.Context) error {
+	_, err := a.shared(ctx)
 	return err
 }
 

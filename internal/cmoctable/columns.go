@@ -44,9 +44,6 @@ var requiredColumns = []string{colStudy, colTheory, colCMOC}
 // DefaultColumns lists the documented layout's columns, in order.
 func DefaultColumns() []string { return slices.Clone(defaultColumns) }
 
-// OptionalColumns lists the columns a table may add; WriteCSV writes them after the default ones.
-func OptionalColumns() []string { return slices.Clone(optionalColumns) }
-
 func allColumns() []string { return append(slices.Clone(defaultColumns), optionalColumns...) }
 
 func isColumn(name string) bool {

@@ -44,9 +44,6 @@ func FieldsOf(k Kind) []FieldSpec {
 	return fieldsOfType(reflect.TypeOf(n).Elem())
 }
 
-// LinkFields lists the properties a link can carry.
-func LinkFields() []FieldSpec { return fieldsOfType(reflect.TypeOf(LinkProps{})) }
-
 func fieldsOfType(t reflect.Type) []FieldSpec {
 	var out []FieldSpec
 	for i := range t.NumField() {

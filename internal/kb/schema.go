@@ -1,7 +1,5 @@
 package kb
 
-import "slices"
-
 // NodeMeta gives every node (through the embedded Meta) access to its provenance.
 func (m *Meta) NodeMeta() *Meta { return m }
 
@@ -75,11 +73,6 @@ func LinkTypes() []RelType {
 	return out
 }
 
-// Joins reports whether the spec allows a link from kind a to kind b.
-func (s LinkSpec) Joins(a, b Kind) bool {
-	return slices.Contains(s.From, a) && slices.Contains(s.To, b)
-}
-
 // OwnerSpec says whom a kind of node belongs to: the field that holds the owner's id, the
 // owner's kind and the relationship the graph draws for it.
 type OwnerSpec struct {
@@ -103,15 +96,4 @@ var owners = map[Kind]OwnerSpec{
 func OwnerOf(k Kind) (OwnerSpec, bool) {
 	s, ok := owners[k]
 	return s, ok
-}
-
-// OwnedKinds lists the kinds owned by kind k.
-func OwnedKinds(k Kind) []Kind {
-	var out []Kind
-	for _, c := range Kinds {
-		if s, ok := owners[c]; ok && s.Kind == k {
-			out = append(out, c)
-		}
-	}
-	return out
 }

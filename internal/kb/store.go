@@ -148,7 +148,7 @@ type Store interface {
 	List(ctx context.Context, q ListQuery) (Page, error)
 	// Links returns the links of the given types at the given ends.
 	Links(ctx context.Context, q LinkQuery) ([]Link, error)
-	// Search ranks nodes by full-text relevance over their TextFields.
+	// Search ranks nodes by full-text relevance over their text fields (see SearchText).
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 	// Apply makes a change atomically: every op or none.
 	Apply(ctx context.Context, c Change) (Result, error)
@@ -200,9 +200,6 @@ var textFields = map[Kind][]string{
 	KindSetting:         {"name", "serviceType", "description"},
 }
 
-// TextFields lists the properties full-text search reads for kind k.
-func TextFields(k Kind) []string { return textFields[k] }
-
 // AllTextFields lists every property any kind's search reads, once each.
 func AllTextFields() []string {
 	var out []string
@@ -218,7 +215,7 @@ func AllTextFields() []string {
 	return out
 }
 
-// SearchText is a node's searchable text: its TextFields joined.
+// SearchText is a node's searchable text: its kind's text fields joined.
 func SearchText(n Node) string {
 	p := ToProps(n)
 	var parts []string

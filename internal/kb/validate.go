@@ -99,12 +99,6 @@ func (v *validator) texts(n any) {
 	}
 }
 
-func (v *validator) optionalID(path, value string) {
-	if value != "" {
-		v.id(path, value)
-	}
-}
-
 func asStrings[T ~string](xs []T) []string {
 	out := make([]string, len(xs))
 	for i, x := range xs {
