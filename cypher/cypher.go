@@ -185,7 +185,7 @@ func All() []Statement {
 		}
 		out = append(out, plain.Statement, every.Statement)
 	}
-	return out
+	return append(out, readShapes()...)
 }
 
 var paramPattern = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)

@@ -41,33 +41,14 @@ func buildList(q kb.ListQuery, name string) (Query, error) {
 		return Query{}, err
 	}
 	params := map[string]any{"skip": int64(q.Offset)}
-	var conds []string
-	for i, f := range q.Filters {
-		p := "p" + strconv.Itoa(i)
-		cond, err := filterFragment(q.Kind, f, p)
-		if err != nil {
-			return Query{}, err
-		}
-		conds = append(conds, cond)
-		params[p] = f.Value
+	conds, err := conditions(q, params)
+	if err != nil {
+		return Query{}, err
 	}
-	var order []string
-	for _, s := range q.Sort {
-		spec, ok := kb.FieldFor(q.Kind, s.Field)
-		if !ok || spec.Type == kb.FieldStringList {
-			return Query{}, fmt.Errorf("cypher: %s cannot be sorted by %q", q.Kind, s.Field)
-		}
-		prop, err := ident(spec.Name)
-		if err != nil {
-			return Query{}, err
-		}
-		key := "n." + prop
-		if s.Desc {
-			key += " DESC"
-		}
-		order = append(order, key)
+	order, err := orderBy(q)
+	if err != nil {
+		return Query{}, err
 	}
-	order = append(order, "n.id")
 
 	match := "\n  MATCH (n:" + label + ")"
 	if len(conds) > 0 {
@@ -79,7 +60,7 @@ func buildList(q kb.ListQuery, name string) (Query, error) {
 	b.WriteString("\n} AS total, COLLECT {")
 	b.WriteString(match)
 	b.WriteString("\n  RETURN {props: properties(n), labels: labels(n)} AS node\n  ORDER BY ")
-	b.WriteString(strings.Join(order, ", "))
+	b.WriteString(order)
 	b.WriteString("\n  SKIP $skip")
 	if q.Limit > 0 {
 		b.WriteString("\n  LIMIT $limit")
@@ -87,6 +68,43 @@ func buildList(q kb.ListQuery, name string) (Query, error) {
 	}
 	b.WriteString("\n} AS page")
 	return Query{Statement: Statement{Name: name, Query: b.String()}, Params: params}, nil
+}
+
+// conditions are the WHERE conditions of a list's filters, their values added to params as
+// $p0, $p1, …
+func conditions(q kb.ListQuery, params map[string]any) ([]string, error) {
+	var conds []string
+	for i, f := range q.Filters {
+		p := "p" + strconv.Itoa(i)
+		cond, err := filterFragment(q.Kind, f, p)
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, cond)
+		params[p] = f.Value
+	}
+	return conds, nil
+}
+
+// orderBy is the ORDER BY of a list: its sort keys, then the id.
+func orderBy(q kb.ListQuery) (string, error) {
+	var order []string
+	for _, s := range q.Sort {
+		spec, ok := kb.FieldFor(q.Kind, s.Field)
+		if !ok || spec.Type == kb.FieldStringList {
+			return "", fmt.Errorf("cypher: %s cannot be sorted by %q", q.Kind, s.Field)
+		}
+		prop, err := ident(spec.Name)
+		if err != nil {
+			return "", err
+		}
+		key := "n." + prop
+		if s.Desc {
+			key += " DESC"
+		}
+		order = append(order, key)
+	}
+	return strings.Join(append(order, "n.id"), ", "), nil
 }
 
 // filterFragment is the condition for one normalized filter, with its value as $p.

@@ -181,7 +181,7 @@ func (r *mutationResolver) UnchainCMOCs(ctx context.Context, input model.ChainIn
 
 // Cmoc is the resolver for the cmoc field.
 func (r *queryResolver) Cmoc(ctx context.Context, id string) (*kb.CMOC, error) {
-	return byID[kb.CMOC](ctx, r.Resolver, id)
+	return rootByID[kb.CMOC](ctx, r.Resolver, id)
 }
 
 // Cmocs is the resolver for the cmocs field.

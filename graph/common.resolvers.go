@@ -20,12 +20,12 @@ func (r *mutationResolver) DeleteNode(ctx context.Context, input model.DeleteInp
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (kb.Node, error) {
-	return nodeOrNil(ctx, r.Resolver, id)
+	return rootNode(ctx, r.Resolver, id)
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]kb.Node, error) {
-	return nodesOrNil(ctx, r.Resolver, ids)
+	return rootNodes(ctx, r.Resolver, ids)
 }
 
 // Mutation returns generated.MutationResolver implementation.

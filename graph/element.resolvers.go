@@ -21,7 +21,10 @@ func (r *alignmentResolver) Element(ctx context.Context, obj *model.Alignment) (
 	if obj.Incoming {
 		other = obj.Link.From
 	}
-	n, err := loadersFor(ctx, r.Store).nodes.Load(ctx, other)
+	n, err := nodeOrNil(ctx, r.Resolver, other)
+	if err == nil && n == nil {
+		err = fmt.Errorf("dangling reference")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("loading aligned element %q: %w", other, err)
 	}
@@ -263,7 +266,7 @@ func (r *outcomeResolver) InstanceOf(ctx context.Context, obj *kb.Outcome) ([]kb
 
 // Context is the resolver for the context field.
 func (r *queryResolver) Context(ctx context.Context, id string) (*kb.Context, error) {
-	return byID[kb.Context](ctx, r.Resolver, id)
+	return rootByID[kb.Context](ctx, r.Resolver, id)
 }
 
 // Contexts is the resolver for the contexts field.
@@ -278,7 +281,7 @@ func (r *queryResolver) Contexts(ctx context.Context, where map[string]any, sort
 
 // Mechanism is the resolver for the mechanism field.
 func (r *queryResolver) Mechanism(ctx context.Context, id string) (*kb.Mechanism, error) {
-	return byID[kb.Mechanism](ctx, r.Resolver, id)
+	return rootByID[kb.Mechanism](ctx, r.Resolver, id)
 }
 
 // Mechanisms is the resolver for the mechanisms field.
@@ -293,7 +296,7 @@ func (r *queryResolver) Mechanisms(ctx context.Context, where map[string]any, so
 
 // Outcome is the resolver for the outcome field.
 func (r *queryResolver) Outcome(ctx context.Context, id string) (*kb.Outcome, error) {
-	return byID[kb.Outcome](ctx, r.Resolver, id)
+	return rootByID[kb.Outcome](ctx, r.Resolver, id)
 }
 
 // Outcomes is the resolver for the outcomes field.

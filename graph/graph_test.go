@@ -37,6 +37,40 @@ func (c *countingStore) Links(ctx context.Context, q kb.LinkQuery) ([]kb.Link, e
 	return c.Store.Links(ctx, q)
 }
 
+// Read answers as Neo4j does, with only the properties the plan asks of each kind: the
+// embedded store hands out whole nodes, which would hide a property the planner forgot.
+func (c *countingStore) Read(ctx context.Context, p kb.ReadPlan) (kb.ReadResult, error) {
+	c.calls.Add(1)
+	res, err := c.Store.Read(ctx, p)
+	if err != nil {
+		return res, err
+	}
+	narrow := func(ns []kb.Node) []kb.Node {
+		out := make([]kb.Node, len(ns))
+		for i, n := range ns {
+			asked := kb.PlanProps(n.NodeKind(), p.Props[n.NodeKind()])
+			if asked == nil {
+				out[i] = n
+				continue
+			}
+			all, kept := kb.ToProps(n), kb.Props{}
+			for _, name := range asked {
+				if v, ok := all[name]; ok {
+					kept[name] = v
+				}
+			}
+			nn, err := kb.FromProps(n.NodeKind(), kept)
+			if err != nil {
+				panic(err)
+			}
+			out[i] = nn
+		}
+		return out
+	}
+	res.Roots, res.Nodes = narrow(res.Roots), narrow(res.Nodes)
+	return res, nil
+}
+
 func newStore(t *testing.T, docs ...document.Source) *countingStore {
 	t.Helper()
 	s, err := memory.Open(context.Background(), memory.Options{})

@@ -30,6 +30,8 @@ type loaders struct {
 	nodes    *dataloadgen.Loader[string, kb.Node]
 	links    *dataloadgen.Loader[linkKey, []kb.Link]
 	children *dataloadgen.Loader[childKey, []kb.Node]
+	// plans holds what the read plans of the request's root fields read
+	plans *plans
 }
 
 type loadersKey struct{}
@@ -43,6 +45,7 @@ func newLoaders(store kb.Store, wait time.Duration) *loaders {
 		nodes:    dataloadgen.NewMappedLoader(nodeFetcher(store), opt),
 		links:    dataloadgen.NewLoader(linkFetcher(store), opt),
 		children: dataloadgen.NewLoader(childFetcher(store), opt),
+		plans:    &plans{},
 	}
 }
 

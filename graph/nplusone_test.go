@@ -71,10 +71,9 @@ func TestNestedQueryRoundTripsAreBounded(t *testing.T) {
 	if largeCalls != smallCalls {
 		t.Fatalf("round trips grew with the rows returned: %d for 2 studies, %d for 40", smallCalls, largeCalls)
 	}
-	// list; theories; CMOCs; mechanism links + nodes; alignment links (out, in) + nodes;
-	// the aligned mechanisms' theories and studies
-	if largeCalls > 12 {
-		t.Fatalf("%d round trips for a five-level query; want at most 12", largeCalls)
+	// the root field and its whole selection are one read plan: one store call
+	if largeCalls != 1 {
+		t.Fatalf("%d round trips for a five-level query; want 1", largeCalls)
 	}
 }
 
@@ -86,7 +85,7 @@ func TestNestedQueryOnTheSeedCorpus(t *testing.T) {
 	seedCalls, seedRows := roundTrips(t, sources...)
 	synthCalls, _ := roundTrips(t, syntheticCorpus(2))
 	t.Logf("seed corpus: %d mechanism rows in %d store round trips", seedRows, seedCalls)
-	if seedRows < 10 || seedCalls != synthCalls {
+	if seedRows < 10 || seedCalls != synthCalls || seedCalls != 1 {
 		t.Fatalf("seed corpus: %d rows in %d round trips; the same query over 2 synthetic studies takes %d", seedRows, seedCalls, synthCalls)
 	}
 }

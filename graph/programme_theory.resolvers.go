@@ -83,7 +83,7 @@ func (r *programmeTheoryResolver) RevisedBy(ctx context.Context, obj *kb.Program
 
 // ProgrammeTheory is the resolver for the programmeTheory field.
 func (r *queryResolver) ProgrammeTheory(ctx context.Context, id string) (*kb.ProgrammeTheory, error) {
-	return byID[kb.ProgrammeTheory](ctx, r.Resolver, id)
+	return rootByID[kb.ProgrammeTheory](ctx, r.Resolver, id)
 }
 
 // ProgrammeTheories is the resolver for the programmeTheories field.

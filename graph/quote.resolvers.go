@@ -33,7 +33,7 @@ func (r *mutationResolver) DeleteQuote(ctx context.Context, input model.DeleteIn
 
 // Quote is the resolver for the quote field.
 func (r *queryResolver) Quote(ctx context.Context, id string) (*kb.Quote, error) {
-	return byID[kb.Quote](ctx, r.Resolver, id)
+	return rootByID[kb.Quote](ctx, r.Resolver, id)
 }
 
 // Quotes is the resolver for the quotes field.

@@ -24,11 +24,8 @@ type nodePtr[T any] interface {
 
 // byID loads one node of type T, nil when there is none (or it is of another kind).
 func byID[T any, P nodePtr[T]](ctx context.Context, r *Resolver, id string) (*T, error) {
-	n, err := loadersFor(ctx, r.Store).nodes.Load(ctx, id)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	n, err := nodeOrNil(ctx, r, id)
+	if err != nil || n == nil {
 		return nil, err
 	}
 	p, ok := n.(P)
@@ -67,43 +64,54 @@ func nodesByID[T any, P nodePtr[T]](ctx context.Context, r *Resolver, ids []stri
 
 // anyByID loads nodes of any kind in the order of ids, leaving out those missing.
 func anyByID(ctx context.Context, r *Resolver, ids []string) ([]kb.Node, error) {
-	thunks := make([]func() (kb.Node, error), len(ids))
-	l := loadersFor(ctx, r.Store).nodes
-	for i, id := range ids {
-		thunks[i] = l.LoadThunk(ctx, id)
+	ns, err := nodesOrNil(ctx, r, ids)
+	if err != nil {
+		return nil, err
 	}
-	out := make([]kb.Node, 0, len(ids))
-	for _, th := range thunks {
-		n, err := th()
-		if errors.Is(err, dataloadgen.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, nil
+	return slices.DeleteFunc(ns, func(n kb.Node) bool { return n == nil }), nil
 }
 
 // ownedBy loads the nodes of T's kind that owner owns (a theory's CMOCs), in natural order.
 func ownedBy[T any, P nodePtr[T]](ctx context.Context, r *Resolver, owner string) ([]T, error) {
 	var zero T
 	kind := P(&zero).NodeKind()
+	var nodes []kb.Node
+	if f := fetchedFor(ctx, r); f != nil {
+		step, _ := kb.OwnedStep(kind)
+		if ls, ok := f.edge(kb.Edge{ID: owner, Step: step}); ok {
+			for _, l := range ls {
+				if n, ok := f.node(l.From); ok {
+					nodes = append(nodes, n)
+				}
+			}
+			return sortedAs[T, P](nodes), nil
+		}
+	}
 	nodes, err := loadersFor(ctx, r.Store).children.Load(ctx, childKey{kind, owner})
 	if err != nil {
 		return nil, err
 	}
+	return sortedAs[T, P](nodes), nil
+}
+
+// sortedAs converts nodes to T in natural order of their names.
+func sortedAs[T any, P nodePtr[T]](nodes []kb.Node) []T {
 	out := make([]T, 0, len(nodes))
 	for _, n := range nodes {
 		out = append(out, *(*T)(n.(P)))
 	}
 	sortNatural(out, func(t *T) string { return kb.NameOf(P(t)) })
-	return out, nil
+	return out
 }
 
 // linksAt loads the links of one type leaving (or, with in, reaching) id.
 func linksAt(ctx context.Context, r *Resolver, rel kb.RelType, id string, in bool) ([]kb.Link, error) {
+	if ls, ok := fetchedFor(ctx, r).edge(kb.Edge{ID: id, Step: kb.LinkStep(rel, in)}); ok {
+		if ls == nil {
+			ls = []kb.Link{}
+		}
+		return ls, nil
+	}
 	ls, err := loadersFor(ctx, r.Store).links.Load(ctx, linkKey{rel, id, in})
 	if ls == nil {
 		ls = []kb.Link{}
@@ -158,7 +166,7 @@ func studyOf(ctx context.Context, r *Resolver, n kb.Node) (*kb.Study, error) {
 		if owner == "" {
 			break
 		}
-		next, err := loadersFor(ctx, r.Store).nodes.Load(ctx, owner)
+		next, err := nodeOrNil(ctx, r, owner)
 		if err != nil {
 			return nil, fmt.Errorf("loading %q: %w", owner, err)
 		}
@@ -264,17 +272,19 @@ func listPage[T any, P nodePtr[T]](ctx context.Context, r *Resolver, where map[s
 	if err != nil {
 		return page[T]{}, err
 	}
-	var res kb.Page
-	if q.Limit == 0 {
+	nodeSels, total := connectionNodes(ctx, kind, rootSelection(ctx))
+	countOnly := q.Limit == 0
+	if countOnly {
 		// first: 0 asks only for the count
 		q.Limit = 1
-		res, err = r.Store.List(ctx, q)
-		res.Nodes = nil
-	} else {
-		res, err = r.Store.List(ctx, q)
 	}
+	plan, err := runPlan(ctx, r, kb.ReadPlan{List: &q, Total: total || countOnly}, []kb.Kind{kind}, nodeSels...)
 	if err != nil {
 		return page[T]{}, err
+	}
+	res := kb.Page{Nodes: plan.Roots, Total: plan.Total}
+	if countOnly {
+		res.Nodes = nil
 	}
 	p := page[T]{total: res.Total, nodes: make([]T, 0, len(res.Nodes)), info: &model.PageInfo{}}
 	for i, n := range res.Nodes {
@@ -367,8 +377,12 @@ func camel(enum string) string {
 
 func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 
-// nodeOrNil loads a node of any kind, nil when there is none.
+// nodeOrNil loads a node of any kind, nil when there is none: from what the root field's plan
+// read, else through the loader.
 func nodeOrNil(ctx context.Context, r *Resolver, id string) (kb.Node, error) {
+	if n, ok := fetchedFor(ctx, r).node(id); ok {
+		return n, nil
+	}
 	n, err := loadersFor(ctx, r.Store).nodes.Load(ctx, id)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, nil
@@ -379,12 +393,20 @@ func nodeOrNil(ctx context.Context, r *Resolver, id string) (kb.Node, error) {
 // nodesOrNil loads nodes of any kind in the order asked, nil for each unknown id.
 func nodesOrNil(ctx context.Context, r *Resolver, ids []string) ([]kb.Node, error) {
 	l := loadersFor(ctx, r.Store).nodes
+	f := fetchedFor(ctx, r)
+	out := make([]kb.Node, len(ids))
 	thunks := make([]func() (kb.Node, error), len(ids))
 	for i, id := range ids {
+		if n, ok := f.node(id); ok {
+			out[i] = n
+			continue
+		}
 		thunks[i] = l.LoadThunk(ctx, id)
 	}
-	out := make([]kb.Node, len(ids))
 	for i, th := range thunks {
+		if th == nil {
+			continue
+		}
 		n, err := th()
 		if err != nil && !errors.Is(err, dataloadgen.ErrNotFound) {
 			return nil, err

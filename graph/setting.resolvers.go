@@ -49,7 +49,7 @@ func (r *mutationResolver) UnobserveCMOCIn(ctx context.Context, input model.Obse
 
 // Setting is the resolver for the setting field.
 func (r *queryResolver) Setting(ctx context.Context, id string) (*kb.Setting, error) {
-	return byID[kb.Setting](ctx, r.Resolver, id)
+	return rootByID[kb.Setting](ctx, r.Resolver, id)
 }
 
 // Settings is the resolver for the settings field.

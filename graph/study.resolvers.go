@@ -40,7 +40,7 @@ func (r *mutationResolver) DeleteStudy(ctx context.Context, input model.DeleteIn
 
 // Study is the resolver for the study field.
 func (r *queryResolver) Study(ctx context.Context, id string) (*kb.Study, error) {
-	return byID[kb.Study](ctx, r.Resolver, id)
+	return rootByID[kb.Study](ctx, r.Resolver, id)
 }
 
 // Studies is the resolver for the studies field.

@@ -82,7 +82,7 @@ func (r *mutationResolver) UndrawOnTheory(ctx context.Context, input model.Draws
 
 // Theory is the resolver for the theory field.
 func (r *queryResolver) Theory(ctx context.Context, id string) (*kb.Theory, error) {
-	return byID[kb.Theory](ctx, r.Resolver, id)
+	return rootByID[kb.Theory](ctx, r.Resolver, id)
 }
 
 // Theories is the resolver for the theories field.
@@ -97,7 +97,7 @@ func (r *queryResolver) Theories(ctx context.Context, where map[string]any, sort
 
 // Construct is the resolver for the construct field.
 func (r *queryResolver) Construct(ctx context.Context, id string) (*kb.Construct, error) {
-	return byID[kb.Construct](ctx, r.Resolver, id)
+	return rootByID[kb.Construct](ctx, r.Resolver, id)
 }
 
 // Constructs is the resolver for the constructs field.

@@ -76,20 +76,14 @@ func reportAll(ctx context.Context, err error) error {
 	return errs[len(errs)-1]
 }
 
-// reload reads a node back after a change, with the provenance the store stamped.
+// reload reads a node back after a change, with the provenance the store stamped, and what the
+// mutation's selection reads below it, in one plan.
 func reload[T any, P nodePtr[T]](ctx context.Context, r *Resolver, id string) (*T, error) {
-	ns, err := r.Store.Get(ctx, []string{id})
-	if err != nil {
-		return nil, err
-	}
-	if len(ns) == 0 {
+	n, err := rootByID[T, P](ctx, r, id)
+	if err == nil && n == nil {
 		return nil, fmt.Errorf("%q vanished after the change", id)
 	}
-	p, ok := ns[0].(P)
-	if !ok {
-		return nil, fmt.Errorf("%q is a %s", id, ns[0].NodeKind())
-	}
-	return (*T)(p), nil
+	return n, err
 }
 
 // create stores a new node (its id already defaulted) and returns it as stored.
@@ -227,12 +221,9 @@ func storedLink(ctx context.Context, r *Resolver, l kb.Link) (*kb.Link, error) {
 
 // reloadAny reads a node of any kind back after a change.
 func reloadAny(ctx context.Context, r *Resolver, id string) (kb.Node, error) {
-	ns, err := r.Store.Get(ctx, []string{id})
-	if err != nil {
-		return nil, err
-	}
-	if len(ns) == 0 {
+	n, err := rootNode(ctx, r, id)
+	if err == nil && n == nil {
 		return nil, kb.NotFound("input", "no node with id %q", id)
 	}
-	return ns[0], nil
+	return n, err
 }

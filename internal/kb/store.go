@@ -148,6 +148,8 @@ type Store interface {
 	List(ctx context.Context, q ListQuery) (Page, error)
 	// Links returns the links of the given types at the given ends.
 	Links(ctx context.Context, q LinkQuery) ([]Link, error)
+	// Read runs a read plan in one round trip (see ReadPlan).
+	Read(ctx context.Context, p ReadPlan) (ReadResult, error)
 	// Search ranks nodes by full-text relevance over their text fields (see SearchText).
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 	// Apply makes a change atomically: every op or none.

@@ -97,6 +97,10 @@ func (brokenStore) Get(context.Context, []string) ([]kb.Node, error) {
 	return nil, errors.New("bolt://secret-host:7687 connection reset")
 }
 
+func (brokenStore) Read(context.Context, kb.ReadPlan) (kb.ReadResult, error) {
+	return kb.ReadResult{}, errors.New("bolt://secret-host:7687 connection reset")
+}
+
 func TestInternalErrorsDoNotLeak(t *testing.T) {
 	h := newHandler(t, func(s kb.Store) kb.Store { return brokenStore{s} })
 	rec := do(t, h, "POST", "/graphql", `{"query":"{ study(id: \"x\") { id } }"}`)

@@ -120,6 +120,11 @@ func (s *Store) List(ctx context.Context, q kb.ListQuery) (kb.Page, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.listLocked(q), nil
+}
+
+// listLocked answers a normalized list query; the caller holds the read lock.
+func (s *Store) listLocked(q kb.ListQuery) kb.Page {
 	var matched []*entry
 	if len(q.Filters) == 0 && len(q.Sort) == 0 {
 		// the whole kind in id order, as kept: nothing to filter or sort
@@ -143,7 +148,7 @@ func (s *Store) List(ctx context.Context, q kb.ListQuery) (kb.Page, error) {
 	for _, e := range matched[start:end] {
 		page.Nodes = append(page.Nodes, e.node)
 	}
-	return page, nil
+	return page
 }
 
 // candidates yields the ids a list need look at: the children of the owners when a filter

@@ -57,6 +57,7 @@ func Run(t *testing.T, newStore NewStore) {
 			tc.fn(t, s)
 		})
 	}
+	t.Run("ReadPlans", func(t *testing.T) { runPlans(t, newStore) })
 	t.Run("Analysis", func(t *testing.T) { runAnalysis(t, newStore) })
 }
 
