@@ -14,17 +14,22 @@ type txn struct {
 	actor  string
 	undo   []func()
 	result kb.Result
+	// what the change touched, for its journal record
+	nodes []string
+	links []kb.LinkKey
 }
 
 func (t *txn) putNode(id string, e *entry) {
 	old := t.g.nodes[id]
 	t.g.setNode(id, e)
+	t.nodes = append(t.nodes, id)
 	t.undo = append(t.undo, func() { t.g.setNode(id, old) })
 }
 
 func (t *txn) putLink(key kb.LinkKey, l *kb.Link) {
 	old, had := t.g.link(key)
 	t.g.setLink(key, l)
+	t.links = append(t.links, key)
 	t.undo = append(t.undo, func() {
 		if had {
 			t.g.setLink(key, &old)

@@ -34,3 +34,16 @@ func BenchmarkImportTable(b *testing.B) {
 		return s
 	})
 }
+
+// BenchmarkWrites times a mutation with its fsync, and reads beside a writer, on the embedded
+// store with its data file and journal:
+// go test -run '^$' -bench Writes -benchtime 200x ./internal/store/memory
+func BenchmarkWrites(b *testing.B) {
+	storetest.BenchWrites(b, func(tb testing.TB) kb.Store {
+		s, err := memory.Open(context.Background(), memory.Options{Path: filepath.Join(tb.TempDir(), "kb.json")})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return s
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,9 +33,11 @@ type fileNode struct {
 }
 
 type fileContents struct {
-	Format string     `json:"format"`
-	Nodes  []fileNode `json:"nodes"`
-	Links  []kb.Link  `json:"links"`
+	Format string `json:"format"`
+	// Revision is the last journal revision the snapshot holds (see journal.go).
+	Revision uint64     `json:"revision,omitempty"`
+	Nodes    []fileNode `json:"nodes"`
+	Links    []kb.Link  `json:"links"`
 }
 
 // openDataFile takes an exclusive, non-blocking lock on PATH.lock, so a second cmograph on
@@ -72,46 +75,49 @@ func (f *dataFile) close() error {
 	return err
 }
 
-func (f *dataFile) load() (kb.Snapshot, error) {
+// load reads the snapshot, its revision and its size on disk.
+func (f *dataFile) load() (kb.Snapshot, uint64, int64, error) {
 	raw, err := os.ReadFile(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return kb.Snapshot{}, nil
+		return kb.Snapshot{}, 0, 0, nil
 	}
 	if err != nil {
-		return kb.Snapshot{}, fmt.Errorf("reading the data file: %w", err)
+		return kb.Snapshot{}, 0, 0, fmt.Errorf("reading the data file: %w", err)
 	}
 	var c fileContents
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return kb.Snapshot{}, fmt.Errorf("data file %s is not valid: %w", f.path, err)
+		return kb.Snapshot{}, 0, 0, fmt.Errorf("data file %s is not valid: %w", f.path, err)
 	}
 	if c.Format != dataFormat {
-		return kb.Snapshot{}, fmt.Errorf("data file %s has format %q; this cmograph reads %q", f.path, c.Format, dataFormat)
+		return kb.Snapshot{}, 0, 0, fmt.Errorf("data file %s has format %q; this cmograph reads %q", f.path, c.Format, dataFormat)
 	}
 	snap := kb.Snapshot{Links: c.Links}
 	for i, fn := range c.Nodes {
 		n, ok := kb.NewNode(fn.Kind)
 		if !ok {
-			return kb.Snapshot{}, fmt.Errorf("data file %s: node %d has unknown kind %q", f.path, i, fn.Kind)
+			return kb.Snapshot{}, 0, 0, fmt.Errorf("data file %s: node %d has unknown kind %q", f.path, i, fn.Kind)
 		}
 		if err := json.Unmarshal(fn.Node, n); err != nil {
-			return kb.Snapshot{}, fmt.Errorf("data file %s: node %d: %w", f.path, i, err)
+			return kb.Snapshot{}, 0, 0, fmt.Errorf("data file %s: node %d: %w", f.path, i, err)
 		}
 		snap.Nodes = append(snap.Nodes, n)
 	}
-	return snap, nil
+	return snap, c.Revision, int64(len(raw)), nil
 }
 
-// save writes the snapshot to a temporary file beside the data file, syncs it, renames it over
-// the data file and syncs the directory: a crash leaves either the old file or the new one.
-func (f *dataFile) save(snap kb.Snapshot) error {
+// save writes the snapshot, holding every change up to rev, to a temporary file beside the
+// data file, syncs it, renames it over the data file and syncs the directory: a crash leaves
+// either the old file or the new one. It returns the size written.
+func (f *dataFile) save(snap kb.Snapshot, rev uint64) (int64, error) {
 	dir := filepath.Dir(f.path)
 	tmp, err := os.CreateTemp(dir, filepath.Base(f.path)+".tmp-*")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	c := fileContents{Format: dataFormat, Links: snap.Links}
+	counted := &countingWriter{w: tmp}
+	w := bufio.NewWriterSize(counted, 1<<20)
+	c := fileContents{Format: dataFormat, Revision: rev, Links: snap.Links}
 	if c.Links == nil {
 		c.Links = []kb.Link{}
 	}
@@ -120,32 +126,43 @@ func (f *dataFile) save(snap kb.Snapshot) error {
 		raw, err := json.Marshal(n)
 		if err != nil {
 			tmp.Close()
-			return err
+			return 0, err
 		}
 		c.Nodes = append(c.Nodes, fileNode{Kind: n.NodeKind(), Node: raw})
 	}
 	if err := json.NewEncoder(w).Encode(c); err != nil {
 		tmp.Close()
-		return err
+		return 0, err
 	}
 	if err := w.Flush(); err != nil {
 		tmp.Close()
-		return err
+		return 0, err
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return err
+		return 0, err
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		return 0, err
 	}
 	if err := os.Rename(tmp.Name(), f.path); err != nil {
-		return err
+		return 0, err
 	}
 	d, err := os.Open(dir)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer d.Close()
-	return d.Sync()
+	return counted.n, d.Sync()
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

@@ -1,11 +1,13 @@
-// Package memory is the embedded store: the whole graph in memory, persisted to one data file
-// that is rewritten atomically after every committed change. It is the zero-setup default and
-// a real store, not a test double.
+// Package memory is the embedded store: the whole graph in memory, persisted to a snapshot
+// (the data file) and a journal of the changes made since (see journal.go), fsynced before a
+// change is acknowledged and compacted into a new snapshot as it grows. It is the zero-setup
+// default and a real store, not a test double.
 package memory
 
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -25,15 +27,29 @@ type Options struct {
 	Logger *slog.Logger
 	// Clock stamps changes; nil means time.Now.
 	Clock func() time.Time
+	// CompactAt is the journal size past which it is compacted into the snapshot, when the
+	// journal has also outgrown the snapshot (0: DefaultCompactAt).
+	CompactAt int64
 }
+
+// DefaultCompactAt is the journal size below which the journal is never compacted.
+const DefaultCompactAt = 16 << 20
 
 // Store is the embedded store.
 type Store struct {
-	mu    sync.RWMutex
-	g     *graph
-	file  *dataFile
-	clock func() time.Time
-	log   *slog.Logger
+	mu sync.RWMutex
+	// wmu serializes writers, so that a writer can write its journal line without holding mu
+	// and readers never wait for a disk
+	wmu     sync.Mutex
+	g       *graph
+	file    *dataFile
+	journal *journal
+	// snapshotSize is the data file's size when last written; the journal is compacted into a
+	// new snapshot once it outgrows it (and compactAt)
+	snapshotSize int64
+	compactAt    int64
+	clock        func() time.Time
+	log          *slog.Logger
 	// revision counts the writes that changed the graph; it moves under the write lock, so a
 	// reader that reads it before reading the graph sees at least that revision's graph.
 	revision atomic.Uint64
@@ -63,18 +79,59 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	snap, err := f.load()
-	if err != nil {
+	if err := s.openFiles(ctx, f, opts); err != nil {
 		f.close()
 		return nil, err
 	}
-	if err := s.restore(snap); err != nil {
-		f.close()
-		return nil, fmt.Errorf("data file %s: %w", opts.Path, err)
-	}
-	s.file = f
-	s.log.InfoContext(ctx, "embedded store opened", "path", opts.Path, "nodes", len(s.g.nodes))
+	s.log.InfoContext(ctx, "embedded store opened", "path", opts.Path, "nodes", len(s.g.nodes), "revision", s.revision.Load())
 	return s, nil
+}
+
+// openFiles reads the snapshot and replays the journal on top of it, after removing what a
+// crash may have left: temporary snapshots and a torn last journal line.
+func (s *Store) openFiles(ctx context.Context, f *dataFile, opts Options) error {
+	removed, err := removeTemps(opts.Path)
+	if err != nil {
+		return err
+	}
+	if removed > 0 {
+		s.log.WarnContext(ctx, "removed temporary files a crash left", "path", opts.Path, "files", removed)
+	}
+	snap, rev, size, err := f.load()
+	if err != nil {
+		return err
+	}
+	if err := s.restore(snap); err != nil {
+		return fmt.Errorf("data file %s: %w", opts.Path, err)
+	}
+	j, records, torn, err := openJournal(opts.Path + ".journal")
+	if err != nil {
+		return err
+	}
+	if torn > 0 {
+		s.log.WarnContext(ctx, "dropped the torn end of the journal: a change that was never acknowledged", "journal", j.path, "bytes", torn)
+	}
+	replayed := 0
+	for i, rec := range records {
+		if rec.Revision <= rev {
+			continue // already in the snapshot: compaction stopped before emptying the journal
+		}
+		e, err := decodeEffect(rec)
+		if err != nil {
+			j.close()
+			return fmt.Errorf("journal %s: record %d: %w", j.path, i+1, err)
+		}
+		e.apply(s.g)
+		rev = rec.Revision
+		replayed++
+	}
+	s.file, s.journal, s.snapshotSize = f, j, size
+	s.compactAt = cmp.Or(opts.CompactAt, DefaultCompactAt)
+	s.revision.Store(rev)
+	if replayed > 0 {
+		s.log.InfoContext(ctx, "journal replayed", "journal", j.path, "changes", replayed)
+	}
+	return nil
 }
 
 func (s *Store) restore(snap kb.Snapshot) error {
@@ -275,29 +332,75 @@ func (s *Store) Apply(ctx context.Context, c kb.Change) (kb.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return kb.Result{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	at := c.At
 	if at.IsZero() {
 		at = s.clock()
 	}
+	s.mu.Lock()
 	t := &txn{g: s.g, at: at.UTC(), actor: c.Actor}
 	for _, op := range c.Ops {
 		if err := t.apply(op); err != nil {
 			t.rollback()
+			s.mu.Unlock()
 			return kb.Result{}, kb.AtPath(op.Path, err)
 		}
 	}
-	if s.file != nil && t.result.Changed() {
-		if err := s.file.save(s.snapshotLocked()); err != nil {
-			t.rollback()
-			return kb.Result{}, fmt.Errorf("saving the change: %w", err)
-		}
+	if !t.result.Changed() {
+		s.mu.Unlock()
+		return t.result, nil
 	}
-	if t.result.Changed() {
+	if s.journal == nil {
 		s.revision.Add(1)
+		s.mu.Unlock()
+		return t.result, nil
+	}
+	// Readers must see only what is durable, and must not wait for the disk: the change's
+	// net effect is taken and undone, written and synced with only the writer lock held, and
+	// then made visible.
+	effect := newNetEffect()
+	effect.capture(s.g, t.nodes, t.links)
+	t.rollback()
+	s.mu.Unlock()
+	rev := s.revision.Load() + 1
+	line, err := effect.encode(rev)
+	if err == nil {
+		err = s.journal.append(line)
+	}
+	if err != nil {
+		return kb.Result{}, fmt.Errorf("saving the change: %w", err)
+	}
+	s.mu.Lock()
+	effect.apply(s.g)
+	s.revision.Store(rev)
+	s.mu.Unlock()
+	if s.journal.size > max(s.compactAt, s.snapshotSize) {
+		s.compact(ctx)
 	}
 	return t.result, nil
+}
+
+// compact writes a new snapshot holding everything the journal holds and empties the
+// journal. The caller holds the writer lock; readers go on reading meanwhile.
+func (s *Store) compact(ctx context.Context) {
+	start := time.Now()
+	s.mu.RLock()
+	snap := s.snapshotLocked()
+	rev := s.revision.Load()
+	s.mu.RUnlock()
+	size, err := s.file.save(snap, rev)
+	if err == nil {
+		err = s.journal.reset()
+	}
+	if err != nil {
+		// the journal still holds every change: nothing is lost, compaction is tried again
+		// after the next write
+		s.log.ErrorContext(ctx, "compacting the journal into the data file failed", "err", err)
+		return
+	}
+	s.snapshotSize = size
+	s.log.InfoContext(ctx, "journal compacted into the data file", "path", s.file.path, "bytes", size, "revision", rev, "took", time.Since(start).Round(time.Millisecond))
 }
 
 // Snapshot implements kb.Store.
@@ -329,16 +432,24 @@ func (s *Store) snapshotLocked() kb.Snapshot {
 // Ready implements kb.Store.
 func (s *Store) Ready(ctx context.Context) error { return ctx.Err() }
 
-// Close releases the data file's lock.
-func (s *Store) Close(context.Context) error {
+// Close folds the journal into the data file, so that after a clean stop the data file alone
+// holds the whole graph, closes the journal and releases the data file's lock.
+func (s *Store) Close(ctx context.Context) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.journal != nil && s.journal.size > 0 {
+		s.compact(ctx)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	jerr := s.journal.close()
+	s.journal = nil
 	if s.file != nil {
 		err := s.file.close()
 		s.file = nil
-		return err
+		return errors.Join(jerr, err)
 	}
-	return nil
+	return jerr
 }
 
 func compareEntries(a, b *entry, sorts []kb.Sort) int {

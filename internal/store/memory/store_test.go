@@ -77,7 +77,7 @@ func TestCommittedChangesSurviveReopen(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	for _, e := range entries {
-		if filepath.Ext(e.Name()) != ".json" && filepath.Ext(e.Name()) != ".lock" {
+		if ext := filepath.Ext(e.Name()); ext != ".json" && ext != ".lock" && ext != ".journal" {
 			t.Errorf("stray file left beside the data file: %s", e.Name())
 		}
 	}

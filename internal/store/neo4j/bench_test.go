@@ -50,3 +50,9 @@ func emptyStore(b *testing.B) storetest.OpenEmpty {
 		return s
 	}
 }
+
+// BenchmarkWrites times a mutation and reads beside a writer on Neo4j (NEO4J_URI):
+// go test -run '^$' -bench Writes -benchtime 200x -timeout 1h ./internal/store/neo4j
+func BenchmarkWrites(b *testing.B) {
+	storetest.BenchWrites(b, emptyStore(b))
+}

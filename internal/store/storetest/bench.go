@@ -38,6 +38,20 @@ func benchSizes(b *testing.B) []int {
 // OpenEmpty returns an empty store for a benchmark; the benchmark closes it.
 type OpenEmpty func(tb testing.TB) kb.Store
 
+// loadSynthetic opens a store and loads the synthetic corpus scaled to size CMOCs into it; the
+// benchmark closes it.
+func loadSynthetic(b *testing.B, open OpenEmpty, size int) kb.Store {
+	ctx := context.Background()
+	s := open(b)
+	b.Cleanup(func() { _ = s.Close(ctx) })
+	start := time.Now()
+	if _, err := synth.Load(ctx, s, synth.Default().Scaled(size)); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("loaded %d CMOCs in %s", size, time.Since(start).Round(time.Millisecond))
+	return s
+}
+
 // BenchAnalysis loads a synthetic corpus of each size (synth.Default scaled) into a store made
 // by open and times the cross-study questions on it. Besides ns/op (a mean) each reports
 // ms/median, the figure the targets are set in, since a shared machine's outliers drag a mean.
@@ -45,13 +59,7 @@ func BenchAnalysis(b *testing.B, open OpenEmpty) {
 	for _, size := range benchSizes(b) {
 		b.Run(fmt.Sprintf("cmocs=%d", size), func(b *testing.B) {
 			ctx := context.Background()
-			s := open(b)
-			b.Cleanup(func() { _ = s.Close(ctx) })
-			start := time.Now()
-			if _, err := synth.Load(ctx, s, synth.Default().Scaled(size)); err != nil {
-				b.Fatal(err)
-			}
-			b.Logf("loaded %d CMOCs in %s", size, time.Since(start).Round(time.Millisecond))
+			s := loadSynthetic(b, open, size)
 			a := analysis.New(s)
 			t := pickTargets(b, a, s)
 			writes := 0
