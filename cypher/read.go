@@ -55,7 +55,7 @@ func buildRead(p kb.ReadPlan, name string) (Query, error) {
 		}
 		params["ids"] = p.IDs
 		return Query{Statement: Statement{Name: name + "/ids",
-			Query: "MATCH (n:" + label + ")\nWHERE n.id IN $ids\nRETURN " + row + " AS row"}, Params: params}, nil
+			Query: "MATCH (n:" + label + ")\nUSING INDEX n:" + label + "(id)\nWHERE n.id IN $ids\nRETURN " + row + " AS row"}, Params: params}, nil
 	}
 	lq := *p.List
 	label, err := ident(string(lq.Kind))

@@ -3,7 +3,9 @@
 // row number, the node ids and the link type. One row per entry, carrying its i.
 UNWIND $rows AS row
 OPTIONAL MATCH (a:Node {id: row.from})
+USING INDEX a:Node(id)
 OPTIONAL MATCH (b:Node {id: row.to})
+USING INDEX b:Node(id)
 OPTIONAL MATCH (a)-[r]->(b)
 WHERE type(r) = row.type
 WITH row.i AS i, a, b, collect(properties(r)) AS found

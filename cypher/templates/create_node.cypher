@@ -2,6 +2,7 @@
 // Creates a {{.Label}} and the {{.OwnerRel}} relationship to its {{.OwnerLabel}}; no row when
 // the owner is gone. $props: the node's properties; $ownerId: the owner's id.
 MATCH (o:{{.OwnerLabel}} {id: $ownerId})
+USING INDEX o:{{.OwnerLabel}}(id)
 CREATE (n:Node:{{.Label}})
 SET n = $props
 CREATE (n)-[:{{.OwnerRel}}]->(o)

@@ -5,6 +5,7 @@
 // missing from it.
 UNWIND $rows AS row
 MATCH (o:{{.OwnerLabel}} {id: row.ownerId})
+USING INDEX o:{{.OwnerLabel}}(id)
 CREATE (n:Node:{{.Label}})
 SET n = row.props
 CREATE (n)-[:{{.OwnerRel}}]->(o)

@@ -3,7 +3,9 @@
 // linked lists the i of every row written: a row whose end is gone is missing from it.
 UNWIND $rows AS row
 MATCH (a:Node {id: row.from})
+USING INDEX a:Node(id)
 MATCH (b:Node {id: row.to})
+USING INDEX b:Node(id)
 MERGE (a)-[r:{{.Type}}]->(b)
 SET r = row.props
 RETURN collect(row.i) AS linked

@@ -6,7 +6,9 @@
 // missing from it.
 UNWIND $rows AS row
 MATCH (n:{{.Label}} {id: row.id})
+USING INDEX n:{{.Label}}(id)
 MATCH (o:{{.OwnerLabel}} {id: row.ownerId})
+USING INDEX o:{{.OwnerLabel}}(id)
 SET n = row.props
 MERGE (n)-[:{{.OwnerRel}}]->(o)
 WITH row, n, o
@@ -20,6 +22,7 @@ RETURN collect(DISTINCT row.i) AS written
 // written lists the i of every row written: a row whose node is gone is missing from it.
 UNWIND $rows AS row
 MATCH (n:{{.Label}} {id: row.id})
+USING INDEX n:{{.Label}}(id)
 SET n = row.props
 RETURN collect(row.i) AS written
 {{- end}}
