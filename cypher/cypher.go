@@ -55,10 +55,13 @@ const (
 	nameWipe          = "wipe"
 	nameSearchNodes   = "search_nodes"
 	nameLinkStates    = "link_states"
+	nameBumpRevision  = "bump_revision"
+	nameReadRevision  = "read_revision"
 )
 
 var staticNames = []string{nameGetNodes, nameLockNodes, nameLinksOut, nameLinksIn, nameLinkState,
-	nameDeleteNode, nameSnapshotNodes, nameSnapshotLinks, nameWipe, nameSearchNodes, nameLinkStates}
+	nameDeleteNode, nameSnapshotNodes, nameSnapshotLinks, nameWipe, nameSearchNodes, nameLinkStates,
+	nameBumpRevision, nameReadRevision}
 
 // GetNodes reads nodes by id ($ids) and returns props and labels per node.
 func GetNodes() Statement { return mustCatalog().static[nameGetNodes] }
@@ -93,6 +96,12 @@ func SnapshotLinks() Statement { return mustCatalog().static[nameSnapshotLinks] 
 // SearchNodes ranks nodes against the Lucene query $query in the full-text index, keeping the
 // labels $kinds (all when empty), at most $limit: id, kind, score.
 func SearchNodes() Statement { return mustCatalog().static[nameSearchNodes] }
+
+// BumpRevision advances the graph's revision in the transaction of a change: revision.
+func BumpRevision() Statement { return mustCatalog().static[nameBumpRevision] }
+
+// ReadRevision reads the graph's revision: revision, 0 before the first change.
+func ReadRevision() Statement { return mustCatalog().static[nameReadRevision] }
 
 // Wipe deletes every node and relationship of the graph: for tests and demos.
 func Wipe() Statement { return mustCatalog().static[nameWipe] }

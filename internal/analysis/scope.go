@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -114,12 +115,15 @@ type corpusCache struct {
 }
 
 // get returns the corpus of the store's current revision, building it if none is kept. The
-// revision is read before the build: should a write land during it, the corpus is kept under
-// the older revision and the next question builds it again.
+// revision is read before the build and after it: a build that a write overlapped (another
+// process's, on Neo4j) answers the question that asked but is not kept.
 func (cc *corpusCache) get(ctx context.Context, rs kb.Revisioned, build func(context.Context) (*corpus, error)) (*corpus, error) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	rev := rs.Revision()
+	rev, err := rs.Revision(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the store's revision: %w", err)
+	}
 	if cc.corpus != nil && cc.revision == rev {
 		return cc.corpus, nil
 	}
@@ -127,6 +131,12 @@ func (cc *corpusCache) get(ctx context.Context, rs kb.Revisioned, build func(con
 	if err != nil {
 		return nil, err
 	}
-	cc.corpus, cc.revision = c, rev
+	after, err := rs.Revision(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the store's revision: %w", err)
+	}
+	if after == rev {
+		cc.corpus, cc.revision = c, rev
+	}
 	return c, nil
 }

@@ -162,12 +162,12 @@ type Store interface {
 }
 
 // Revisioned is a store that can tell cheaply whether anything has changed: Revision differs
-// after every write that changed the graph. What a reader derives from the whole graph (the
-// analysis package's index of the corpus) can then be kept until the next write instead of
-// being rebuilt on every question. A store that cannot tell (several servers writing one
-// Neo4j) does not implement it.
+// after every write that changed the graph, whoever made it (on Neo4j, every cmograph process
+// writing to the database advances one revision in the same transaction as its change). What
+// a reader derives from the whole graph (the analysis package's index of the corpus) can then
+// be kept until the next write instead of being rebuilt on every question.
 type Revisioned interface {
-	Revision() uint64
+	Revision(ctx context.Context) (uint64, error)
 }
 
 // RelationFilter is a filter field that matches the text of linked nodes: a CMOC whose

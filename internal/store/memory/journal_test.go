@@ -84,8 +84,8 @@ func TestJournalKeepsEveryChangeWithoutRewritingTheDataFile(t *testing.T) {
 	if n := get(t, s, "s1").(*kb.Study); n.Title != "Renamed" || n.CreatedAt.IsZero() {
 		t.Fatalf("the update was not replayed whole: %+v", n)
 	}
-	if s.Revision() != 6 {
-		t.Fatalf("revision after replay %d, want 6", s.Revision())
+	if s.revision.Load() != 6 {
+		t.Fatalf("revision after replay %d, want 6", s.revision.Load())
 	}
 	// a clean stop folds the journal into the data file
 	if err := s.Close(ctx); err != nil {
@@ -222,7 +222,7 @@ func TestRecordsTheSnapshotHoldsAreSkipped(t *testing.T) {
 	s.mu.RLock()
 	snap := s.snapshotLocked()
 	s.mu.RUnlock()
-	if _, err := s.file.save(snap, s.Revision()); err != nil {
+	if _, err := s.file.save(snap, s.revision.Load()); err != nil {
 		t.Fatal(err)
 	}
 	s.crash()
@@ -231,8 +231,8 @@ func TestRecordsTheSnapshotHoldsAreSkipped(t *testing.T) {
 	if got := strings.Join(studyIDs(t, s), ","); got != "s1,s2" {
 		t.Fatalf("studies %s", got)
 	}
-	if s.Revision() != 4 {
-		t.Fatalf("revision %d", s.Revision())
+	if s.revision.Load() != 4 {
+		t.Fatalf("revision %d", s.revision.Load())
 	}
 }
 

@@ -61,7 +61,7 @@ var (
 )
 
 // Revision implements kb.Revisioned.
-func (s *Store) Revision() uint64 { return s.revision.Load() }
+func (s *Store) Revision(context.Context) (uint64, error) { return s.revision.Load(), nil }
 
 // Open loads the data file (creating it on first use) and locks it against other processes.
 func Open(ctx context.Context, opts Options) (*Store, error) {

@@ -183,3 +183,20 @@ func TestCachedReadsAlongsideWrites(t *testing.T) {
 		t.Fatalf("after the writes: %d links, %d outcomes; want 200 each", len(ls), p.Total)
 	}
 }
+
+// Two analysts on one embedded store stand for two API servers sharing it: each keeps its own
+// index of the corpus, and both must follow every write.
+func TestReplicasFollowWrites(t *testing.T) {
+	storetest.RunReplicas(t, func(t *testing.T) (kb.Store, kb.Store) {
+		s, err := memory.Open(context.Background(), memory.Options{Path: filepath.Join(t.TempDir(), "kb.json")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, nopClose{s}
+	})
+}
+
+// nopClose shares a store without closing it twice.
+type nopClose struct{ *memory.Store }
+
+func (nopClose) Close(context.Context) error { return nil }

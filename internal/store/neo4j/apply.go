@@ -51,7 +51,7 @@ func (s *Store) Apply(ctx context.Context, c kb.Change) (kb.Result, error) {
 	var last *txn
 	_, err := session.ExecuteWrite(ctx, func(tx drv.ManagedTransaction) (any, error) {
 		last = newTxn(managedRunner(ctx, tx), at, c.Actor, len(c.Ops))
-		return nil, last.applyAll(c.Ops)
+		return nil, last.commit(c.Ops)
 	})
 	if err != nil {
 		return kb.Result{}, applyError(c.Ops, last, err)
@@ -581,4 +581,28 @@ func countOf(recs []*drv.Record, key string) (int64, error) {
 		return 0, err
 	}
 	return asInt64(v)
+}
+
+// commit is the whole work of a change's transaction: its operations, then the revision.
+func (t *txn) commit(ops []kb.Op) error {
+	if err := t.applyAll(ops); err != nil {
+		return err
+	}
+	return t.bumpRevision()
+}
+
+// bumpRevision advances the graph's revision in the change's transaction when the change
+// changed anything, so that every process reading the revision sees it move with the change.
+func (t *txn) bumpRevision() error {
+	if !t.result.Changed() {
+		return nil
+	}
+	recs, err := t.run(cypher.BumpRevision(), nil)
+	if err != nil {
+		return err
+	}
+	if len(recs) != 1 {
+		return fmt.Errorf("neo4j: %s returned %d rows, want 1", cypher.BumpRevision().Name, len(recs))
+	}
+	return nil
 }

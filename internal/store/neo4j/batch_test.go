@@ -138,6 +138,7 @@ func TestBatchMatchesOneAtATime(t *testing.T) {
 		"link_states", "merge_links/HAS_OUTCOME", "merge_links/ALIGNS",
 		"lock_nodes", "replace_node/CMOC",
 		"lock_nodes", "create_nodes/Study", "create_nodes/Setting",
+		"bump_revision",
 	}
 	if !slices.Equal(after.sent, wantSent) {
 		t.Fatalf("sent %v\nwant %v", after.sent, wantSent)
@@ -304,10 +305,11 @@ func TestBatchStatementsGrowWithBatchesNotOps(t *testing.T) {
 		code string
 		want kb.Result
 		sent int // statements per batch
+		once int // statements per change: bump_revision when it changed anything
 	}{
-		{"new", "CMOC", kb.Result{Created: n}, 2},         // lock_nodes, create_nodes/CMOC
-		{"unchanged", "CMOC", kb.Result{Unchanged: n}, 1}, // lock_nodes
-		{"changed", "Code", kb.Result{Updated: n}, 2},     // lock_nodes, replace_nodes/CMOC
+		{"new", "CMOC", kb.Result{Created: n}, 2, 1},         // lock_nodes, create_nodes/CMOC
+		{"unchanged", "CMOC", kb.Result{Unchanged: n}, 1, 0}, // lock_nodes
+		{"changed", "Code", kb.Result{Updated: n}, 2, 1},     // lock_nodes, replace_nodes/CMOC
 	} {
 		g.sent = nil
 		var r kb.Result
@@ -318,8 +320,8 @@ func TestBatchStatementsGrowWithBatchesNotOps(t *testing.T) {
 		if r != c.want {
 			t.Fatalf("%s: %+v, want %+v", c.name, r, c.want)
 		}
-		if len(g.sent) != c.sent*batches {
-			t.Fatalf("%s: %d upserts sent %d statements, want %d: %v", c.name, n, len(g.sent), c.sent*batches, g.sent)
+		if len(g.sent) != c.sent*batches+c.once {
+			t.Fatalf("%s: %d upserts sent %d statements, want %d: %v", c.name, n, len(g.sent), c.sent*batches+c.once, g.sent)
 		}
 		t.Logf("%d upserts, %s: %d statements", n, c.name, len(g.sent))
 	}
@@ -352,7 +354,7 @@ func TestBatchStatementsGrowWithBatchesNotOps(t *testing.T) {
 	}
 	// per batch: one read and a write per kind (4) or link type (3)
 	nodeBatches, linkBatches := n/maxBatch, (3*rows+maxBatch-1)/maxBatch
-	if want := nodeBatches*5 + linkBatches*4; len(g.sent) != want {
+	if want := nodeBatches*5 + linkBatches*4 + 1; len(g.sent) != want {
 		t.Fatalf("table import of %d ops sent %d statements, want %d", len(ops), len(g.sent), want)
 	}
 	t.Logf("a %d-row CMOC table (%d ops): %d statements, one at a time about %d", rows, len(ops), len(g.sent), 2*len(ops))

@@ -24,6 +24,8 @@ type fakeGraph struct {
 	nodes map[string]fakeNode
 	links map[kb.LinkKey]map[string]any
 	sent  []string           // statement names, in order
+	// revision is the value of the revision node
+	revision int64
 	fail  func(string) error // injects a driver error before a statement runs
 	// tamper changes the graph an attempt works on before a statement runs, as another change
 	// committing in between would (were it not for the locks)
@@ -44,6 +46,7 @@ func (g *fakeGraph) snapshot() *fakeGraph {
 	c := newFakeGraph()
 	maps.Copy(c.nodes, g.nodes)
 	maps.Copy(c.links, g.links)
+	c.revision = g.revision
 	return c
 }
 
@@ -141,6 +144,9 @@ func (g *fakeGraph) run(st cypher.Statement, p map[string]any) ([]*drv.Record, e
 			n = 1
 		}
 		return []*drv.Record{record("unlinked", n)}, nil
+	case "bump_revision":
+		g.revision++
+		return []*drv.Record{record("revision", g.revision)}, nil
 	}
 	return nil, fmt.Errorf("the fake does not know %s", st.Name)
 }
@@ -291,7 +297,7 @@ func applyFakeBatched(g *fakeGraph, batch int, at time.Time, actor string, ops .
 		work.fail, work.tamper = g.fail, g.tamper
 		t := newTxn(work.run, at, actor, len(ops))
 		t.batch = batch
-		err := t.applyAll(ops)
+		err := t.commit(ops)
 		g.sent = append(g.sent, work.sent...)
 		var nerr *drv.Neo4jError
 		if errors.As(err, &nerr) && nerr.IsRetriable() {
@@ -485,5 +491,30 @@ func TestApplySendsOnlyKnownStatements(t *testing.T) {
 		if !known[name] {
 			t.Errorf("Apply sent %s, which cypher.All does not list (so the linter never saw it)", name)
 		}
+	}
+}
+
+// Every change that changes the graph advances the revision once, last, in its own
+// transaction; a change that changes nothing or fails leaves it as it was.
+func TestApplyAdvancesTheRevisionInItsTransaction(t *testing.T) {
+	g := newFakeGraph()
+	_, g, err := applyFake(g, time.Now(), "a", fakeFixture()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.revision != 1 || g.sent[len(g.sent)-1] != "bump_revision" {
+		t.Fatalf("revision %d; last statement %s", g.revision, g.sent[len(g.sent)-1])
+	}
+	if _, g, err = applyFake(g, time.Now(), "a", kb.Op{Type: kb.OpUpsert, Node: &kb.Theory{ID: "chime", Name: "CHIME"}}); err != nil || g.revision != 1 {
+		t.Fatalf("an import that changed nothing moved the revision to %d (%v)", g.revision, err)
+	}
+	_, g, err = applyFake(g, time.Now(), "a",
+		kb.Op{Type: kb.OpCreate, Node: &kb.Study{ID: "new", Title: "New"}},
+		kb.Op{Type: kb.OpCreate, Node: &kb.Study{ID: "youth", Title: "Again"}})
+	if err == nil || g.revision != 1 {
+		t.Fatalf("a refused change: revision %d, err %v", g.revision, err)
+	}
+	if _, g, err = applyFake(g, time.Now(), "a", kb.Op{Type: kb.OpCreate, Node: &kb.Study{ID: "new", Title: "New"}}); err != nil || g.revision != 2 {
+		t.Fatalf("revision %d after a second change (%v)", g.revision, err)
 	}
 }

@@ -39,7 +39,31 @@ type Store struct {
 	clock  func() time.Time
 }
 
-var _ kb.Store = (*Store)(nil)
+var (
+	_ kb.Store      = (*Store)(nil)
+	_ kb.Revisioned = (*Store)(nil)
+)
+
+// Revision implements kb.Revisioned with one lookup of the revision node, which every change
+// advances in its own transaction, whichever cmograph process made it.
+func (s *Store) Revision(ctx context.Context) (uint64, error) {
+	recs, err := s.read(ctx, cypher.ReadRevision(), nil)
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) != 1 {
+		return 0, fmt.Errorf("neo4j: %s returned %d rows, want 1", cypher.ReadRevision().Name, len(recs))
+	}
+	v, err := field(recs[0], "revision")
+	if err != nil {
+		return 0, err
+	}
+	n, err := asInt64(v)
+	if err != nil {
+		return 0, err
+	}
+	return uint64(n), nil
+}
 
 // Open creates the driver and checks that the database answers. It does not change the
 // schema: run Migrate for that.

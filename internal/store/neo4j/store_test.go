@@ -21,16 +21,7 @@ import (
 // TestConformance runs the store conformance suite against a real Neo4j when NEO4J_URI is set.
 // Every subtest gets its own store on a wiped database.
 func TestConformance(t *testing.T) {
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		t.Skip("NEO4J_URI not set: skipping the Neo4j conformance suite (set NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD to run it)")
-	}
-	cfg := Config{
-		URI:      uri,
-		User:     os.Getenv("NEO4J_USER"),
-		Password: os.Getenv("NEO4J_PASSWORD"),
-		Database: os.Getenv("NEO4J_DATABASE"),
-	}
+	cfg := configFromEnv(t, "conformance suite")
 	var migrate sync.Once
 	storetest.Run(t, func(t *testing.T) kb.Store {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -51,6 +42,42 @@ func TestConformance(t *testing.T) {
 		}
 		return s
 	})
+}
+
+// TestReplicas opens two stores (two drivers, as two API servers would) on the same Neo4j when
+// NEO4J_URI is set: answers kept between writes must follow a write through either.
+func TestReplicas(t *testing.T) {
+	cfg := configFromEnv(t, "replica test")
+	storetest.RunReplicas(t, func(t *testing.T) (kb.Store, kb.Store) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		one, err := Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := one.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := one.wipe(ctx); err != nil {
+			t.Fatal(err)
+		}
+		two, err := Open(ctx, cfg)
+		if err != nil {
+			_ = one.Close(ctx)
+			t.Fatal(err)
+		}
+		return one, two
+	})
+}
+
+// configFromEnv is the Neo4j named by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE,
+// or a skip.
+func configFromEnv(t *testing.T, what string) Config {
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		t.Skipf("NEO4J_URI not set: skipping the Neo4j %s (set NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD to run it)", what)
+	}
+	return Config{URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")}
 }
 
 func TestOpenNeedsAURIAndAnswers(t *testing.T) {
