@@ -57,11 +57,13 @@ const (
 	nameLinkStates    = "link_states"
 	nameBumpRevision  = "bump_revision"
 	nameReadRevision  = "read_revision"
+	nameFloorNested   = "floor_nested"
+	nameFloorFiltered = "floor_filtered"
 )
 
 var staticNames = []string{nameGetNodes, nameLockNodes, nameLinksOut, nameLinksIn, nameLinkState,
 	nameDeleteNode, nameSnapshotNodes, nameSnapshotLinks, nameWipe, nameSearchNodes, nameLinkStates,
-	nameBumpRevision, nameReadRevision}
+	nameBumpRevision, nameReadRevision, nameFloorNested, nameFloorFiltered}
 
 // GetNodes reads nodes by id ($ids) and returns props and labels per node.
 func GetNodes() Statement { return mustCatalog().static[nameGetNodes] }
@@ -102,6 +104,13 @@ func BumpRevision() Statement { return mustCatalog().static[nameBumpRevision] }
 
 // ReadRevision reads the graph's revision: revision, 0 before the first change.
 func ReadRevision() Statement { return mustCatalog().static[nameReadRevision] }
+
+// FloorNested is the peer benchmark's hand-written nested read: study, one row per study.
+func FloorNested() Statement { return mustCatalog().static[nameFloorNested] }
+
+// FloorFiltered is the peer benchmark's hand-written filtered list ($w, $first): totalCount and
+// nodes.
+func FloorFiltered() Statement { return mustCatalog().static[nameFloorFiltered] }
 
 // Wipe deletes every node and relationship of the graph: for tests and demos.
 func Wipe() Statement { return mustCatalog().static[nameWipe] }

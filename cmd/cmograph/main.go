@@ -25,6 +25,7 @@ Usage:
   cmograph export [flags]         write the graph as a cmograph document
   cmograph migrate [flags]        create Neo4j's constraints and indexes (idempotent)
   cmograph generate [flags]       write (or --load) a synthetic corpus for benchmarks
+  cmograph bench [flags]          time the reference reads against Neo4j, Cypher, @neo4j/graphql
   cmograph help [COMMAND]         explain a command and its flags
 
 Start here:
@@ -61,6 +62,7 @@ func commands() []command {
 		{"export", "export the graph", runExport},
 		{"migrate", "create Neo4j constraints and indexes", runMigrate},
 		{"generate", "generate a synthetic corpus", runGenerate},
+		{"bench", "time the reference reads against their peers", runBench},
 	}
 }
 

@@ -44,7 +44,7 @@ func emptyStore(b *testing.B) storetest.OpenEmpty {
 		if err := s.Migrate(ctx); err != nil {
 			tb.Fatal(err)
 		}
-		if err := s.wipe(ctx); err != nil {
+		if err := s.Wipe(ctx); err != nil {
 			tb.Fatal(err)
 		}
 		return s

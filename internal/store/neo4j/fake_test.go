@@ -23,10 +23,10 @@ import (
 type fakeGraph struct {
 	nodes map[string]fakeNode
 	links map[kb.LinkKey]map[string]any
-	sent  []string           // statement names, in order
+	sent  []string // statement names, in order
 	// revision is the value of the revision node
 	revision int64
-	fail  func(string) error // injects a driver error before a statement runs
+	fail     func(string) error // injects a driver error before a statement runs
 	// tamper changes the graph an attempt works on before a statement runs, as another change
 	// committing in between would (were it not for the locks)
 	tamper func(g *fakeGraph, name string)

@@ -119,8 +119,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// wipe deletes the whole graph: for tests.
-func (s *Store) wipe(ctx context.Context) error {
+// Wipe deletes the whole graph: for tests and benchmarks on a scratch database.
+func (s *Store) Wipe(ctx context.Context) error {
 	_, err := s.write(ctx, cypher.Wipe(), nil)
 	return err
 }

@@ -36,7 +36,7 @@ func TestConformance(t *testing.T) {
 			_ = s.Close(ctx)
 			t.Fatal(merr)
 		}
-		if err := s.wipe(ctx); err != nil {
+		if err := s.Wipe(ctx); err != nil {
 			_ = s.Close(ctx)
 			t.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func TestReplicas(t *testing.T) {
 		if err := one.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if err := one.wipe(ctx); err != nil {
+		if err := one.Wipe(ctx); err != nil {
 			t.Fatal(err)
 		}
 		two, err := Open(ctx, cfg)

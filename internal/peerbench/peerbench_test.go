@@ -1,0 +1,64 @@
+package peerbench
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// Answers of different shapes that say the same compare equal; any changed value does not.
+func TestFingerprintComparesValuesNotShapes(t *testing.T) {
+	cmograph := `{"studies":{"nodes":[{"id":"s1","title":"T","programmeTheories":[{"id":"p","name":"P","cmocs":[
+		{"id":"c2","code":"CMOC 2","evidence":[{"quote":{"text":"b","participant":null}}]},
+		{"id":"c1","code":"CMOC 1","evidence":[{"quote":{"text":"a","participant":"#1"}}]}]}]}]}}`
+	handWritten := `[{"study":{"id":"s1","title":"T","programmeTheories":[{"id":"p","name":"P","cmocs":[
+		{"id":"c1","code":"CMOC 1","evidence":[{"quote":{"text":"a","participant":"#1"}}]},
+		{"id":"c2","code":"CMOC 2","evidence":[{"quote":{"participant":null,"text":"b"}}]}]}]}}]`
+	peer := `{"studies":[{"title":"T","id":"s1","programmeTheories":[{"name":"P","id":"p","cmocs":[
+		{"code":"CMOC 1","id":"c1","evidence":[{"text":"a","participant":"#1"}]},
+		{"code":"CMOC 2","id":"c2","evidence":[{"text":"b","participant":null}]}]}]}]}`
+	changed := strings.Replace(peer, `"#1"`, `"#2"`, 1)
+	fp := func(s string) string {
+		t.Helper()
+		f, err := fingerprint([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	if fp(cmograph) != fp(handWritten) || fp(cmograph) != fp(peer) {
+		t.Fatalf("the same answer fingerprints differently: %s, %s, %s", fp(cmograph), fp(handWritten), fp(peer))
+	}
+	if fp(changed) == fp(peer) {
+		t.Fatal("a changed participant went unnoticed")
+	}
+	if _, err := fingerprint([]byte("{")); err == nil {
+		t.Fatal("a broken answer was read")
+	}
+}
+
+// Without a Neo4j the benchmark times cmograph embedded alone and prints its table.
+func TestRunEmbeddedAlone(t *testing.T) {
+	var out bytes.Buffer
+	results, err := Run(context.Background(), Config{Sizes: []int{100}, Runs: 2, Warmup: 1}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 2 {
+		t.Fatalf("%d results, want the two reads", len(results))
+	}
+	for _, r := range results {
+		if r.Contender != "cmograph embedded" || !r.Same || r.P50 <= 0 || r.P90 < r.P50 {
+			t.Fatalf("result %+v", r)
+		}
+	}
+	for _, want := range []string{"100 CMOCs", "| nested read | cmograph embedded |", "| filtered list | cmograph embedded |"} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("the table lacks %q:\n%s", want, out.String())
+		}
+	}
+	if _, err := Run(context.Background(), Config{Sizes: []int{100}}, &out); err == nil {
+		t.Fatal("zero runs were accepted")
+	}
+}
