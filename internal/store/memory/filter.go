@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"iter"
 	"slices"
 	"strings"
 	"time"
@@ -9,10 +10,31 @@ import (
 )
 
 // matches evaluates normalized filters (see kb.ListQuery.Normalize) on one entry.
-func (s *Store) matches(e *entry, filters []kb.Filter) bool {
-	for _, f := range filters {
+// matcher applies one list's filters. Relation filters remember, per linked node, whether its
+// text matched: the elements of a theory are shared by many of its CMOCs, and lowering their
+// text once per list instead of once per CMOC is most of a text filter's cost.
+type matcher struct {
+	s        *Store
+	filters  []kb.Filter
+	needles  []string          // lowered, per filter
+	verdicts []map[string]bool // per filter: linked node id -> its text matched
+}
+
+func (s *Store) newMatcher(filters []kb.Filter) *matcher {
+	m := &matcher{s: s, filters: filters, needles: make([]string, len(filters)), verdicts: make([]map[string]bool, len(filters))}
+	for i, f := range filters {
+		if v, ok := f.Value.(string); ok {
+			m.needles[i] = strings.ToLower(v)
+		}
+		m.verdicts[i] = map[string]bool{}
+	}
+	return m
+}
+
+func (m *matcher) matches(e *entry) bool {
+	for i, f := range m.filters {
 		if rf, ok := kb.RelationFilterFor(e.node.NodeKind(), f.Field); ok {
-			if !s.relationMatches(e.node.NodeID(), rf, f.Value.(string)) {
+			if !m.relationMatches(i, e.node.NodeID(), rf) {
 				return false
 			}
 			continue
@@ -24,23 +46,57 @@ func (s *Store) matches(e *entry, filters []kb.Filter) bool {
 	return true
 }
 
-func (s *Store) relationMatches(id string, rf kb.RelationFilter, needle string) bool {
-	for key := range s.g.out[id] {
+// linkedToMatches yields the nodes linked by rf to a node whose text matches filter i: a text
+// filter starts from the few linked nodes that match, not from every node of the kind.
+func (m *matcher) linkedToMatches(i int, rf kb.RelationFilter) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		spec, _ := kb.LinkSpecFor(rf.Rel)
+		seen := map[string]bool{}
+		for _, k := range spec.To {
+			for id := range m.s.g.byKind[k] {
+				if !m.textMatches(i, id, rf) {
+					continue
+				}
+				for key := range m.s.g.in[id] {
+					if key.Type == rf.Rel && !seen[key.From] {
+						seen[key.From] = true
+						if !yield(key.From) {
+							return
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func (m *matcher) relationMatches(i int, id string, rf kb.RelationFilter) bool {
+	for key := range m.s.g.out[id] {
 		if key.Type != rf.Rel {
 			continue
 		}
-		target := s.g.nodes[key.To]
-		for _, field := range rf.Fields {
-			if v, ok := target.props[field].(string); ok && containsFold(v, needle) {
-				return true
-			}
+		if m.textMatches(i, key.To, rf) {
+			return true
 		}
 	}
 	return false
 }
 
-func containsFold(haystack, needle string) bool {
-	return strings.Contains(strings.ToLower(haystack), strings.ToLower(needle))
+// textMatches says whether the text of the linked node id matches filter i, once per node.
+func (m *matcher) textMatches(i int, id string, rf kb.RelationFilter) bool {
+	verdict, known := m.verdicts[i][id]
+	if known {
+		return verdict
+	}
+	target := m.s.g.nodes[id]
+	for _, field := range rf.Fields {
+		if v, ok := target.props[field].(string); ok && strings.Contains(strings.ToLower(v), m.needles[i]) {
+			verdict = true
+			break
+		}
+	}
+	m.verdicts[i][id] = verdict
+	return verdict
 }
 
 func valueMatches(have any, op kb.FilterOp, want any) bool {
@@ -81,4 +137,8 @@ func toFloat(v any) float64 {
 		return x
 	}
 	return 0
+}
+
+func containsFold(haystack, needle string) bool {
+	return strings.Contains(strings.ToLower(haystack), strings.ToLower(needle))
 }

@@ -187,9 +187,10 @@ func (s *Store) listLocked(q kb.ListQuery) kb.Page {
 		// the whole kind in id order, as kept: nothing to filter or sort
 		matched = s.g.entriesByID(q.Kind)
 	} else {
-		for id := range s.candidates(q) {
+		m := s.newMatcher(q.Filters)
+		for id := range s.candidates(q, m) {
 			e := s.g.nodes[id]
-			if e.node.NodeKind() == q.Kind && s.matches(e, q.Filters) {
+			if e.node.NodeKind() == q.Kind && m.matches(e) {
 				matched = append(matched, e)
 			}
 		}
@@ -211,7 +212,7 @@ func (s *Store) listLocked(q kb.ListQuery) kb.Page {
 // candidates yields the ids a list need look at: the children of the owners when a filter
 // names them (listing a theory's CMOCs should not scan every CMOC), every node of the kind
 // otherwise. Filters are still applied to each candidate.
-func (s *Store) candidates(q kb.ListQuery) iter.Seq[string] {
+func (s *Store) candidates(q kb.ListQuery, m *matcher) iter.Seq[string] {
 	spec, owned := kb.OwnerOf(q.Kind)
 	for _, f := range q.Filters {
 		if !owned || f.Field != spec.Field || (f.Op != kb.FilterEq && f.Op != kb.FilterIn) {
@@ -239,6 +240,11 @@ func (s *Store) candidates(q kb.ListQuery) iter.Seq[string] {
 					}
 				}
 			}
+		}
+	}
+	for i, f := range q.Filters {
+		if rf, ok := kb.RelationFilterFor(q.Kind, f.Field); ok {
+			return m.linkedToMatches(i, rf)
 		}
 	}
 	return maps.Keys(s.g.byKind[q.Kind])
