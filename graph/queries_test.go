@@ -1,7 +1,12 @@
 package graph_test
 
 import (
+	"context"
+	"strings"
 	"testing"
+	"unicode"
+
+	"github.com/cmograph/cmograph/internal/kb"
 )
 
 func TestQueriesByIDAndNode(t *testing.T) {
@@ -136,4 +141,70 @@ func TestBadFiltersAreUserErrors(t *testing.T) {
 		!contains(err.Error(), `Value \"NOVEL\" does not exist in \"Framing\" enum`) || !contains(err.Error(), "GRAPHQL_VALIDATION_FAILED") {
 		t.Fatalf("an unknown enum value: %v", err)
 	}
+}
+
+// node(id:), nodes(ids:) and search hits must work for every kind, CMOCs and constructs
+// included (an interface case once caught them first and failed them as internal errors).
+func TestNodeAndSearchForEveryKind(t *testing.T) {
+	s := newStore(t, fixture(t))
+	c := newClient(t, s)
+	snap, err := s.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := map[kb.Kind]kb.Node{}
+	for _, n := range snap.Nodes {
+		if one[n.NodeKind()] == nil {
+			one[n.NodeKind()] = n
+		}
+	}
+	var ids []any
+	for _, k := range kb.Kinds {
+		n := one[k]
+		if n == nil {
+			t.Fatalf("the fixture has no %s", k)
+		}
+		ids = append(ids, n.NodeID())
+		d := ok(t, c, `query($id: ID!) { node(id: $id) { id __typename ... on Tracked { createdBy } } }`, map[string]any{"id": n.NodeID()})
+		if at(d, "node", "id") != n.NodeID() || at(d, "node", "__typename") != string(k) || at(d, "node", "createdBy") == "" {
+			t.Fatalf("node(id: %q): %v", n.NodeID(), d)
+		}
+		// a search for the node's own words finds it, whatever its kind
+		text := kb.SearchText(n)
+		if len(text) > 200 {
+			text = text[:200]
+		}
+		if text == "" {
+			continue
+		}
+		d = ok(t, c, `query($t: String!, $k: SearchKind!) { search(text: $t, kinds: [$k], first: 50) { node { id __typename } } }`,
+			map[string]any{"t": text, "k": searchKind(k)})
+		found := false
+		for _, hit := range at(d, "search").([]any) {
+			if at(hit, "node", "id") == n.NodeID() && at(hit, "node", "__typename") == string(k) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("searching %q did not find %s %q: %v", text, k, n.NodeID(), d)
+		}
+	}
+	d := ok(t, c, `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`, map[string]any{"ids": ids})
+	for i, n := range at(d, "nodes").([]any) {
+		if at(n, "id") != ids[i] {
+			t.Fatalf("nodes: %v", d)
+		}
+	}
+}
+
+// searchKind is the SearchKind enum value of a kind: ProgrammeTheory is PROGRAMME_THEORY.
+func searchKind(k kb.Kind) string {
+	var b strings.Builder
+	for i, r := range string(k) {
+		if i > 0 && unicode.IsUpper(r) && !unicode.IsUpper(rune(string(k)[i-1])) {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
 }

@@ -26819,11 +26819,6 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ProgrammeTheory(ctx, sel, obj)
-	case kb.Node:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Element(ctx, sel, obj)
 	case *kb.Construct:
 		if obj == nil {
 			return graphql.Null
@@ -26834,6 +26829,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._CMOC(ctx, sel, obj)
+	case kb.Node:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Element(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -26887,11 +26887,6 @@ func (ec *executionContext) _Tracked(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._ProgrammeTheory(ctx, sel, obj)
-	case kb.Node:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Element(ctx, sel, obj)
 	case *kb.Construct:
 		if obj == nil {
 			return graphql.Null
@@ -26902,6 +26897,11 @@ func (ec *executionContext) _Tracked(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._CMOC(ctx, sel, obj)
+	case kb.Node:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Element(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
