@@ -6,11 +6,12 @@
 //     (graph/plan.go), so their resolvers return at once, and a goroutine per field cost more
 //     than the field: 30% of the nested read on 1,000 CMOCs. Root query fields and list
 //     elements are still resolved concurrently.
+//
 //   - An interface's type switch tries concrete types before interfaces. Every interface of the
 //     schema is kb.Node in Go, so the Node switch's case for the Element interface matched
 //     every node and sent CMOCs and constructs to the Element marshaler, which refused them.
 //
-//	go run ./cmd/gqlgen
+//     go run ./cmd/gqlgen
 package main
 
 import (
