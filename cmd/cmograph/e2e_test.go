@@ -352,3 +352,16 @@ func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
 }
+
+// Exporting from a data file that does not exist is a mistake to say, not an empty document,
+// and leaves nothing behind.
+func TestExportFromAMissingDataFileFails(t *testing.T) {
+	dir := t.TempDir()
+	stdout, stderr, code := cmograph(t, dir, "export", "--data", "typo.json")
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "no data file at typo.json") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("left %v behind", entries)
+	}
+}

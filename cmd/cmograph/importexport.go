@@ -151,6 +151,9 @@ Examples:
 	if err != nil {
 		return err
 	}
+	if err := app.MustHoldData(*storeCfg); err != nil {
+		return err
+	}
 	store, err := app.OpenStore(ctx, *storeCfg, false, logger)
 	if err != nil {
 		return err

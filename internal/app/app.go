@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 
 	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/kb"
@@ -48,6 +49,21 @@ func (c StoreConfig) Resolve() (StoreConfig, error) {
 		return c, fmt.Errorf("--store is %q; use %q or %q", c.Kind, StoreEmbedded, StoreNeo4j)
 	}
 	return c, nil
+}
+
+// MustHoldData refuses an embedded store whose data file does not exist, for commands that
+// only read it: exporting from a mistyped --data would otherwise print an empty document.
+func MustHoldData(cfg StoreConfig) error {
+	cfg, err := cfg.Resolve()
+	if err != nil || cfg.Kind != StoreEmbedded || cfg.DataFile == "" {
+		return err
+	}
+	for _, path := range []string{cfg.DataFile, cfg.DataFile + ".journal"} {
+		if _, err := os.Stat(path); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("no data file at %s: give --data the file cmograph serve uses (default %s)", cfg.DataFile, "cmograph-data.json")
 }
 
 // OpenStore opens the configured store; on Neo4j it also runs the migrations when migrate is

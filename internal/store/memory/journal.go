@@ -160,10 +160,14 @@ type journal struct {
 	size int64
 }
 
-// openJournal opens (creating) the journal and reads its records; a torn or damaged tail is
-// cut off, and torn says how many bytes were dropped.
+// openJournal opens the journal, if there is one, and reads its records; a torn or damaged
+// tail is cut off, and torn says how many bytes were dropped. A journal that does not exist is
+// created by the first change, so that opening a store to read it writes nothing.
 func openJournal(path string) (j *journal, records []journalRecord, torn int64, err error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &journal{path: path}, nil, 0, nil
+	}
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("opening the journal: %w", err)
 	}
@@ -229,6 +233,18 @@ func parseJournalLine(line []byte) (journalRecord, bool) {
 // append writes one line and fsyncs it; on failure the journal is cut back to where it was,
 // so a change that was not acknowledged leaves nothing behind.
 func (j *journal) append(line []byte) error {
+	if j.f == nil {
+		f, err := os.OpenFile(j.path, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return fmt.Errorf("creating the journal: %w", err)
+		}
+		// the directory entry must survive a crash too
+		if err := syncDir(filepath.Dir(j.path)); err != nil {
+			f.Close()
+			return err
+		}
+		j.f = f
+	}
 	if _, err := j.f.Write(line); err != nil {
 		j.rewind()
 		return fmt.Errorf("writing the journal: %w", err)
@@ -248,6 +264,9 @@ func (j *journal) rewind() {
 
 // reset empties the journal once a snapshot holds everything in it.
 func (j *journal) reset() error {
+	if j.f == nil {
+		return nil
+	}
 	if err := j.f.Truncate(0); err != nil {
 		return fmt.Errorf("emptying the journal: %w", err)
 	}
@@ -298,4 +317,16 @@ func globTemps(dataPath string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	return nil
 }

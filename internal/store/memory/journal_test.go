@@ -298,3 +298,23 @@ func crashWriter(path string) {
 		fmt.Printf("ack %d\n", i)
 	}
 }
+
+func TestOpeningToReadWritesNoJournal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kb.json")
+	s := openAt(t, path, Options{})
+	if _, err := os.Stat(path + ".journal"); !os.IsNotExist(err) {
+		t.Fatalf("opening made a journal (%v)", err)
+	}
+	if _, err := s.Apply(context.Background(), kb.Change{Ops: []kb.Op{study(1)}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(journalLines(t, path)) != 1 {
+		t.Fatal("the first change is not in the journal")
+	}
+	s.crash()
+	s = openAt(t, path, Options{})
+	defer s.Close(context.Background())
+	if got := strings.Join(studyIDs(t, s), ","); got != "s1" {
+		t.Fatalf("studies %s", got)
+	}
+}
