@@ -221,3 +221,24 @@ func TestStampAndDecide(t *testing.T) {
 		t.Fatalf("update: %v %v %+v", w, err, n2)
 	}
 }
+
+func TestTextRefusesControlCharacters(t *testing.T) {
+	for name, c := range map[string]struct {
+		node kb.Node
+		path string
+	}{
+		"NUL in a code":     {&kb.CMOC{ID: "p.c", ProgrammeTheoryID: "p", Code: "\u0000"}, "code"},
+		"escape in a title": {&kb.Study{ID: "s", Title: "A \x1b[31mred\x1b[0m title"}, "title"},
+		"bad UTF-8":         {&kb.Study{ID: "s", Title: "caf\xe9"}, "title"},
+		"in a list":         {&kb.Study{ID: "s", Title: "T", Authors: []string{"Smith, A", "Jones\u0007"}}, "authors[1]"},
+	} {
+		err := c.node.Validate()
+		if !errors.Is(err, kb.ErrInvalid) || !strings.Contains(err.Error(), c.path) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	ok := &kb.Quote{ID: "s.q", StudyID: "s", Text: "line one\n\tline two\r\n"}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("tabs and line breaks refused: %v", err)
+	}
+}

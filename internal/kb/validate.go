@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Limits keep one value from swamping the store or a page.
@@ -85,16 +87,30 @@ func (v *validator) texts(n any) {
 		}
 		switch x := val.(type) {
 		case string:
-			if len(x) > limit {
-				v.add(Invalid(key, "is %d bytes long; at most %d", len(x), limit))
-			}
+			v.text(key, x, limit)
 		case []string:
 			v.list(key, len(x))
 			for i, s := range x {
-				if len(s) > limit {
-					v.add(Invalid(fmt.Sprintf("%s[%d]", key, i), "is %d bytes long; at most %d", len(s), limit))
-				}
+				v.text(fmt.Sprintf("%s[%d]", key, i), s, limit)
 			}
+		}
+	}
+}
+
+// text checks one string: its length, that it is UTF-8, and that it holds no control
+// characters but tabs and line breaks (a NUL in a CMOC code breaks every export format).
+func (v *validator) text(path, s string, limit int) {
+	if len(s) > limit {
+		v.add(Invalid(path, "is %d bytes long; at most %d", len(s), limit))
+	}
+	if !utf8.ValidString(s) {
+		v.add(Invalid(path, "is not valid UTF-8 text"))
+		return
+	}
+	for i, r := range s {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			v.add(Invalid(path, "holds the control character %U at byte %d; only tabs and line breaks are allowed", r, i))
+			return
 		}
 	}
 }
