@@ -40,6 +40,39 @@ type fileContents struct {
 	Links    []kb.Link  `json:"links"`
 }
 
+// resolveDataPath is the data file's real path. A data file reached through a symbolic link
+// is locked and rewritten where it really is (else two servers given two links would each
+// lock a name of their own, and the first write would replace the link with a file); one with
+// several hard links is refused, since its other names escape the lock.
+func resolveDataPath(path string) (string, error) {
+	real, err := filepath.EvalSymlinks(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		// a new file, or a link to one not made yet: resolve the directory
+		dir, derr := filepath.EvalSymlinks(filepath.Dir(path))
+		if derr != nil {
+			return path, nil // the directory is created on open
+		}
+		if target, lerr := os.Readlink(path); lerr == nil {
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(dir, target)
+			}
+			return target, nil
+		}
+		return filepath.Join(dir, filepath.Base(path)), nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("resolving the data file %s: %w", path, err)
+	}
+	st, err := os.Stat(real)
+	if err != nil {
+		return "", fmt.Errorf("reading the data file %s: %w", path, err)
+	}
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok && sys.Nlink > 1 {
+		return "", fmt.Errorf("data file %s has %d hard links: cmograph locks a data file by its name, so a server given another name would write it too; give each server its own copy", path, sys.Nlink)
+	}
+	return real, nil
+}
+
 // openDataFile takes an exclusive, non-blocking lock on PATH.lock, so a second cmograph on
 // the same file fails at once with a clear error instead of both writing it.
 func openDataFile(path string) (*dataFile, error) {

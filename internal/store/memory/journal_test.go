@@ -3,6 +3,7 @@ package memory
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"context"
 	"fmt"
 	"log/slog"
@@ -316,5 +317,41 @@ func TestOpeningToReadWritesNoJournal(t *testing.T) {
 	defer s.Close(context.Background())
 	if got := strings.Join(studyIDs(t, s), ","); got != "s1" {
 		t.Fatalf("studies %s", got)
+	}
+}
+
+func TestDataFileThroughALinkIsLockedWhereItIs(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.json")
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink("real.json", link); err != nil {
+		t.Fatal(err)
+	}
+	// the link's target does not exist yet: the store is made there
+	s := openAt(t, link, Options{})
+	if _, err := s.Apply(context.Background(), kb.Change{Ops: []kb.Op{study(1)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(context.Background(), Options{Path: real}); !errors.Is(err, ErrLocked) {
+		t.Fatalf("the real name escaped the lock taken through the link: %v", err)
+	}
+	if err := s.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if target, err := os.Readlink(link); err != nil || target != "real.json" {
+		t.Fatalf("the link was replaced: %q %v", target, err)
+	}
+	s = openAt(t, link, Options{})
+	if got := strings.Join(studyIDs(t, s), ","); got != "s1" {
+		t.Fatalf("through the link after a clean stop: %s", got)
+	}
+	s.Close(context.Background())
+
+	hard := filepath.Join(dir, "hard.json")
+	if err := os.Link(real, hard); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(context.Background(), Options{Path: hard}); err == nil || !strings.Contains(err.Error(), "hard links") {
+		t.Fatalf("a hard-linked data file was opened: %v", err)
 	}
 }

@@ -75,6 +75,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.Path == "" {
 		return s, nil
 	}
+	path, err := resolveDataPath(opts.Path)
+	if err != nil {
+		return nil, err
+	}
+	opts.Path = path
 	f, err := openDataFile(opts.Path)
 	if err != nil {
 		return nil, err
