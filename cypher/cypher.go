@@ -59,11 +59,14 @@ const (
 	nameReadRevision  = "read_revision"
 	nameFloorNested   = "floor_nested"
 	nameFloorFiltered = "floor_filtered"
+	nameScratchState  = "scratch_state"
+	nameMarkScratch   = "mark_scratch"
 )
 
 var staticNames = []string{nameGetNodes, nameLockNodes, nameLinksOut, nameLinksIn, nameLinkState,
 	nameDeleteNode, nameSnapshotNodes, nameSnapshotLinks, nameWipe, nameSearchNodes, nameLinkStates,
-	nameBumpRevision, nameReadRevision, nameFloorNested, nameFloorFiltered}
+	nameBumpRevision, nameReadRevision, nameFloorNested, nameFloorFiltered,
+	nameScratchState, nameMarkScratch}
 
 // GetNodes reads nodes by id ($ids) and returns props and labels per node.
 func GetNodes() Statement { return mustCatalog().static[nameGetNodes] }
@@ -111,6 +114,12 @@ func FloorNested() Statement { return mustCatalog().static[nameFloorNested] }
 // FloorFiltered is the peer benchmark's hand-written filtered list ($w, $first): totalCount and
 // nodes.
 func FloorFiltered() Statement { return mustCatalog().static[nameFloorFiltered] }
+
+// ScratchState counts the database's graph nodes and scratch markers: nodes, marked.
+func ScratchState() Statement { return mustCatalog().static[nameScratchState] }
+
+// MarkScratch marks the database as one tests and benchmarks may empty.
+func MarkScratch() Statement { return mustCatalog().static[nameMarkScratch] }
 
 // Wipe deletes every node and relationship of the graph: for tests and demos.
 func Wipe() Statement { return mustCatalog().static[nameWipe] }

@@ -41,8 +41,8 @@ type Config struct {
 	// Runs is how many timed runs each contender makes of each read, after Warmup untimed ones.
 	Runs, Warmup int
 	// Neo4j, when set, adds cmograph on Neo4j, hand-written Cypher and (with GraphQLJS) the
-	// @neo4j/graphql runner. The database must hold no cmograph nodes unless Wipe says it is a
-	// scratch database the benchmark may empty.
+	// @neo4j/graphql runner. The database must be empty, or marked as scratch by an earlier
+	// test or benchmark, unless Wipe says it may be emptied.
 	Neo4j *neo4j.Config
 	Wipe  bool
 	// GraphQLJS is the directory of the @neo4j/graphql runner (runner.mjs, with its npm
@@ -276,17 +276,10 @@ func neo4jContenders(ctx context.Context, cfg Config, logger *slog.Logger, size 
 	return out, nil
 }
 
-// prepare empties the database for the corpus, if it may.
+// prepare empties the database for the corpus, if it is a scratch database (or wipe says so).
 func prepare(ctx context.Context, s *neo4j.Store, wipe bool) error {
-	page, err := s.List(ctx, kb.ListQuery{Kind: kb.KindStudy, Limit: 1})
-	if err != nil {
-		return err
-	}
-	if page.Total == 0 {
-		return nil
-	}
-	if !wipe {
-		return fmt.Errorf("the Neo4j database holds %d studies; the benchmark loads its own corpus into an empty database: point it at a scratch database or pass --wipe to empty this one", page.Total)
+	if err := s.ClaimScratch(ctx, wipe); err != nil {
+		return fmt.Errorf("%w; or pass --wipe", err)
 	}
 	return s.Wipe(ctx)
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // BenchmarkAnalysis times the cross-study questions on Neo4j at 1,000 and 10,000 CMOCs, like
-// the embedded store's benchmark, when NEO4J_URI is set. It wipes the database first.
+// the embedded store's benchmark, when NEO4J_URI is set. It empties the database first, if it is a scratch database (see wipeScratch).
 //
 //	NEO4J_URI=bolt://localhost:7687 NEO4J_USER=neo4j NEO4J_PASSWORD=… \
 //	  go test -run '^$' -bench Analysis -timeout 2h ./internal/store/neo4j
@@ -44,7 +44,7 @@ func emptyStore(b *testing.B) storetest.OpenEmpty {
 		if err := s.Migrate(ctx); err != nil {
 			tb.Fatal(err)
 		}
-		if err := s.Wipe(ctx); err != nil {
+		if err := wipeScratch(ctx, s); err != nil {
 			tb.Fatal(err)
 		}
 		return s

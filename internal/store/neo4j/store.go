@@ -119,7 +119,33 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// Wipe deletes the whole graph: for tests and benchmarks on a scratch database.
+// ErrNotScratch is returned when a database holds a graph that tests or benchmarks did not make.
+var ErrNotScratch = errors.New("the Neo4j database holds a graph that cmograph's tests and benchmarks did not make")
+
+// ClaimScratch makes sure the database may be emptied: it may when it is empty (it is then
+// marked as scratch), when an earlier test or benchmark marked it, or when force says so.
+// Otherwise it refuses, so that pointing the tests at a real review never deletes it.
+func (s *Store) ClaimScratch(ctx context.Context, force bool) error {
+	recs, err := s.read(ctx, cypher.ScratchState(), nil)
+	if err != nil {
+		return err
+	}
+	if len(recs) != 1 {
+		return fmt.Errorf("neo4j: %s returned %d rows", cypher.ScratchState().Name, len(recs))
+	}
+	nodes, _ := recs[0].Get("nodes")
+	marked, _ := recs[0].Get("marked")
+	if n, _ := nodes.(int64); n > 0 && !force {
+		if m, _ := marked.(int64); m == 0 {
+			return fmt.Errorf("%w (%d nodes): use an empty or dedicated database, or set CMOGRAPH_NEO4J_SCRATCH=1 if this one may be emptied", ErrNotScratch, n)
+		}
+	}
+	_, err = s.write(ctx, cypher.MarkScratch(), nil)
+	return err
+}
+
+// Wipe deletes the whole graph: for tests and benchmarks on a scratch database (see
+// ClaimScratch).
 func (s *Store) Wipe(ctx context.Context) error {
 	_, err := s.write(ctx, cypher.Wipe(), nil)
 	return err

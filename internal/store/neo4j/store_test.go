@@ -19,7 +19,7 @@ import (
 )
 
 // TestConformance runs the store conformance suite against a real Neo4j when NEO4J_URI is set.
-// Every subtest gets its own store on a wiped database.
+// Every subtest gets its own store on a wiped scratch database (see wipeScratch).
 func TestConformance(t *testing.T) {
 	cfg := configFromEnv(t, "conformance suite")
 	var migrate sync.Once
@@ -36,7 +36,7 @@ func TestConformance(t *testing.T) {
 			_ = s.Close(ctx)
 			t.Fatal(merr)
 		}
-		if err := s.Wipe(ctx); err != nil {
+		if err := wipeScratch(ctx, s); err != nil {
 			_ = s.Close(ctx)
 			t.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func TestReplicas(t *testing.T) {
 		if err := one.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if err := one.Wipe(ctx); err != nil {
+		if err := wipeScratch(ctx, one); err != nil {
 			t.Fatal(err)
 		}
 		two, err := Open(ctx, cfg)
@@ -68,6 +68,16 @@ func TestReplicas(t *testing.T) {
 		}
 		return one, two
 	})
+}
+
+// wipeScratch empties the database for a test, if it is a scratch database: empty at first
+// use, marked by an earlier run, or declared with CMOGRAPH_NEO4J_SCRATCH=1. A database that
+// holds someone's review fails the test instead.
+func wipeScratch(ctx context.Context, s *Store) error {
+	if err := s.ClaimScratch(ctx, os.Getenv("CMOGRAPH_NEO4J_SCRATCH") == "1"); err != nil {
+		return err
+	}
+	return s.Wipe(ctx)
 }
 
 // configFromEnv is the Neo4j named by NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE,
