@@ -2,6 +2,9 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/cmograph/cmograph/internal/kb"
@@ -178,5 +181,54 @@ func TestCreatesEveryKind(t *testing.T) {
 	d = ok(t, c, `{ theory(id: "social-learning-theory") { explains { id } programmeTheories { id } } setting(id: "adult.s.ward-a") { cmocs { id } } }`, nil)
 	if got := jsonString(t, d); got != `{"setting":{"cmocs":[{"id":"adult.cm.2"}]},"theory":{"explains":[{"id":"adult.cm.m.role"}],"programmeTheories":[{"id":"adult.cm"}]}}` {
 		t.Fatalf("read back: %s", got)
+	}
+}
+
+// A request's mutation fields stop at the first failure, and the response says which were
+// applied: nothing is written that the response does not show.
+func TestMutationFieldsStopAtTheFirstFailure(t *testing.T) {
+	s := newStore(t, fixture(t))
+	c := newClient(t, s)
+	q := `mutation {
+		a: updateContext(input: {id: "youth.ipt.c.matched", name: "Matched on lived experience"}) { id }
+		b: updateContext(input: {id: "no-such-context", name: "x"}) { id }
+		c: updateContext(input: {id: "youth.ipt.c.matched", name: "Written after a failure"}) { id }
+	}`
+	resp, err := c.RawPost(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ext struct {
+		Mutation struct {
+			Applied    []string `json:"applied"`
+			Failed     string   `json:"failed"`
+			NotApplied []string `json:"notApplied"`
+		} `json:"mutation"`
+	}
+	if err := json.Unmarshal(mustJSON(t, resp.Extensions), &ext); err != nil {
+		t.Fatal(err)
+	}
+	if m := ext.Mutation; !slices.Equal(m.Applied, []string{"a"}) || m.Failed != "b" || !slices.Equal(m.NotApplied, []string{"c"}) {
+		t.Fatalf("extensions.mutation %+v (errors %s)", m, resp.Errors)
+	}
+	var errs []gqlError
+	if err := json.Unmarshal(resp.Errors, &errs); err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]string{}
+	for _, e := range errs {
+		codes[fmt.Sprint(e.Path)] = fmt.Sprint(e.Extensions["code"])
+	}
+	if codes["[b]"] != "NOT_FOUND" || codes["[c]"] != "NOT_APPLIED" {
+		t.Fatalf("errors by path %v", codes)
+	}
+	d := ok(t, c, `{ context(id: "youth.ipt.c.matched") { name } }`, nil)
+	if got := at(d, "context", "name"); got != "Matched on lived experience" {
+		t.Fatalf("the context is %q: a field after the failure was written, or the one before was not", got)
+	}
+	// a request without a failure says nothing more
+	resp, err = c.RawPost(`mutation { a: updateContext(input: {id: "youth.ipt.c.matched", name: "Again"}) { id } }`)
+	if err != nil || len(resp.Errors) > 0 || len(resp.Extensions) > 0 {
+		t.Fatalf("%v %s %v", err, resp.Errors, resp.Extensions)
 	}
 }
