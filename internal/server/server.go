@@ -3,6 +3,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -50,7 +51,13 @@ type Options struct {
 	Clock   func() time.Time
 	// LoaderWait is how long request loaders gather keys before a batched read (0: default).
 	LoaderWait time.Duration
+	// RequestTimeout bounds the work of one GraphQL request (0: DefaultRequestTimeout); a
+	// request whose client goes away stops too.
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout bounds one request: room for an import or an export of a large review.
+const DefaultRequestTimeout = 2 * time.Minute
 
 // NewGraphQL returns the GraphQL endpoint alone, as tests drive it.
 func NewGraphQL(opts Options) *handler.Server {
@@ -68,6 +75,8 @@ func NewGraphQL(opts Options) *handler.Server {
 	// MaxUploadMemory go to temporary files rather than memory
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: MaxUploadMemory})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(MaxTokens)
+	srv.Use(documentLimits{})
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
@@ -94,7 +103,7 @@ func New(opts Options) http.Handler {
 	}
 	mux := http.NewServeMux()
 	gql := graph.WithActor(graph.WithLoaders(opts.Store, opts.LoaderWait, NewGraphQL(opts)))
-	mux.Handle("/graphql", limitBody(requirePreflightForUploads(gql)))
+	mux.Handle("/graphql", withDeadline(cmp.Or(opts.RequestTimeout, DefaultRequestTimeout), limitBody(requirePreflightForUploads(gql))))
 	mux.Handle("GET /{$}", playground.Handler("cmograph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusOK, "ok", "")
@@ -169,5 +178,15 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r)
 		logger.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"duration", time.Since(start))
+	})
+}
+
+// withDeadline gives a request's work a deadline. Its context also ends when the client goes
+// away, so every store call and every question stops with it.
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
