@@ -232,3 +232,29 @@ func TestMutationFieldsStopAtTheFirstFailure(t *testing.T) {
 		t.Fatalf("%v %s %v", err, resp.Errors, resp.Extensions)
 	}
 }
+
+// Linking a linked pair again changes what it gives and keeps the rest; the reviewer is the
+// actor unless one is given.
+func TestRelinkingPatchesWhatIsGiven(t *testing.T) {
+	s := newStore(t, fixture(t))
+	c := newClient(t, s)
+	first := ok(t, c, `mutation { alignElements(input: {fromId: "youth.ipt.o.hope", toId: "adult.cm.o.hope", relation: NARROWER,
+		rationale: "hope for recovery, for children and adults", confidence: 0.8}) { relation rationale confidence reviewer } }`, nil)
+	if at(first, "alignElements", "reviewer") != "tester" {
+		t.Fatalf("the reviewer is not the actor: %v", first)
+	}
+	again := ok(t, c, `mutation { alignElements(input: {fromId: "youth.ipt.o.hope", toId: "adult.cm.o.hope", relation: RELATED}) {
+		relation rationale confidence reviewer } }`, nil)
+	want := map[string]any{"relation": "RELATED", "rationale": "hope for recovery, for children and adults", "confidence": 0.8, "reviewer": "tester"}
+	for k, v := range want {
+		if at(again, "alignElements", k) != v {
+			t.Fatalf("after aligning again with another relation, %s is %v; want %v (%v)", k, at(again, "alignElements", k), v, again)
+		}
+	}
+	ok(t, c, `mutation { linkEvidence(input: {quoteId: "youth.q.13", cmocId: "youth.ipt.cmoc-2", stance: SUPPORTS, relevance: HIGH, rationale: "names the peer", reviewer: "ana"}) { stance } }`, nil)
+	ev := ok(t, c, `mutation { linkEvidence(input: {quoteId: "youth.q.13", cmocId: "youth.ipt.cmoc-2", stance: REFINES}) { stance relevance rationale reviewer } }`, nil)
+	if at(ev, "linkEvidence", "stance") != "REFINES" || at(ev, "linkEvidence", "relevance") != "HIGH" ||
+		at(ev, "linkEvidence", "rationale") != "names the peer" || at(ev, "linkEvidence", "reviewer") != "ana" {
+		t.Fatalf("evidence linked again: %v", ev)
+	}
+}

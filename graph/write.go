@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -226,4 +227,25 @@ func reloadAny(ctx context.Context, r *Resolver, id string) (kb.Node, error) {
 		return nil, kb.NotFound("input", "no node with id %q", id)
 	}
 	return n, err
+}
+
+// existingLink is the link of l's type between l's ends as stored, or a zero link when there
+// is none.
+func existingLink(ctx context.Context, r *Resolver, l kb.Link) (kb.Link, error) {
+	have, err := storedLink(ctx, r, l)
+	if errors.Is(err, kb.ErrNotFound) {
+		return kb.Link{}, nil
+	}
+	if err != nil {
+		return kb.Link{}, err
+	}
+	return *have, nil
+}
+
+// patched is the value given, or the one kept when none was given.
+func patched[T any](given *T, kept T) T {
+	if given == nil {
+		return kept
+	}
+	return *given
 }
