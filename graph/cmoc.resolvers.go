@@ -107,7 +107,7 @@ func (r *mutationResolver) UpdateCmoc(ctx context.Context, input map[string]any)
 
 // DeleteCmoc is the resolver for the deleteCMOC field.
 func (r *mutationResolver) DeleteCmoc(ctx context.Context, input model.DeleteInput) (*model.Deleted, error) {
-	return r.remove(ctx, kb.KindCMOC, input.ID)
+	return r.remove(ctx, kb.KindCMOC, input)
 }
 
 // LinkCMOCElements is the resolver for the linkCMOCElements field.

@@ -15,7 +15,7 @@ import (
 
 // DeleteNode is the resolver for the deleteNode field.
 func (r *mutationResolver) DeleteNode(ctx context.Context, input model.DeleteInput) (*model.Deleted, error) {
-	return r.remove(ctx, "", input.ID)
+	return r.remove(ctx, "", input)
 }
 
 // Node is the resolver for the node field.

@@ -138,7 +138,7 @@ func (r *mutationResolver) UpdateContext(ctx context.Context, input map[string]a
 
 // DeleteContext is the resolver for the deleteContext field.
 func (r *mutationResolver) DeleteContext(ctx context.Context, input model.DeleteInput) (*model.Deleted, error) {
-	return r.remove(ctx, kb.KindContext, input.ID)
+	return r.remove(ctx, kb.KindContext, input)
 }
 
 // CreateMechanism is the resolver for the createMechanism field.
@@ -156,7 +156,7 @@ func (r *mutationResolver) UpdateMechanism(ctx context.Context, input map[string
 
 // DeleteMechanism is the resolver for the deleteMechanism field.
 func (r *mutationResolver) DeleteMechanism(ctx context.Context, input model.DeleteInput) (*model.Deleted, error) {
-	return r.remove(ctx, kb.KindMechanism, input.ID)
+	return r.remove(ctx, kb.KindMechanism, input)
 }
 
 // CreateOutcome is the resolver for the createOutcome field.
@@ -174,7 +174,7 @@ func (r *mutationResolver) UpdateOutcome(ctx context.Context, input map[string]a
 
 // DeleteOutcome is the resolver for the deleteOutcome field.
 func (r *mutationResolver) DeleteOutcome(ctx context.Context, input model.DeleteInput) (*model.Deleted, error) {
-	return r.remove(ctx, kb.KindOutcome, input.ID)
+	return r.remove(ctx, kb.KindOutcome, input)
 }
 
 // AlignElements is the resolver for the alignElements field.

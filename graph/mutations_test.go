@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cmograph/cmograph/internal/kb"
@@ -256,5 +257,29 @@ func TestRelinkingPatchesWhatIsGiven(t *testing.T) {
 	if at(ev, "linkEvidence", "stance") != "REFINES" || at(ev, "linkEvidence", "relevance") != "HIGH" ||
 		at(ev, "linkEvidence", "rationale") != "names the peer" || at(ev, "linkEvidence", "reviewer") != "ana" {
 		t.Fatalf("evidence linked again: %v", ev)
+	}
+}
+
+// Deleting an element or a quote that CMOCs use is refused, naming them, unless detach; and a
+// CMOC is never left with no context, mechanism or outcome.
+func TestDeletingWhatCMOCsUse(t *testing.T) {
+	s := newStore(t, fixture(t))
+	c := newClient(t, s)
+	refused := func(q, code, mention string) {
+		t.Helper()
+		_, errs := raw(t, c, q, nil)
+		if len(errs) != 1 || errs[0].Extensions["code"] != code || !strings.Contains(errs[0].Message, mention) {
+			t.Fatalf("%s: %+v", q, errs)
+		}
+	}
+	refused(`mutation { deleteMechanism(input: {id: "youth.ipt.m.model"}) { id } }`, "CONFLICT", "youth.ipt.cmoc-1")
+	refused(`mutation { deleteQuote(input: {id: "youth.q.13"}) { id } }`, "CONFLICT", "youth.ipt.cmoc-1")
+	refused(`mutation { deleteNode(input: {id: "youth.ipt.o.engage", detach: true}) { id } }`, "CONFLICT", "youth.ipt.cmoc-10")
+
+	ok(t, c, `mutation { deleteMechanism(input: {id: "youth.ipt.m.model", detach: true}) { id } }`, nil)
+	ok(t, c, `mutation { deleteQuote(input: {id: "youth.q.13", detach: true}) { id } }`, nil)
+	d := ok(t, c, `{ cmoc(id: "youth.ipt.cmoc-1") { mechanisms { id } contexts { id } outcomes { id } evidence { stance } } }`, nil)
+	if got := jsonString(t, d); got != `{"cmoc":{"contexts":[{"id":"youth.ipt.c.matched"}],"evidence":[],"mechanisms":[],"outcomes":[{"id":"youth.ipt.o.hope"}]}}` {
+		t.Fatalf("after detaching: %s", got)
 	}
 }

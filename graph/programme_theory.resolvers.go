@@ -28,7 +28,7 @@ func (r *mutationResolver) UpdateProgrammeTheory(ctx context.Context, input map[
 
 // DeleteProgrammeTheory is the resolver for the deleteProgrammeTheory field.
 func (r *mutationResolver) DeleteProgrammeTheory(ctx context.Context, input model.DeleteInput) (*model.Deleted, error) {
-	return r.remove(ctx, kb.KindProgrammeTheory, input.ID)
+	return r.remove(ctx, kb.KindProgrammeTheory, input)
 }
 
 // ReviseProgrammeTheory is the resolver for the reviseProgrammeTheory field.

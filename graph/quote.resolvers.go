@@ -28,7 +28,7 @@ func (r *mutationResolver) UpdateQuote(ctx context.Context, input map[string]any
 
 // DeleteQuote is the resolver for the deleteQuote field.
 func (r *mutationResolver) DeleteQuote(ctx context.Context, input model.DeleteInput) (*model.Deleted, error) {
-	return r.remove(ctx, kb.KindQuote, input.ID)
+	return r.remove(ctx, kb.KindQuote, input)
 }
 
 // Quote is the resolver for the quote field.

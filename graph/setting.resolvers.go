@@ -28,7 +28,7 @@ func (r *mutationResolver) UpdateSetting(ctx context.Context, input map[string]a
 
 // DeleteSetting is the resolver for the deleteSetting field.
 func (r *mutationResolver) DeleteSetting(ctx context.Context, input model.DeleteInput) (*model.Deleted, error) {
-	return r.remove(ctx, kb.KindSetting, input.ID)
+	return r.remove(ctx, kb.KindSetting, input)
 }
 
 // ObserveCMOCIn is the resolver for the observeCMOCIn field.

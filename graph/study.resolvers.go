@@ -35,7 +35,7 @@ func (r *mutationResolver) UpdateStudy(ctx context.Context, input map[string]any
 
 // DeleteStudy is the resolver for the deleteStudy field.
 func (r *mutationResolver) DeleteStudy(ctx context.Context, input model.DeleteInput) (*model.Deleted, error) {
-	return r.remove(ctx, kb.KindStudy, input.ID)
+	return r.remove(ctx, kb.KindStudy, input)
 }
 
 // Study is the resolver for the study field.

@@ -43,7 +43,7 @@ func (r *mutationResolver) UpdateTheory(ctx context.Context, input map[string]an
 
 // DeleteTheory is the resolver for the deleteTheory field.
 func (r *mutationResolver) DeleteTheory(ctx context.Context, input model.DeleteInput) (*model.Deleted, error) {
-	return r.remove(ctx, kb.KindTheory, input.ID)
+	return r.remove(ctx, kb.KindTheory, input)
 }
 
 // CreateConstruct is the resolver for the createConstruct field.
@@ -61,7 +61,7 @@ func (r *mutationResolver) UpdateConstruct(ctx context.Context, input map[string
 
 // DeleteConstruct is the resolver for the deleteConstruct field.
 func (r *mutationResolver) DeleteConstruct(ctx context.Context, input model.DeleteInput) (*model.Deleted, error) {
-	return r.remove(ctx, kb.KindConstruct, input.ID)
+	return r.remove(ctx, kb.KindConstruct, input)
 }
 
 // DrawOnTheory is the resolver for the drawOnTheory field.

@@ -150,8 +150,11 @@ func plainValue(v any) any {
 	return v
 }
 
-// remove deletes a node of the given kind (any kind when kind is empty).
-func (r *Resolver) remove(ctx context.Context, kind kb.Kind, id string) (*model.Deleted, error) {
+// remove deletes a node of the given kind (any kind when kind is empty). An element or quote
+// that CMOCs use is refused unless the input says to detach it, and never deleted when a CMOC
+// would be left with no context, mechanism or outcome.
+func (r *Resolver) remove(ctx context.Context, kind kb.Kind, input model.DeleteInput) (*model.Deleted, error) {
+	id := input.ID
 	if kind == "" {
 		ns, err := r.Store.Get(ctx, []string{id})
 		if err != nil {
@@ -162,10 +165,76 @@ func (r *Resolver) remove(ctx context.Context, kind kb.Kind, id string) (*model.
 		}
 		kind = ns[0].NodeKind()
 	}
+	if err := r.checkUse(ctx, kind, id, deref(input.Detach)); err != nil {
+		return nil, err
+	}
 	if err := r.apply(ctx, kb.Op{Type: kb.OpDelete, Kind: kind, ID: id, Path: "input"}); err != nil {
 		return nil, err
 	}
 	return &model.Deleted{ID: id, Kind: kind}, nil
+}
+
+// usedBy names the link through which CMOCs use a node of each kind, and which way it points.
+var usedBy = map[kb.Kind]struct {
+	rel kb.RelType
+	in  bool
+}{
+	kb.KindContext:   {kb.RelHasContext, true},
+	kb.KindMechanism: {kb.RelHasMechanism, true},
+	kb.KindOutcome:   {kb.RelHasOutcome, true},
+	kb.KindQuote:     {kb.RelEvidences, false},
+}
+
+// checkUse refuses deleting an element or a quote that CMOCs use, unless detach; and an
+// element that is some CMOC's last context, mechanism or outcome in any case.
+func (r *Resolver) checkUse(ctx context.Context, kind kb.Kind, id string, detach bool) error {
+	use, ok := usedBy[kind]
+	if !ok {
+		return nil
+	}
+	links, err := r.Store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{use.rel}, IDs: []string{id}, In: use.in})
+	if err != nil || len(links) == 0 {
+		return err
+	}
+	cmocs := make([]string, len(links))
+	for i, l := range links {
+		cmocs[i] = l.From
+		if !use.in {
+			cmocs[i] = l.To
+		}
+	}
+	if !detach {
+		return kb.Conflict("input.id", "%s %q is used by %d CMOC(s): %s; unlink it from them first, or delete it with detach: true", kind, id, len(cmocs), listIDs(cmocs))
+	}
+	if kind == kb.KindQuote {
+		return nil // a CMOC may stand without evidence
+	}
+	elements, err := r.Store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelHasContext, kb.RelHasMechanism, kb.RelHasOutcome}, IDs: cmocs})
+	if err != nil {
+		return err
+	}
+	count := map[string]int{}
+	for _, l := range elements {
+		count[l.From]++
+	}
+	var emptied []string
+	for _, c := range cmocs {
+		if count[c] == 1 {
+			emptied = append(emptied, c)
+		}
+	}
+	if len(emptied) > 0 {
+		return kb.Conflict("input.id", "deleting %s %q would leave CMOC(s) %s with no context, mechanism or outcome; give them another element first, or delete them", kind, id, listIDs(emptied))
+	}
+	return nil
+}
+
+// listIDs names up to ten ids, and how many more there are.
+func listIDs(ids []string) string {
+	if len(ids) <= 10 {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ids[:10], ", "), len(ids)-10)
 }
 
 // link makes or unmakes links in one change.

@@ -4735,11 +4735,15 @@ type Deleted {
 """
 Input to delete a node. Links that touch it go with it; a node that still owns others (a
 study with programme theories, a programme theory with CMOCs or elements) is refused with
-CONFLICT until those are deleted.
+CONFLICT until those are deleted. A context, mechanism or outcome that CMOCs use, or a quote
+that evidences CMOCs, is refused with CONFLICT naming them, unless detach says to unlink them;
+a CMOC is never left with no context, mechanism or outcome.
 """
 input DeleteInput {
   "The node to delete."
   id: ID!
+  "Unlink the CMOCs that use the element or quote, and delete it."
+  detach: Boolean = false
 }
 
 type Query {
@@ -24300,7 +24304,11 @@ func (ec *executionContext) unmarshalInputDeleteInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id"}
+	if _, present := asMap["detach"]; !present {
+		asMap["detach"] = false
+	}
+
+	fieldsInOrder := [...]string{"id", "detach"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24314,6 +24322,13 @@ func (ec *executionContext) unmarshalInputDeleteInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.ID = data
+		case "detach":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("detach"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Detach = data
 		}
 	}
 	return it, nil

@@ -100,10 +100,14 @@ type CreateCMOCInput struct {
 
 // Input to delete a node. Links that touch it go with it; a node that still owns others (a
 // study with programme theories, a programme theory with CMOCs or elements) is refused with
-// CONFLICT until those are deleted.
+// CONFLICT until those are deleted. A context, mechanism or outcome that CMOCs use, or a quote
+// that evidences CMOCs, is refused with CONFLICT naming them, unless detach says to unlink them;
+// a CMOC is never left with no context, mechanism or outcome.
 type DeleteInput struct {
 	// The node to delete.
 	ID string `json:"id"`
+	// Unlink the CMOCs that use the element or quote, and delete it.
+	Detach *bool `json:"detach,omitempty"`
 }
 
 // What a delete mutation removed.
