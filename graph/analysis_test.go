@@ -199,3 +199,22 @@ func TestCompareVersionsThroughGraphQL(t *testing.T) {
 		t.Errorf("changed %s", jsonString(t, at(v, "changed")))
 	}
 }
+
+// gaps names the partial CMOCs: those with no context, no mechanism or no outcome.
+func TestGapsListCMOCsMissingAPart(t *testing.T) {
+	c := newClient(t, newStore(t, fixture(t)))
+	d := ok(t, c, `{ gaps(studyIds: ["youth"]) {
+		cmocsWithoutContext { count cmocs { id } }
+		cmocsWithoutMechanism { count cmocs { id } }
+		cmocsWithoutOutcome { count cmocs { id } } } }`, nil)
+	want := `{"gaps":{"cmocsWithoutContext":{"cmocs":[{"id":"youth.ipt.cmoc-2"},{"id":"youth.ipt.cmoc-10"}],"count":2},` +
+		`"cmocsWithoutMechanism":{"cmocs":[{"id":"youth.ipt.cmoc-2"},{"id":"youth.ipt.cmoc-10"}],"count":2},` +
+		`"cmocsWithoutOutcome":{"cmocs":[],"count":0}}}`
+	if got := jsonString(t, d); got != want {
+		t.Fatalf("gaps:\n got %s\nwant %s", got, want)
+	}
+	d = ok(t, c, `{ gaps(studyIds: ["youth"], first: 1) { cmocsWithoutContext { count cmocs { id } } } }`, nil)
+	if got := jsonString(t, d); got != `{"gaps":{"cmocsWithoutContext":{"cmocs":[{"id":"youth.ipt.cmoc-2"}],"count":2}}}` {
+		t.Fatalf("first: 1: %s", got)
+	}
+}

@@ -278,6 +278,9 @@ type ComplexityRoot struct {
 	}
 
 	Gaps struct {
+		CMOCsWithoutContext    func(childComplexity int) int
+		CMOCsWithoutMechanism  func(childComplexity int) int
+		CMOCsWithoutOutcome    func(childComplexity int) int
 		CMOCsWithoutQuote      func(childComplexity int) int
 		CMOCsWithoutQuoteCount func(childComplexity int) int
 		StaffOnlyCMOCs         func(childComplexity int) int
@@ -343,6 +346,11 @@ type ComplexityRoot struct {
 	MechanismEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	MissingPart struct {
+		CMOCs func(childComplexity int) int
+		Count func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -1761,6 +1769,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FieldChange.Field(childComplexity), true
 
+	case "Gaps.cmocsWithoutContext":
+		if e.ComplexityRoot.Gaps.CMOCsWithoutContext == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gaps.CMOCsWithoutContext(childComplexity), true
+	case "Gaps.cmocsWithoutMechanism":
+		if e.ComplexityRoot.Gaps.CMOCsWithoutMechanism == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gaps.CMOCsWithoutMechanism(childComplexity), true
+	case "Gaps.cmocsWithoutOutcome":
+		if e.ComplexityRoot.Gaps.CMOCsWithoutOutcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Gaps.CMOCsWithoutOutcome(childComplexity), true
 	case "Gaps.cmocsWithoutQuote":
 		if e.ComplexityRoot.Gaps.CMOCsWithoutQuote == nil {
 			break
@@ -2049,6 +2075,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MechanismEdge.Node(childComplexity), true
+
+	case "MissingPart.cmocs":
+		if e.ComplexityRoot.MissingPart.CMOCs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingPart.CMOCs(childComplexity), true
+	case "MissingPart.count":
+		if e.ComplexityRoot.MissingPart.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingPart.Count(childComplexity), true
 
 	case "Mutation.alignElements":
 		if e.ComplexityRoot.Mutation.AlignElements == nil {
@@ -4337,6 +4376,20 @@ type Gaps {
   staffOnlyCmocs: [CMOC!]!
   "Elements with no alignment and no construct."
   unlinkedElements: [Element!]!
+  "CMOCs with no context."
+  cmocsWithoutContext: MissingPart!
+  "CMOCs with no mechanism."
+  cmocsWithoutMechanism: MissingPart!
+  "CMOCs with no outcome."
+  cmocsWithoutOutcome: MissingPart!
+}
+
+"CMOCs that lack one part (partial CMOCs, as extracted from a non-realist paper), at most ` + "`" + `first` + "`" + ` of them."
+type MissingPart {
+  "How many CMOCs lack it, in all."
+  count: Int!
+  "The first of them, in order."
+  cmocs: [CMOC!]!
 }
 
 "What changed from one programme theory version to another."
@@ -6260,6 +6313,12 @@ func (ec *executionContext) childFields_Gaps(ctx context.Context, field graphql.
 		return ec.fieldContext_Gaps_staffOnlyCmocs(ctx, field)
 	case "unlinkedElements":
 		return ec.fieldContext_Gaps_unlinkedElements(ctx, field)
+	case "cmocsWithoutContext":
+		return ec.fieldContext_Gaps_cmocsWithoutContext(ctx, field)
+	case "cmocsWithoutMechanism":
+		return ec.fieldContext_Gaps_cmocsWithoutMechanism(ctx, field)
+	case "cmocsWithoutOutcome":
+		return ec.fieldContext_Gaps_cmocsWithoutOutcome(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Gaps", field.Name)
 }
@@ -6380,6 +6439,16 @@ func (ec *executionContext) childFields_MechanismEdge(ctx context.Context, field
 		return ec.fieldContext_MechanismEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MechanismEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MissingPart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_MissingPart_count(ctx, field)
+	case "cmocs":
+		return ec.fieldContext_MissingPart_cmocs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MissingPart", field.Name)
 }
 
 func (ec *executionContext) childFields_Outcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12652,6 +12721,102 @@ func (ec *executionContext) fieldContext_Gaps_unlinkedElements(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Gaps_cmocsWithoutContext(ctx context.Context, field graphql.CollectedField, obj *analysis.Gaps) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gaps_cmocsWithoutContext(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CMOCsWithoutContext, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Missing) graphql.Marshaler {
+			return ec.marshalNMissingPart2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMissing(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gaps_cmocsWithoutContext(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gaps",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MissingPart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Gaps_cmocsWithoutMechanism(ctx context.Context, field graphql.CollectedField, obj *analysis.Gaps) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gaps_cmocsWithoutMechanism(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CMOCsWithoutMechanism, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Missing) graphql.Marshaler {
+			return ec.marshalNMissingPart2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMissing(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gaps_cmocsWithoutMechanism(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gaps",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MissingPart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Gaps_cmocsWithoutOutcome(ctx context.Context, field graphql.CollectedField, obj *analysis.Gaps) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Gaps_cmocsWithoutOutcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CMOCsWithoutOutcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Missing) graphql.Marshaler {
+			return ec.marshalNMissingPart2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMissing(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Gaps_cmocsWithoutOutcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Gaps",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MissingPart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ImportResult_checked(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13707,6 +13872,61 @@ func (ec *executionContext) fieldContext_MechanismEdge_node(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Mechanism(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MissingPart_count(ctx context.Context, field graphql.CollectedField, obj *analysis.Missing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissingPart_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissingPart_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissingPart", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MissingPart_cmocs(ctx context.Context, field graphql.CollectedField, obj *analysis.Missing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissingPart_cmocs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CMOCs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOCᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissingPart_cmocs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MissingPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
 		},
 	}
 	return fc, nil
@@ -28414,6 +28634,21 @@ func (ec *executionContext) _Gaps(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "cmocsWithoutContext":
+			out.Values[i] = ec._Gaps_cmocsWithoutContext(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cmocsWithoutMechanism":
+			out.Values[i] = ec._Gaps_cmocsWithoutMechanism(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cmocsWithoutOutcome":
+			out.Values[i] = ec._Gaps_cmocsWithoutOutcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28784,6 +29019,44 @@ func (ec *executionContext) _MechanismEdge(ctx context.Context, sel ast.Selectio
 			}
 		case "node":
 			out.Values[i] = ec._MechanismEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var missingPartImplementors = []string{"MissingPart"}
+
+func (ec *executionContext) _MissingPart(ctx context.Context, sel ast.SelectionSet, obj *analysis.Missing) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, missingPartImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MissingPart")
+		case "count":
+			out.Values[i] = ec._MissingPart_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cmocs":
+			out.Values[i] = ec._MissingPart_cmocs(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32313,6 +32586,10 @@ func (ec *executionContext) marshalNMechanismEdge2ᚕgithubᚗcomᚋcmographᚋc
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNMissingPart2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMissing(ctx context.Context, sel ast.SelectionSet, v analysis.Missing) graphql.Marshaler {
+	return ec._MissingPart(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNNameSort2map(ctx context.Context, v any) (map[string]any, error) {

@@ -478,6 +478,15 @@ type Gaps struct {
 	StaffOnlyCMOCs []*kb.CMOC
 	// UnlinkedElements have no crosswalk: no alignment and no construct.
 	UnlinkedElements []kb.Node
+	// CMOCsWithout lists, for context, mechanism and outcome in that order, the CMOCs that have
+	// none of it: partial CMOCs, as extracted from a non-realist paper or left by an edit.
+	CMOCsWithoutContext, CMOCsWithoutMechanism, CMOCsWithoutOutcome Missing
+}
+
+// Missing is a list of CMOCs lacking one part, at most the limit asked, with how many in all.
+type Missing struct {
+	Count int
+	CMOCs []*kb.CMOC
 }
 
 // FindGaps lists the gaps in the given studies (all when none).
@@ -491,11 +500,17 @@ func (a *Analyst) FindGaps(ctx context.Context, studyIDs []string, limit int) (*
 		return nil, err
 	}
 	var unquoted, staffOnly []int32
+	var missing [3][]int32
 	staff, _ := roleBit(kb.InformantStaff)
 	// in cmocLess order, so the lists need no sorting
 	for _, m := range s.byRank {
 		if st := s.cmocStudy[m]; st < 0 || !s.inScope[st] {
 			continue
+		}
+		for k := range missing {
+			if len(s.uses[k].of(m)) == 0 {
+				missing[k] = append(missing[k], m)
+			}
 		}
 		switch {
 		case s.quoteCount[m] == 0:
@@ -509,6 +524,9 @@ func (a *Analyst) FindGaps(ctx context.Context, studyIDs []string, limit int) (*
 		CMOCsWithoutQuote: s.cmocsAt(unquoted[:min(limit, len(unquoted))]),
 		StaffOnlyCMOCs:    s.cmocsAt(staffOnly[:min(limit, len(staffOnly))]),
 		UnlinkedElements:  []kb.Node{},
+	}
+	for k, dst := range []*Missing{&g.CMOCsWithoutContext, &g.CMOCsWithoutMechanism, &g.CMOCsWithoutOutcome} {
+		*dst = Missing{Count: len(missing[k]), CMOCs: s.cmocsAt(missing[k][:min(limit, len(missing[k]))])}
 	}
 	// every element of the programme theories in scope, used by a CMOC or not, in id order
 	for e, n := range s.elements {
