@@ -8,6 +8,7 @@ package graph
 import (
 	"cmp"
 	"context"
+	"fmt"
 
 	"github.com/cmograph/cmograph/graph/generated"
 	"github.com/cmograph/cmograph/graph/model"
@@ -90,12 +91,10 @@ func (r *mutationResolver) CreateCmoc(ctx context.Context, input model.CreateCMO
 	if len(input.ContextIds)+len(input.MechanismIds)+len(input.OutcomeIds) == 0 {
 		return nil, kb.Invalid("input", "a CMOC needs at least one of contextIds, mechanismIds or outcomeIds")
 	}
-	var ops []kb.Op
-	for _, l := range elementLinks(c.ID, input.ContextIds, input.MechanismIds, input.OutcomeIds) {
-		ops = append(ops, kb.Op{Type: kb.OpLink, Link: l, Path: "input"})
-	}
-	for _, s := range input.SettingIds {
-		ops = append(ops, kb.Op{Type: kb.OpLink, Link: kb.Link{Type: kb.RelObservedIn, From: c.ID, To: s}, Path: "input.settingIds"})
+	ops := elementOps(kb.OpLink, "input.id", c.ID, input.ContextIds, input.MechanismIds, input.OutcomeIds)
+	for i, s := range input.SettingIds {
+		ops = append(ops, kb.Op{Type: kb.OpLink, Link: kb.Link{Type: kb.RelObservedIn, From: c.ID, To: s}, Path: "input",
+			EndPaths: [2]string{"input.id", fmt.Sprintf("input.settingIds[%d]", i)}})
 	}
 	return create(ctx, r.Resolver, c, ops...)
 }
@@ -112,7 +111,7 @@ func (r *mutationResolver) DeleteCmoc(ctx context.Context, input model.DeleteInp
 
 // LinkCMOCElements is the resolver for the linkCMOCElements field.
 func (r *mutationResolver) LinkCMOCElements(ctx context.Context, input model.CMOCElementsInput) (*kb.CMOC, error) {
-	if err := r.link(ctx, kb.OpLink, elementLinks(input.CmocID, input.ContextIds, input.MechanismIds, input.OutcomeIds)...); err != nil {
+	if err := r.apply(ctx, elementOps(kb.OpLink, "input.cmocId", input.CmocID, input.ContextIds, input.MechanismIds, input.OutcomeIds)...); err != nil {
 		return nil, err
 	}
 	return reload[kb.CMOC](ctx, r.Resolver, input.CmocID)
@@ -138,7 +137,7 @@ func (r *mutationResolver) UnlinkCMOCElements(ctx context.Context, input model.C
 			return nil, kb.Invalid("input", "CMOC %q would be left with no context, mechanism or outcome; delete the CMOC instead", input.CmocID)
 		}
 	}
-	if err := r.link(ctx, kb.OpUnlink, removing...); err != nil {
+	if err := r.apply(ctx, elementOps(kb.OpUnlink, "input.cmocId", input.CmocID, input.ContextIds, input.MechanismIds, input.OutcomeIds)...); err != nil {
 		return nil, err
 	}
 	return reload[kb.CMOC](ctx, r.Resolver, input.CmocID)

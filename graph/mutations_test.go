@@ -283,3 +283,20 @@ func TestDeletingWhatCMOCsUse(t *testing.T) {
 		t.Fatalf("after detaching: %s", got)
 	}
 }
+
+// A mistyped id is named by the input field that holds it.
+func TestLinkErrorsNameTheInputField(t *testing.T) {
+	c := newClient(t, newStore(t, fixture(t)))
+	for q, field := range map[string]string{
+		`mutation { createCMOC(input: {programmeTheoryId: "youth.ipt", code: "CMOC 99", contextIds: ["youth.ipt.c.matched"], outcomeIds: ["youth.ipt.o.hope", "youth.ipt.o.typo"]}) { id } }`: "input.outcomeIds[1]",
+		`mutation { linkCMOCElements(input: {cmocId: "youth.ipt.cmoc-2", contextIds: ["nope"]}) { id } }`:                                                                                     "input.contextIds[0]",
+		`mutation { linkCMOCElements(input: {cmocId: "youth.ipt.cmoc-typo", contextIds: ["youth.ipt.c.matched"]}) { id } }`:                                                                   "input.cmocId",
+		`mutation { linkEvidence(input: {quoteId: "youth.q.typo", cmocId: "youth.ipt.cmoc-2", stance: SUPPORTS}) { stance } }`:                                                                "input.quoteId",
+		`mutation { alignElements(input: {fromId: "youth.ipt.o.hope", toId: "adult.cm.o.typo", relation: SAME_AS}) { relation } }`:                                                            "input.toId",
+	} {
+		_, errs := raw(t, c, q, nil)
+		if len(errs) != 1 || errs[0].Extensions["field"] != field {
+			t.Errorf("%s\n  errors %+v, want the field %s", q, errs, field)
+		}
+	}
+}

@@ -241,7 +241,7 @@ func listIDs(ids []string) string {
 func (r *Resolver) link(ctx context.Context, opType kb.OpType, links ...kb.Link) error {
 	ops := make([]kb.Op, len(links))
 	for i, l := range links {
-		ops[i] = kb.Op{Type: opType, Link: l, Path: "input"}
+		ops[i] = kb.Op{Type: opType, Link: l, Path: "input", EndPaths: linkInputs[l.Type]}
 	}
 	return r.apply(ctx, ops...)
 }
@@ -264,15 +264,39 @@ func deref[T any](p *T) T {
 // elementLinks lists the HAS_CONTEXT, HAS_MECHANISM and HAS_OUTCOME links from a CMOC.
 func elementLinks(cmoc string, contexts, mechanisms, outcomes []string) []kb.Link {
 	var out []kb.Link
+	for _, op := range elementOps(kb.OpLink, "", cmoc, contexts, mechanisms, outcomes) {
+		out = append(out, op.Link)
+	}
+	return out
+}
+
+// elementOps are the ops that link (or unlink) a CMOC's elements, each end placed at the input
+// field it came from, so that a mistyped element id is named as input.contextIds[1].
+func elementOps(opType kb.OpType, cmocPath, cmoc string, contexts, mechanisms, outcomes []string) []kb.Op {
+	var out []kb.Op
 	for _, part := range []struct {
-		rel kb.RelType
-		ids []string
-	}{{kb.RelHasContext, contexts}, {kb.RelHasMechanism, mechanisms}, {kb.RelHasOutcome, outcomes}} {
-		for _, id := range part.ids {
-			out = append(out, kb.Link{Type: part.rel, From: cmoc, To: id})
+		rel   kb.RelType
+		field string
+		ids   []string
+	}{{kb.RelHasContext, "contextIds", contexts}, {kb.RelHasMechanism, "mechanismIds", mechanisms}, {kb.RelHasOutcome, "outcomeIds", outcomes}} {
+		for i, id := range part.ids {
+			out = append(out, kb.Op{Type: opType, Link: kb.Link{Type: part.rel, From: cmoc, To: id}, Path: "input",
+				EndPaths: [2]string{cmocPath, fmt.Sprintf("input.%s[%d]", part.field, i)}})
 		}
 	}
 	return out
+}
+
+// linkInputs names, for each link type, the input fields its link mutation takes its ends from.
+var linkInputs = map[kb.RelType][2]string{
+	kb.RelEvidences:   {"input.quoteId", "input.cmocId"},
+	kb.RelChainsTo:    {"input.fromId", "input.toId"},
+	kb.RelAligns:      {"input.fromId", "input.toId"},
+	kb.RelRevises:     {"input.fromId", "input.toId"},
+	kb.RelInstanceOf:  {"input.elementId", "input.targetId"},
+	kb.RelExplainedBy: {"input.elementId", "input.targetId"},
+	kb.RelObservedIn:  {"input.cmocId", "input.settingId"},
+	kb.RelDrawsOn:     {"input.programmeTheoryId", "input.theoryId"},
 }
 
 // storedLink reads a link back as the store holds it (with its provenance).

@@ -2,6 +2,7 @@ package kb
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 )
@@ -35,6 +36,24 @@ type Op struct {
 	Patch Props  // update
 	Link  Link   // link, unlink
 	Path  string
+	// EndPaths, for a link or unlink, name where its from and to ends came from
+	// ("input.quoteId", "input.contextIds[2]"): an error about an end names that instead of
+	// Path + ".from" or ".to".
+	EndPaths [2]string
+}
+
+// OpError places an error an op raised: at the op's path, or, for a problem with one end of a
+// link, at where that end came from.
+func OpError(op Op, err error) error {
+	var de *Error
+	if errors.As(err, &de) && (de.Path == "from" || de.Path == "to") {
+		if end := op.EndPaths[map[string]int{"from": 0, "to": 1}[de.Path]]; end != "" {
+			c := *de
+			c.Path = end
+			return &c
+		}
+	}
+	return AtPath(op.Path, err)
 }
 
 // Change is a set of operations applied all together or not at all.

@@ -355,7 +355,7 @@ func (s *Store) Apply(ctx context.Context, c kb.Change) (kb.Result, error) {
 		if err := t.apply(op); err != nil {
 			t.rollback()
 			s.mu.Unlock()
-			return kb.Result{}, kb.AtPath(op.Path, err)
+			return kb.Result{}, kb.OpError(op, err)
 		}
 	}
 	if !t.result.Changed() {

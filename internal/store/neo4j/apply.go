@@ -142,7 +142,7 @@ func (t *txn) applyAll(ops []kb.Op) error {
 				if at < 0 || at >= len(ops) {
 					at = i
 				}
-				return kb.AtPath(ops[at].Path, err)
+				return kb.OpError(ops[at], err)
 			}
 			return err
 		}
