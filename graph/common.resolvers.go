@@ -18,6 +18,11 @@ func (r *mutationResolver) DeleteNode(ctx context.Context, input model.DeleteInp
 	return r.remove(ctx, "", input)
 }
 
+// ApplyBatch is the resolver for the applyBatch field.
+func (r *mutationResolver) ApplyBatch(ctx context.Context, input model.BatchInput) (*model.BatchResult, error) {
+	return r.applyBatch(ctx, input)
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (kb.Node, error) {
 	return rootNode(ctx, r.Resolver, id)

@@ -300,3 +300,39 @@ func TestLinkErrorsNameTheInputField(t *testing.T) {
 		}
 	}
 }
+
+// A batch is one change: a bad operation anywhere writes nothing and is named; a good batch
+// writes every operation.
+func TestBatchIsOneChange(t *testing.T) {
+	s := newStore(t, fixture(t))
+	c := newClient(t, s)
+	const batch = `mutation($ops: [BatchOperation!]!) { applyBatch(input: {operations: $ops}) { operations linked relinked unchanged unlinked } }`
+	align := func(from, to string) map[string]any {
+		return map[string]any{"alignElements": map[string]any{"fromId": from, "toId": to, "relation": "SAME_AS", "rationale": "accepted suggestion"}}
+	}
+	bad := []any{
+		align("youth.ipt.o.hope", "adult.cm.o.hope"),
+		map[string]any{"linkEvidence": map[string]any{"quoteId": "youth.q.13", "cmocId": "youth.ipt.cmoc-2", "stance": "SUPPORTS"}},
+		align("youth.ipt.o.engage", "adult.cm.o.typo"),
+	}
+	_, errs := raw(t, c, batch, map[string]any{"ops": bad})
+	if len(errs) != 1 || errs[0].Extensions["field"] != "input.operations[2].alignElements.toId" {
+		t.Fatalf("errors %+v", errs)
+	}
+	d := ok(t, c, `{ outcome(id: "youth.ipt.o.hope") { alignments { element { id } } } cmoc(id: "youth.ipt.cmoc-2") { evidence { stance } } }`, nil)
+	if got := jsonString(t, d); got != `{"cmoc":{"evidence":[]},"outcome":{"alignments":[]}}` {
+		t.Fatalf("a refused batch wrote: %s", got)
+	}
+	_, errs = raw(t, c, batch, map[string]any{"ops": []any{map[string]any{}}})
+	if len(errs) != 1 || errs[0].Extensions["field"] != "input.operations[0]" {
+		t.Fatalf("an empty operation: %+v", errs)
+	}
+	d = ok(t, c, batch, map[string]any{"ops": bad[:2]})
+	if got := jsonString(t, d); got != `{"applyBatch":{"linked":2,"operations":2,"relinked":0,"unchanged":0,"unlinked":0}}` {
+		t.Fatalf("batch: %s", got)
+	}
+	d = ok(t, c, `{ outcome(id: "youth.ipt.o.hope") { alignments { element { id } reviewer } } }`, nil)
+	if got := jsonString(t, d); got != `{"outcome":{"alignments":[{"element":{"id":"adult.cm.o.hope"},"reviewer":"tester"}]}}` {
+		t.Fatalf("after the batch: %s", got)
+	}
+}

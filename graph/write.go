@@ -288,12 +288,9 @@ func elementOps(opType kb.OpType, cmocPath, cmoc string, contexts, mechanisms, o
 }
 
 // linkInputs names, for each link type, the input fields its link mutation takes its ends from.
+// (the mutations that batches also take build their ops in batch.go)
 var linkInputs = map[kb.RelType][2]string{
-	kb.RelEvidences:   {"input.quoteId", "input.cmocId"},
-	kb.RelChainsTo:    {"input.fromId", "input.toId"},
-	kb.RelAligns:      {"input.fromId", "input.toId"},
 	kb.RelRevises:     {"input.fromId", "input.toId"},
-	kb.RelInstanceOf:  {"input.elementId", "input.targetId"},
 	kb.RelExplainedBy: {"input.elementId", "input.targetId"},
 	kb.RelObservedIn:  {"input.cmocId", "input.settingId"},
 	kb.RelDrawsOn:     {"input.programmeTheoryId", "input.theoryId"},

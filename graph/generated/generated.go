@@ -74,6 +74,14 @@ type ComplexityRoot struct {
 		Study       func(childComplexity int) int
 	}
 
+	BatchResult struct {
+		Linked     func(childComplexity int) int
+		Operations func(childComplexity int) int
+		Relinked   func(childComplexity int) int
+		Unchanged  func(childComplexity int) int
+		Unlinked   func(childComplexity int) int
+	}
+
 	CMOC struct {
 		Actors          func(childComplexity int) int
 		Caveats         func(childComplexity int) int
@@ -355,6 +363,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AlignElements         func(childComplexity int, input model.AlignInput) int
+		ApplyBatch            func(childComplexity int, input model.BatchInput) int
 		ChainCMOCs            func(childComplexity int, input model.ChainInput) int
 		CreateCmoc            func(childComplexity int, input model.CreateCMOCInput) int
 		CreateConstruct       func(childComplexity int, input kb.Construct) int
@@ -748,6 +757,7 @@ type MutationResolver interface {
 	UnlinkEvidence(ctx context.Context, input model.UnlinkEvidenceInput) (*kb.CMOC, error)
 	ChainCMOCs(ctx context.Context, input model.ChainInput) (*kb.CMOC, error)
 	UnchainCMOCs(ctx context.Context, input model.ChainInput) (*kb.CMOC, error)
+	ApplyBatch(ctx context.Context, input model.BatchInput) (*model.BatchResult, error)
 	CreateContext(ctx context.Context, input kb.Context) (*kb.Context, error)
 	UpdateContext(ctx context.Context, input map[string]any) (*kb.Context, error)
 	DeleteContext(ctx context.Context, input model.DeleteInput) (*model.Deleted, error)
@@ -958,6 +968,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AlignmentSuggestion.Study(childComplexity), true
+
+	case "BatchResult.linked":
+		if e.ComplexityRoot.BatchResult.Linked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchResult.Linked(childComplexity), true
+	case "BatchResult.operations":
+		if e.ComplexityRoot.BatchResult.Operations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchResult.Operations(childComplexity), true
+	case "BatchResult.relinked":
+		if e.ComplexityRoot.BatchResult.Relinked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchResult.Relinked(childComplexity), true
+	case "BatchResult.unchanged":
+		if e.ComplexityRoot.BatchResult.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchResult.Unchanged(childComplexity), true
+	case "BatchResult.unlinked":
+		if e.ComplexityRoot.BatchResult.Unlinked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchResult.Unlinked(childComplexity), true
 
 	case "CMOC.actors":
 		if e.ComplexityRoot.CMOC.Actors == nil {
@@ -2100,6 +2141,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AlignElements(childComplexity, args["input"].(model.AlignInput)), true
+	case "Mutation.applyBatch":
+		if e.ComplexityRoot.Mutation.ApplyBatch == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_applyBatch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApplyBatch(childComplexity, args["input"].(model.BatchInput)), true
 	case "Mutation.chainCMOCs":
 		if e.ComplexityRoot.Mutation.ChainCMOCs == nil {
 			break
@@ -4007,6 +4059,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActorListFilter", ec.unmarshalInputActorListFilter),
 			graphql.NewInputUnmarshaler("AlignInput", ec.unmarshalInputAlignInput),
+			graphql.NewInputUnmarshaler("BatchInput", ec.unmarshalInputBatchInput),
+			graphql.NewInputUnmarshaler("BatchOperation", ec.unmarshalInputBatchOperation),
 			graphql.NewInputUnmarshaler("CMOCElementsInput", ec.unmarshalInputCMOCElementsInput),
 			graphql.NewInputUnmarshaler("CMOCSort", ec.unmarshalInputCMOCSort),
 			graphql.NewInputUnmarshaler("CMOCStatusFilter", ec.unmarshalInputCMOCStatusFilter),
@@ -4809,6 +4863,51 @@ type Query {
 type Mutation {
   "Delete any node by id (see DeleteInput for the rules)."
   deleteNode(input: DeleteInput!): Deleted!
+}
+
+"""
+One operation of a batch: set exactly one field. Each takes the input of the mutation of the
+same name.
+"""
+input BatchOperation {
+  alignElements: AlignInput
+  unalignElements: UnalignInput
+  linkEvidence: EvidenceInput
+  unlinkEvidence: UnlinkEvidenceInput
+  linkCMOCElements: CMOCElementsInput
+  chainCMOCs: ChainInput
+  unchainCMOCs: ChainInput
+  linkConstruct: ConstructLinkInput
+  unlinkConstruct: ConstructLinkInput
+}
+
+"Operations to make as one change."
+input BatchInput {
+  "1 to 1,000 operations, applied in order."
+  operations: [BatchOperation!]!
+}
+
+"What a batch did: all of it, or nothing."
+type BatchResult {
+  "How many operations the batch held."
+  operations: Int!
+  "Links made."
+  linked: Int!
+  "Links whose properties changed."
+  relinked: Int!
+  "Links already as asked."
+  unchanged: Int!
+  "Links removed."
+  unlinked: Int!
+}
+
+extend type Mutation {
+  """
+  Several link operations as one change, all applied or none: a reviewer accepting ten
+  suggested alignments at once. An error names the operation and field at fault, e.g.
+  input.operations[3].alignElements.toId, and nothing of the batch is written.
+  """
+  applyBatch(input: BatchInput!): BatchResult!
 }
 `, BuiltIn: false},
 	{Name: "../schema/element.graphqls", Input: `"Whether a context is a condition people bring or a component the programme supplies."
@@ -5891,6 +5990,22 @@ func (ec *executionContext) childFields_AlignmentSuggestion(ctx context.Context,
 		return ec.fieldContext_AlignmentSuggestion_aligned(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AlignmentSuggestion", field.Name)
+}
+
+func (ec *executionContext) childFields_BatchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "operations":
+		return ec.fieldContext_BatchResult_operations(ctx, field)
+	case "linked":
+		return ec.fieldContext_BatchResult_linked(ctx, field)
+	case "relinked":
+		return ec.fieldContext_BatchResult_relinked(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_BatchResult_unchanged(ctx, field)
+	case "unlinked":
+		return ec.fieldContext_BatchResult_unlinked(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BatchResult", field.Name)
 }
 
 func (ec *executionContext) childFields_CMOC(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7043,6 +7158,20 @@ func (ec *executionContext) field_Mutation_alignElements_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AlignInput, error) {
 			return ec.unmarshalNAlignInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐAlignInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_applyBatch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.BatchInput, error) {
+			return ec.unmarshalNBatchInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐBatchInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8974,6 +9103,121 @@ func (ec *executionContext) _AlignmentSuggestion_aligned(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_AlignmentSuggestion_aligned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AlignmentSuggestion", field, false, false, "AlignRelation")
+}
+
+func (ec *executionContext) _BatchResult_operations(ctx context.Context, field graphql.CollectedField, obj *model.BatchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchResult_operations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchResult_operations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchResult_linked(ctx context.Context, field graphql.CollectedField, obj *model.BatchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchResult_linked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Linked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchResult_linked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchResult_relinked(ctx context.Context, field graphql.CollectedField, obj *model.BatchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchResult_relinked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relinked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchResult_relinked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchResult_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.BatchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchResult_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchResult_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchResult_unlinked(ctx context.Context, field graphql.CollectedField, obj *model.BatchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchResult_unlinked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unlinked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchResult_unlinked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CMOC_id(ctx context.Context, field graphql.CollectedField, obj *kb.CMOC) (ret graphql.Marshaler) {
@@ -14366,6 +14610,50 @@ func (ec *executionContext) fieldContext_Mutation_unchainCMOCs(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_unchainCMOCs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_applyBatch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_applyBatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApplyBatch(ctx, fc.Args["input"].(model.BatchInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BatchResult) graphql.Marshaler {
+			return ec.marshalNBatchResult2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐBatchResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_applyBatch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_applyBatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23168,6 +23456,146 @@ func UnmarshalAlignInput(ctx context.Context, raw any) (model.AlignInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBatchInput(ctx context.Context, obj any) (model.BatchInput, error) {
+	var it model.BatchInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"operations"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "operations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operations"))
+			data, err := ec.unmarshalNBatchOperation2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐBatchOperationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Operations = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBatchInput unmarshals raw into the BatchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBatchInput(ctx context.Context, raw any) (model.BatchInput, error) {
+	var out model.BatchInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BatchInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBatchOperation(ctx context.Context, obj any) (model.BatchOperation, error) {
+	var it model.BatchOperation
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"alignElements", "unalignElements", "linkEvidence", "unlinkEvidence", "linkCMOCElements", "chainCMOCs", "unchainCMOCs", "linkConstruct", "unlinkConstruct"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "alignElements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alignElements"))
+			data, err := ec.unmarshalOAlignInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐAlignInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AlignElements = data
+		case "unalignElements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unalignElements"))
+			data, err := ec.unmarshalOUnalignInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐUnalignInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnalignElements = data
+		case "linkEvidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("linkEvidence"))
+			data, err := ec.unmarshalOEvidenceInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐEvidenceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LinkEvidence = data
+		case "unlinkEvidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unlinkEvidence"))
+			data, err := ec.unmarshalOUnlinkEvidenceInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐUnlinkEvidenceInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnlinkEvidence = data
+		case "linkCMOCElements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("linkCMOCElements"))
+			data, err := ec.unmarshalOCMOCElementsInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐCMOCElementsInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LinkCMOCElements = data
+		case "chainCMOCs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chainCMOCs"))
+			data, err := ec.unmarshalOChainInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐChainInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChainCMOCs = data
+		case "unchainCMOCs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unchainCMOCs"))
+			data, err := ec.unmarshalOChainInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐChainInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnchainCMOCs = data
+		case "linkConstruct":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("linkConstruct"))
+			data, err := ec.unmarshalOConstructLinkInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐConstructLinkInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LinkConstruct = data
+		case "unlinkConstruct":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unlinkConstruct"))
+			data, err := ec.unmarshalOConstructLinkInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐConstructLinkInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnlinkConstruct = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBatchOperation unmarshals raw into the BatchOperation input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBatchOperation(ctx context.Context, raw any) (model.BatchOperation, error) {
+	var out model.BatchOperation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BatchOperation", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCMOCElementsInput(ctx context.Context, obj any) (model.CMOCElementsInput, error) {
 	var it model.CMOCElementsInput
 	if obj == nil {
@@ -27266,6 +27694,59 @@ func (ec *executionContext) _AlignmentSuggestion(ctx context.Context, sel ast.Se
 	return out
 }
 
+var batchResultImplementors = []string{"BatchResult"}
+
+func (ec *executionContext) _BatchResult(ctx context.Context, sel ast.SelectionSet, obj *model.BatchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, batchResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BatchResult")
+		case "operations":
+			out.Values[i] = ec._BatchResult_operations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linked":
+			out.Values[i] = ec._BatchResult_linked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relinked":
+			out.Values[i] = ec._BatchResult_relinked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._BatchResult_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unlinked":
+			out.Values[i] = ec._BatchResult_unlinked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var cMOCImplementors = []string{"CMOC", "Node", "Tracked"}
 
 func (ec *executionContext) _CMOC(ctx context.Context, sel ast.SelectionSet, obj *kb.CMOC) graphql.Marshaler {
@@ -29162,6 +29643,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "unchainCMOCs":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unchainCMOCs(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applyBatch":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_applyBatch(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -31666,6 +32154,38 @@ func (ec *executionContext) marshalNAlignmentSuggestion2ᚕgithubᚗcomᚋcmogra
 	return ret
 }
 
+func (ec *executionContext) unmarshalNBatchInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐBatchInput(ctx context.Context, v any) (model.BatchInput, error) {
+	res, err := ec.unmarshalInputBatchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBatchOperation2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐBatchOperation(ctx context.Context, v any) (model.BatchOperation, error) {
+	res, err := ec.unmarshalInputBatchOperation(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBatchOperation2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐBatchOperationᚄ(ctx context.Context, v any) ([]model.BatchOperation, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.BatchOperation, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBatchOperation2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐBatchOperation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNBatchResult2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐBatchResult(ctx context.Context, sel ast.SelectionSet, v *model.BatchResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BatchResult!")
+		return graphql.Null
+	}
+	return ec._BatchResult(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33566,6 +34086,14 @@ func (ec *executionContext) unmarshalOActorListFilter2map(ctx context.Context, v
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOAlignInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐAlignInput(ctx context.Context, v any) (*model.AlignInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAlignInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOAlignRelation2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐAlignRelation(ctx context.Context, v any) (kb.AlignRelation, error) {
 	var res kb.AlignRelation
 	err := res.UnmarshalGQL(v)
@@ -33611,6 +34139,14 @@ func (ec *executionContext) marshalOCMOC2ᚖgithubᚗcomᚋcmographᚋcmograph�
 		return graphql.Null
 	}
 	return ec._CMOC(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCMOCElementsInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐCMOCElementsInput(ctx context.Context, v any) (*model.CMOCElementsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCMOCElementsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOCMOCSort2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
@@ -33708,11 +34244,27 @@ func (ec *executionContext) unmarshalOCMOCWhere2map(ctx context.Context, v any) 
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOChainInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐChainInput(ctx context.Context, v any) (*model.ChainInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChainInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOConstruct2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstruct(ctx context.Context, sel ast.SelectionSet, v *kb.Construct) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Construct(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOConstructLinkInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐConstructLinkInput(ctx context.Context, v any) (*model.ConstructLinkInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputConstructLinkInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOConstructWhere2map(ctx context.Context, v any) (map[string]any, error) {
@@ -33793,6 +34345,14 @@ func (ec *executionContext) unmarshalOElementWhere2map(ctx context.Context, v an
 	}
 	res, err := ec.unmarshalInputElementWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEvidenceInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐEvidenceInput(ctx context.Context, v any) (*model.EvidenceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEvidenceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -34700,6 +35260,22 @@ func (ec *executionContext) unmarshalOTheoryWhere2map(ctx context.Context, v any
 	}
 	res, err := ec.unmarshalInputTheoryWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUnalignInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐUnalignInput(ctx context.Context, v any) (*model.UnalignInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUnalignInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUnlinkEvidenceInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐUnlinkEvidenceInput(ctx context.Context, v any) (*model.UnlinkEvidenceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUnlinkEvidenceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

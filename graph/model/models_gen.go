@@ -23,6 +23,40 @@ type AlignInput struct {
 	Reviewer   *string  `json:"reviewer,omitempty"`
 }
 
+// Operations to make as one change.
+type BatchInput struct {
+	// 1 to 1,000 operations, applied in order.
+	Operations []BatchOperation `json:"operations"`
+}
+
+// One operation of a batch: set exactly one field. Each takes the input of the mutation of the
+// same name.
+type BatchOperation struct {
+	AlignElements    *AlignInput          `json:"alignElements,omitempty"`
+	UnalignElements  *UnalignInput        `json:"unalignElements,omitempty"`
+	LinkEvidence     *EvidenceInput       `json:"linkEvidence,omitempty"`
+	UnlinkEvidence   *UnlinkEvidenceInput `json:"unlinkEvidence,omitempty"`
+	LinkCMOCElements *CMOCElementsInput   `json:"linkCMOCElements,omitempty"`
+	ChainCMOCs       *ChainInput          `json:"chainCMOCs,omitempty"`
+	UnchainCMOCs     *ChainInput          `json:"unchainCMOCs,omitempty"`
+	LinkConstruct    *ConstructLinkInput  `json:"linkConstruct,omitempty"`
+	UnlinkConstruct  *ConstructLinkInput  `json:"unlinkConstruct,omitempty"`
+}
+
+// What a batch did: all of it, or nothing.
+type BatchResult struct {
+	// How many operations the batch held.
+	Operations int `json:"operations"`
+	// Links made.
+	Linked int `json:"linked"`
+	// Links whose properties changed.
+	Relinked int `json:"relinked"`
+	// Links already as asked.
+	Unchanged int `json:"unchanged"`
+	// Links removed.
+	Unlinked int `json:"unlinked"`
+}
+
 type CMOCConnection struct {
 	Edges      []CMOCEdge `json:"edges"`
 	Nodes      []kb.CMOC  `json:"nodes"`
