@@ -101,13 +101,20 @@ func update[T any, P nodePtr[T]](ctx context.Context, r *Resolver, input map[str
 	var zero T
 	kind := P(&zero).NodeKind()
 	id, _ := input["id"].(string)
-	patch := kb.Props{}
+	op := kb.Op{Type: kb.OpUpdate, Kind: kind, ID: id, Patch: kb.Props{}, Path: "input"}
 	for k, v := range input {
-		if k != "id" {
-			patch[k] = plainValue(v)
+		switch k {
+		case "id":
+		case "expectedRevision":
+			if n, ok := plainValue(v).(int64); ok {
+				rev := int(n)
+				op.ExpectedRevision = &rev
+			}
+		default:
+			op.Patch[k] = plainValue(v)
 		}
 	}
-	if err := r.apply(ctx, kb.Op{Type: kb.OpUpdate, Kind: kind, ID: id, Patch: patch, Path: "input"}); err != nil {
+	if err := r.apply(ctx, op); err != nil {
 		return nil, err
 	}
 	return reload[T, P](ctx, r, id)
@@ -168,7 +175,7 @@ func (r *Resolver) remove(ctx context.Context, kind kb.Kind, input model.DeleteI
 	if err := r.checkUse(ctx, kind, id, deref(input.Detach)); err != nil {
 		return nil, err
 	}
-	if err := r.apply(ctx, kb.Op{Type: kb.OpDelete, Kind: kind, ID: id, Path: "input"}); err != nil {
+	if err := r.apply(ctx, kb.Op{Type: kb.OpDelete, Kind: kind, ID: id, Path: "input", ExpectedRevision: input.ExpectedRevision}); err != nil {
 		return nil, err
 	}
 	return &model.Deleted{ID: id, Kind: kind}, nil

@@ -97,6 +97,7 @@ type ComplexityRoot struct {
 		Mechanisms      func(childComplexity int) int
 		Outcomes        func(childComplexity int) int
 		ProgrammeTheory func(childComplexity int) int
+		Revision        func(childComplexity int) int
 		Settings        func(childComplexity int) int
 		Source          func(childComplexity int) int
 		Statement       func(childComplexity int) int
@@ -162,6 +163,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Instances   func(childComplexity int) int
 		Name        func(childComplexity int) int
+		Revision    func(childComplexity int) int
 		Theory      func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 		UpdatedBy   func(childComplexity int) int
@@ -191,6 +193,7 @@ type ComplexityRoot struct {
 		Level           func(childComplexity int) int
 		Name            func(childComplexity int) int
 		ProgrammeTheory func(childComplexity int) int
+		Revision        func(childComplexity int) int
 		Study           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		UpdatedBy       func(childComplexity int) int
@@ -339,6 +342,7 @@ type ComplexityRoot struct {
 		ProgrammeTheory func(childComplexity int) int
 		Reasoning       func(childComplexity int) int
 		Resource        func(childComplexity int) int
+		Revision        func(childComplexity int) int
 		Study           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		UpdatedBy       func(childComplexity int) int
@@ -426,6 +430,7 @@ type ComplexityRoot struct {
 		Name            func(childComplexity int) int
 		ProgrammeTheory func(childComplexity int) int
 		Proximity       func(childComplexity int) int
+		Revision        func(childComplexity int) int
 		Study           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		UpdatedBy       func(childComplexity int) int
@@ -463,6 +468,7 @@ type ComplexityRoot struct {
 		Outcomes    func(childComplexity int) int
 		RevisedBy   func(childComplexity int) int
 		Revises     func(childComplexity int) int
+		Revision    func(childComplexity int) int
 		Stage       func(childComplexity int) int
 		Study       func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
@@ -527,6 +533,7 @@ type ComplexityRoot struct {
 		InformantRole func(childComplexity int) int
 		Location      func(childComplexity int) int
 		Participant   func(childComplexity int) int
+		Revision      func(childComplexity int) int
 		StartOffset   func(childComplexity int) int
 		Study         func(childComplexity int) int
 		Text          func(childComplexity int) int
@@ -570,6 +577,7 @@ type ComplexityRoot struct {
 		Location    func(childComplexity int) int
 		Modality    func(childComplexity int) int
 		Name        func(childComplexity int) int
+		Revision    func(childComplexity int) int
 		ServiceType func(childComplexity int) int
 		Study       func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
@@ -608,6 +616,7 @@ type ComplexityRoot struct {
 		Population        func(childComplexity int) int
 		ProgrammeTheories func(childComplexity int) int
 		Quotes            func(childComplexity int) int
+		Revision          func(childComplexity int) int
 		SampleSize        func(childComplexity int) int
 		Settings          func(childComplexity int) int
 		Title             func(childComplexity int) int
@@ -648,6 +657,7 @@ type ComplexityRoot struct {
 		Kind              func(childComplexity int) int
 		Name              func(childComplexity int) int
 		ProgrammeTheories func(childComplexity int) int
+		Revision          func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
 		UpdatedBy         func(childComplexity int) int
 	}
@@ -1084,6 +1094,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CMOC.ProgrammeTheory(childComplexity), true
+	case "CMOC.revision":
+		if e.ComplexityRoot.CMOC.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOC.Revision(childComplexity), true
 	case "CMOC.settings":
 		if e.ComplexityRoot.CMOC.Settings == nil {
 			break
@@ -1338,6 +1354,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Construct.Name(childComplexity), true
+	case "Construct.revision":
+		if e.ComplexityRoot.Construct.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Construct.Revision(childComplexity), true
 	case "Construct.theory":
 		if e.ComplexityRoot.Construct.Theory == nil {
 			break
@@ -1461,6 +1483,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Context.ProgrammeTheory(childComplexity), true
+	case "Context.revision":
+		if e.ComplexityRoot.Context.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Context.Revision(childComplexity), true
 	case "Context.study":
 		if e.ComplexityRoot.Context.Study == nil {
 			break
@@ -2060,6 +2088,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mechanism.Resource(childComplexity), true
+	case "Mechanism.revision":
+		if e.ComplexityRoot.Mechanism.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mechanism.Revision(childComplexity), true
 	case "Mechanism.study":
 		if e.ComplexityRoot.Mechanism.Study == nil {
 			break
@@ -2747,6 +2781,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.Proximity(childComplexity), true
+	case "Outcome.revision":
+		if e.ComplexityRoot.Outcome.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Revision(childComplexity), true
 	case "Outcome.study":
 		if e.ComplexityRoot.Outcome.Study == nil {
 			break
@@ -2901,6 +2941,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgrammeTheory.Revises(childComplexity), true
+	case "ProgrammeTheory.revision":
+		if e.ComplexityRoot.ProgrammeTheory.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeTheory.Revision(childComplexity), true
 	case "ProgrammeTheory.stage":
 		if e.ComplexityRoot.ProgrammeTheory.Stage == nil {
 			break
@@ -3383,6 +3429,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Quote.Participant(childComplexity), true
+	case "Quote.revision":
+		if e.ComplexityRoot.Quote.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quote.Revision(childComplexity), true
 	case "Quote.startOffset":
 		if e.ComplexityRoot.Quote.StartOffset == nil {
 			break
@@ -3556,6 +3608,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Setting.Name(childComplexity), true
+	case "Setting.revision":
+		if e.ComplexityRoot.Setting.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Setting.Revision(childComplexity), true
 	case "Setting.serviceType":
 		if e.ComplexityRoot.Setting.ServiceType == nil {
 			break
@@ -3733,6 +3791,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Study.Quotes(childComplexity), true
+	case "Study.revision":
+		if e.ComplexityRoot.Study.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Study.Revision(childComplexity), true
 	case "Study.sampleSize":
 		if e.ComplexityRoot.Study.SampleSize == nil {
 			break
@@ -3905,6 +3969,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Theory.ProgrammeTheories(childComplexity), true
+	case "Theory.revision":
+		if e.ComplexityRoot.Theory.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Theory.Revision(childComplexity), true
 	case "Theory.updatedAt":
 		if e.ComplexityRoot.Theory.UpdatedAt == nil {
 			break
@@ -4556,6 +4626,8 @@ type CMOC implements Node & Tracked {
   updatedAt: Time!
   createdBy: String!
   updatedBy: String!
+  "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
   programmeTheory: ProgrammeTheory!
   "The study that reports it (through its programme theory)."
   study: Study!
@@ -4670,6 +4742,8 @@ input CreateCMOCInput {
 "Changes to a CMOC's own fields: only the fields given change; null clears."
 input UpdateCMOCInput {
   id: ID!
+  "The revision you read; a node changed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
   code: String
   label: String
   statement: String
@@ -4759,6 +4833,8 @@ interface Tracked {
   createdBy: String!
   "Who last changed it; empty when unknown."
   updatedBy: String!
+  "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
 }
 
 "Relay page information."
@@ -4851,6 +4927,8 @@ input DeleteInput {
   id: ID!
   "Unlink the CMOCs that use the element or quote, and delete it."
   detach: Boolean = false
+  "The revision you read; a node changed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
 }
 
 type Query {
@@ -4959,6 +5037,8 @@ interface Element implements Node & Tracked {
   updatedAt: Time!
   createdBy: String!
   updatedBy: String!
+  "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
   programmeTheory: ProgrammeTheory!
   "The study the element's programme theory belongs to."
   study: Study!
@@ -4994,6 +5074,8 @@ type Context implements Node & Tracked & Element {
   updatedAt: Time!
   createdBy: String!
   updatedBy: String!
+  "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
   programmeTheory: ProgrammeTheory!
   study: Study!
   cmocs: [CMOC!]!
@@ -5014,6 +5096,8 @@ type Mechanism implements Node & Tracked & Element {
   updatedAt: Time!
   createdBy: String!
   updatedBy: String!
+  "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
   programmeTheory: ProgrammeTheory!
   study: Study!
   cmocs: [CMOC!]!
@@ -5038,6 +5122,8 @@ type Outcome implements Node & Tracked & Element {
   updatedAt: Time!
   createdBy: String!
   updatedBy: String!
+  "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
   programmeTheory: ProgrammeTheory!
   study: Study!
   cmocs: [CMOC!]!
@@ -5112,6 +5198,8 @@ input CreateContextInput {
 
 input UpdateContextInput {
   id: ID!
+  "The revision you read; a node changed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
   name: String
   description: String
   kind: ContextKind
@@ -5130,6 +5218,8 @@ input CreateMechanismInput {
 
 input UpdateMechanismInput {
   id: ID!
+  "The revision you read; a node changed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
   name: String
   description: String
   resource: String
@@ -5148,6 +5238,8 @@ input CreateOutcomeInput {
 
 input UpdateOutcomeInput {
   id: ID!
+  "The revision you read; a node changed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
   name: String
   description: String
   proximity: Proximity
@@ -5322,6 +5414,8 @@ type ProgrammeTheory implements Node & Tracked {
   updatedAt: Time!
   createdBy: String!
   updatedBy: String!
+  "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
   "The study that reports it."
   study: Study!
   "Its CMOCs."
@@ -5401,6 +5495,8 @@ input CreateProgrammeTheoryInput {
 "Changes to a programme theory: only the fields given change; null clears."
 input UpdateProgrammeTheoryInput {
   id: ID!
+  "The revision you read; a node changed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
   name: String
   stage: Stage
   version: String
@@ -5448,6 +5544,8 @@ type Quote implements Node & Tracked {
   updatedAt: Time!
   createdBy: String!
   updatedBy: String!
+  "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
   study: Study!
   "The CMOCs it evidences, with stance and judgement."
   evidences: [Evidence!]!
@@ -5505,6 +5603,8 @@ input CreateQuoteInput {
 
 input UpdateQuoteInput {
   id: ID!
+  "The revision you read; a node changed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
   text: String
   participant: String
   informantRole: Informant
@@ -5538,6 +5638,8 @@ type Setting implements Node & Tracked {
   updatedAt: Time!
   createdBy: String!
   updatedBy: String!
+  "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
   study: Study!
   "CMOCs observed in it."
   cmocs: [CMOC!]!
@@ -5576,6 +5678,8 @@ input CreateSettingInput {
 
 input UpdateSettingInput {
   id: ID!
+  "The revision you read; a node changed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
   name: String
   serviceType: String
   location: String
@@ -5665,6 +5769,8 @@ type Study implements Node & Tracked {
   updatedAt: Time!
   createdBy: String!
   updatedBy: String!
+  "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
   "The programme theories the study reports."
   programmeTheories: [ProgrammeTheory!]!
   "Every CMOC of every programme theory of the study."
@@ -5767,6 +5873,8 @@ input CreateStudyInput {
 "Changes to a study: only the fields given change; null clears a field."
 input UpdateStudyInput {
   id: ID!
+  "The revision you read; a node changed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
   title: String
   authors: [String!]
   year: Int
@@ -5819,6 +5927,8 @@ type Theory implements Node & Tracked {
   updatedAt: Time!
   createdBy: String!
   updatedBy: String!
+  "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
   constructs: [Construct!]!
   "Programme theories that draw on it."
   programmeTheories: [ProgrammeTheory!]!
@@ -5835,6 +5945,8 @@ type Construct implements Node & Tracked {
   updatedAt: Time!
   createdBy: String!
   updatedBy: String!
+  "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
   theory: Theory!
   "Elements of any study that are instances of it."
   instances: [Element!]!
@@ -5904,6 +6016,8 @@ input CreateTheoryInput {
 
 input UpdateTheoryInput {
   id: ID!
+  "The revision you read; a node changed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
   name: String
   kind: TheoryKind
   citation: String
@@ -5920,6 +6034,8 @@ input CreateConstructInput {
 
 input UpdateConstructInput {
   id: ID!
+  "The revision you read; a node changed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
   name: String
   description: String
 }
@@ -6034,6 +6150,8 @@ func (ec *executionContext) childFields_CMOC(ctx context.Context, field graphql.
 		return ec.fieldContext_CMOC_createdBy(ctx, field)
 	case "updatedBy":
 		return ec.fieldContext_CMOC_updatedBy(ctx, field)
+	case "revision":
+		return ec.fieldContext_CMOC_revision(ctx, field)
 	case "programmeTheory":
 		return ec.fieldContext_CMOC_programmeTheory(ctx, field)
 	case "study":
@@ -6168,6 +6286,8 @@ func (ec *executionContext) childFields_Construct(ctx context.Context, field gra
 		return ec.fieldContext_Construct_createdBy(ctx, field)
 	case "updatedBy":
 		return ec.fieldContext_Construct_updatedBy(ctx, field)
+	case "revision":
+		return ec.fieldContext_Construct_revision(ctx, field)
 	case "theory":
 		return ec.fieldContext_Construct_theory(ctx, field)
 	case "instances":
@@ -6222,6 +6342,8 @@ func (ec *executionContext) childFields_Context(ctx context.Context, field graph
 		return ec.fieldContext_Context_createdBy(ctx, field)
 	case "updatedBy":
 		return ec.fieldContext_Context_updatedBy(ctx, field)
+	case "revision":
+		return ec.fieldContext_Context_revision(ctx, field)
 	case "programmeTheory":
 		return ec.fieldContext_Context_programmeTheory(ctx, field)
 	case "study":
@@ -6516,6 +6638,8 @@ func (ec *executionContext) childFields_Mechanism(ctx context.Context, field gra
 		return ec.fieldContext_Mechanism_createdBy(ctx, field)
 	case "updatedBy":
 		return ec.fieldContext_Mechanism_updatedBy(ctx, field)
+	case "revision":
+		return ec.fieldContext_Mechanism_revision(ctx, field)
 	case "programmeTheory":
 		return ec.fieldContext_Mechanism_programmeTheory(ctx, field)
 	case "study":
@@ -6586,6 +6710,8 @@ func (ec *executionContext) childFields_Outcome(ctx context.Context, field graph
 		return ec.fieldContext_Outcome_createdBy(ctx, field)
 	case "updatedBy":
 		return ec.fieldContext_Outcome_updatedBy(ctx, field)
+	case "revision":
+		return ec.fieldContext_Outcome_revision(ctx, field)
 	case "programmeTheory":
 		return ec.fieldContext_Outcome_programmeTheory(ctx, field)
 	case "study":
@@ -6658,6 +6784,8 @@ func (ec *executionContext) childFields_ProgrammeTheory(ctx context.Context, fie
 		return ec.fieldContext_ProgrammeTheory_createdBy(ctx, field)
 	case "updatedBy":
 		return ec.fieldContext_ProgrammeTheory_updatedBy(ctx, field)
+	case "revision":
+		return ec.fieldContext_ProgrammeTheory_revision(ctx, field)
 	case "study":
 		return ec.fieldContext_ProgrammeTheory_study(ctx, field)
 	case "cmocs":
@@ -6726,6 +6854,8 @@ func (ec *executionContext) childFields_Quote(ctx context.Context, field graphql
 		return ec.fieldContext_Quote_createdBy(ctx, field)
 	case "updatedBy":
 		return ec.fieldContext_Quote_updatedBy(ctx, field)
+	case "revision":
+		return ec.fieldContext_Quote_revision(ctx, field)
 	case "study":
 		return ec.fieldContext_Quote_study(ctx, field)
 	case "evidences":
@@ -6810,6 +6940,8 @@ func (ec *executionContext) childFields_Setting(ctx context.Context, field graph
 		return ec.fieldContext_Setting_createdBy(ctx, field)
 	case "updatedBy":
 		return ec.fieldContext_Setting_updatedBy(ctx, field)
+	case "revision":
+		return ec.fieldContext_Setting_revision(ctx, field)
 	case "study":
 		return ec.fieldContext_Setting_study(ctx, field)
 	case "cmocs":
@@ -6890,6 +7022,8 @@ func (ec *executionContext) childFields_Study(ctx context.Context, field graphql
 		return ec.fieldContext_Study_createdBy(ctx, field)
 	case "updatedBy":
 		return ec.fieldContext_Study_updatedBy(ctx, field)
+	case "revision":
+		return ec.fieldContext_Study_revision(ctx, field)
 	case "programmeTheories":
 		return ec.fieldContext_Study_programmeTheories(ctx, field)
 	case "cmocs":
@@ -6960,6 +7094,8 @@ func (ec *executionContext) childFields_Theory(ctx context.Context, field graphq
 		return ec.fieldContext_Theory_createdBy(ctx, field)
 	case "updatedBy":
 		return ec.fieldContext_Theory_updatedBy(ctx, field)
+	case "revision":
+		return ec.fieldContext_Theory_revision(ctx, field)
 	case "constructs":
 		return ec.fieldContext_Theory_constructs(ctx, field)
 	case "programmeTheories":
@@ -9496,6 +9632,29 @@ func (ec *executionContext) fieldContext_CMOC_updatedBy(_ context.Context, field
 	return graphql.NewScalarFieldContext("CMOC", field, false, false, "String")
 }
 
+func (ec *executionContext) _CMOC_revision(ctx context.Context, field graphql.CollectedField, obj *kb.CMOC) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOC_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOC_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CMOC", field, false, false, "Int")
+}
+
 func (ec *executionContext) _CMOC_programmeTheory(ctx context.Context, field graphql.CollectedField, obj *kb.CMOC) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10755,6 +10914,29 @@ func (ec *executionContext) fieldContext_Construct_updatedBy(_ context.Context, 
 	return graphql.NewScalarFieldContext("Construct", field, false, false, "String")
 }
 
+func (ec *executionContext) _Construct_revision(ctx context.Context, field graphql.CollectedField, obj *kb.Construct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Construct_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Construct_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Construct", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Construct_theory(ctx context.Context, field graphql.CollectedField, obj *kb.Construct) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11230,6 +11412,29 @@ func (ec *executionContext) _Context_updatedBy(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Context_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Context", field, false, false, "String")
+}
+
+func (ec *executionContext) _Context_revision(ctx context.Context, field graphql.CollectedField, obj *kb.Context) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Context_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Context_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Context", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Context_programmeTheory(ctx context.Context, field graphql.CollectedField, obj *kb.Context) (ret graphql.Marshaler) {
@@ -13762,6 +13967,29 @@ func (ec *executionContext) _Mechanism_updatedBy(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Mechanism_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mechanism_revision(ctx context.Context, field graphql.CollectedField, obj *kb.Mechanism) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mechanism_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mechanism_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Mechanism_programmeTheory(ctx context.Context, field graphql.CollectedField, obj *kb.Mechanism) (ret graphql.Marshaler) {
@@ -16583,6 +16811,29 @@ func (ec *executionContext) fieldContext_Outcome_updatedBy(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "String")
 }
 
+func (ec *executionContext) _Outcome_revision(ctx context.Context, field graphql.CollectedField, obj *kb.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Outcome_programmeTheory(ctx context.Context, field graphql.CollectedField, obj *kb.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17214,6 +17465,29 @@ func (ec *executionContext) _ProgrammeTheory_updatedBy(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_ProgrammeTheory_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProgrammeTheory", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProgrammeTheory_revision(ctx context.Context, field graphql.CollectedField, obj *kb.ProgrammeTheory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeTheory_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeTheory_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeTheory", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ProgrammeTheory_study(ctx context.Context, field graphql.CollectedField, obj *kb.ProgrammeTheory) (ret graphql.Marshaler) {
@@ -19427,6 +19701,29 @@ func (ec *executionContext) fieldContext_Quote_updatedBy(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Quote", field, false, false, "String")
 }
 
+func (ec *executionContext) _Quote_revision(ctx context.Context, field graphql.CollectedField, obj *kb.Quote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quote_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Quote_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Quote", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Quote_study(ctx context.Context, field graphql.CollectedField, obj *kb.Quote) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20127,6 +20424,29 @@ func (ec *executionContext) _Setting_updatedBy(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Setting_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Setting", field, false, false, "String")
+}
+
+func (ec *executionContext) _Setting_revision(ctx context.Context, field graphql.CollectedField, obj *kb.Setting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Setting_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Setting_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Setting", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Setting_study(ctx context.Context, field graphql.CollectedField, obj *kb.Setting) (ret graphql.Marshaler) {
@@ -20896,6 +21216,29 @@ func (ec *executionContext) fieldContext_Study_updatedBy(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Study", field, false, false, "String")
 }
 
+func (ec *executionContext) _Study_revision(ctx context.Context, field graphql.CollectedField, obj *kb.Study) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Study_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Study_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Study", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Study_programmeTheories(ctx context.Context, field graphql.CollectedField, obj *kb.Study) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21513,6 +21856,29 @@ func (ec *executionContext) _Theory_updatedBy(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Theory_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Theory", field, false, false, "String")
+}
+
+func (ec *executionContext) _Theory_revision(ctx context.Context, field graphql.CollectedField, obj *kb.Theory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Theory_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Theory_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Theory", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Theory_constructs(ctx context.Context, field graphql.CollectedField, obj *kb.Theory) (ret graphql.Marshaler) {
@@ -24956,7 +25322,7 @@ func (ec *executionContext) unmarshalInputDeleteInput(ctx context.Context, obj a
 		asMap["detach"] = false
 	}
 
-	fieldsInOrder := [...]string{"id", "detach"}
+	fieldsInOrder := [...]string{"id", "detach", "expectedRevision"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24977,6 +25343,13 @@ func (ec *executionContext) unmarshalInputDeleteInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Detach = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
 		}
 	}
 	return it, nil
@@ -26558,7 +26931,7 @@ func (ec *executionContext) unmarshalInputUpdateCMOCInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "code", "label", "statement", "status", "actors", "source", "caveats"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "code", "label", "statement", "status", "actors", "source", "caveats"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -26573,6 +26946,13 @@ func (ec *executionContext) unmarshalInputUpdateCMOCInput(ctx context.Context, o
 				return it, err
 			}
 			it["id"] = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedRevision"] = data
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -26650,7 +27030,7 @@ func (ec *executionContext) unmarshalInputUpdateConstructInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "description"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "description"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -26665,6 +27045,13 @@ func (ec *executionContext) unmarshalInputUpdateConstructInput(ctx context.Conte
 				return it, err
 			}
 			it["id"] = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedRevision"] = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -26707,7 +27094,7 @@ func (ec *executionContext) unmarshalInputUpdateContextInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "description", "kind", "level"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "description", "kind", "level"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -26722,6 +27109,13 @@ func (ec *executionContext) unmarshalInputUpdateContextInput(ctx context.Context
 				return it, err
 			}
 			it["id"] = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedRevision"] = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -26778,7 +27172,7 @@ func (ec *executionContext) unmarshalInputUpdateMechanismInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "description", "resource", "reasoning"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "description", "resource", "reasoning"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -26793,6 +27187,13 @@ func (ec *executionContext) unmarshalInputUpdateMechanismInput(ctx context.Conte
 				return it, err
 			}
 			it["id"] = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedRevision"] = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -26849,7 +27250,7 @@ func (ec *executionContext) unmarshalInputUpdateOutcomeInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "description", "proximity", "intended"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "description", "proximity", "intended"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -26864,6 +27265,13 @@ func (ec *executionContext) unmarshalInputUpdateOutcomeInput(ctx context.Context
 				return it, err
 			}
 			it["id"] = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedRevision"] = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -26920,7 +27328,7 @@ func (ec *executionContext) unmarshalInputUpdateProgrammeTheoryInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "stage", "version", "description"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "stage", "version", "description"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -26935,6 +27343,13 @@ func (ec *executionContext) unmarshalInputUpdateProgrammeTheoryInput(ctx context
 				return it, err
 			}
 			it["id"] = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedRevision"] = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -26991,7 +27406,7 @@ func (ec *executionContext) unmarshalInputUpdateQuoteInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "text", "participant", "informantRole", "location", "startOffset", "endOffset"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "text", "participant", "informantRole", "location", "startOffset", "endOffset"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27006,6 +27421,13 @@ func (ec *executionContext) unmarshalInputUpdateQuoteInput(ctx context.Context, 
 				return it, err
 			}
 			it["id"] = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedRevision"] = data
 		case "text":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -27076,7 +27498,7 @@ func (ec *executionContext) unmarshalInputUpdateSettingInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "serviceType", "location", "modality", "description"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "serviceType", "location", "modality", "description"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27091,6 +27513,13 @@ func (ec *executionContext) unmarshalInputUpdateSettingInput(ctx context.Context
 				return it, err
 			}
 			it["id"] = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedRevision"] = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -27154,7 +27583,7 @@ func (ec *executionContext) unmarshalInputUpdateStudyInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "pmcid", "url", "abstract", "framing", "country", "population", "informants", "sampleSize", "design"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "pmcid", "url", "abstract", "framing", "country", "population", "informants", "sampleSize", "design"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27169,6 +27598,13 @@ func (ec *executionContext) unmarshalInputUpdateStudyInput(ctx context.Context, 
 				return it, err
 			}
 			it["id"] = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedRevision"] = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -27323,7 +27759,7 @@ func (ec *executionContext) unmarshalInputUpdateTheoryInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "kind", "citation", "description"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "kind", "citation", "description"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27338,6 +27774,13 @@ func (ec *executionContext) unmarshalInputUpdateTheoryInput(ctx context.Context,
 				return it, err
 			}
 			it["id"] = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedRevision"] = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -27818,6 +28261,11 @@ func (ec *executionContext) _CMOC(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revision":
+			out.Values[i] = ec._CMOC_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "programmeTheory":
 			out.Values[i] = ec._CMOC_programmeTheory(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -28257,6 +28705,11 @@ func (ec *executionContext) _Construct(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revision":
+			out.Values[i] = ec._Construct_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "theory":
 			out.Values[i] = ec._Construct_theory(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -28428,6 +28881,11 @@ func (ec *executionContext) _Context(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "updatedBy":
 			out.Values[i] = ec._Context_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revision":
+			out.Values[i] = ec._Context_revision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29387,6 +29845,11 @@ func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revision":
+			out.Values[i] = ec._Mechanism_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "programmeTheory":
 			out.Values[i] = ec._Mechanism_programmeTheory(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30000,6 +30463,11 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revision":
+			out.Values[i] = ec._Outcome_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "programmeTheory":
 			out.Values[i] = ec._Outcome_programmeTheory(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30229,6 +30697,11 @@ func (ec *executionContext) _ProgrammeTheory(ctx context.Context, sel ast.Select
 			}
 		case "updatedBy":
 			out.Values[i] = ec._ProgrammeTheory_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revision":
+			out.Values[i] = ec._ProgrammeTheory_revision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30689,6 +31162,11 @@ func (ec *executionContext) _Quote(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revision":
+			out.Values[i] = ec._Quote_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "study":
 			out.Values[i] = ec._Quote_study(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30964,6 +31442,11 @@ func (ec *executionContext) _Setting(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revision":
+			out.Values[i] = ec._Setting_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "study":
 			out.Values[i] = ec._Setting_study(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31203,6 +31686,11 @@ func (ec *executionContext) _Study(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revision":
+			out.Values[i] = ec._Study_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "programmeTheories":
 			out.Values[i] = ec._Study_programmeTheories(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31427,6 +31915,11 @@ func (ec *executionContext) _Theory(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "updatedBy":
 			out.Values[i] = ec._Theory_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revision":
+			out.Values[i] = ec._Theory_revision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

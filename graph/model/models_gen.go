@@ -142,6 +142,8 @@ type DeleteInput struct {
 	ID string `json:"id"`
 	// Unlink the CMOCs that use the element or quote, and delete it.
 	Detach *bool `json:"detach,omitempty"`
+	// The revision you read; a node changed since is refused with CONFLICT and its current revision.
+	ExpectedRevision *int `json:"expectedRevision,omitempty"`
 }
 
 // What a delete mutation removed.

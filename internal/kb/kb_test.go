@@ -213,10 +213,10 @@ func TestStampAndDecide(t *testing.T) {
 	if w := kb.DecideUpsert(imported, nil, at, "bob"); w != kb.WriteInsert || !imported.UpdatedAt.Equal(created.CreatedAt) || imported.UpdatedBy != "alice" {
 		t.Fatalf("an import's provenance must be kept: %+v", imported.Meta)
 	}
-	if _, _, err := kb.DecideUpdate(kb.KindStudy, "t", stored, kb.Props{"name": "x"}, at, "bob"); !errors.Is(err, kb.ErrNotFound) {
+	if _, _, err := kb.DecideUpdate(kb.KindStudy, "t", stored, kb.Props{"name": "x"}, nil, at, "bob"); !errors.Is(err, kb.ErrNotFound) {
 		t.Fatalf("updating a theory as a study: %v", err)
 	}
-	n2, w, err := kb.DecideUpdate(kb.KindTheory, "t", stored, kb.Props{"citation": "c"}, at, "bob")
+	n2, w, err := kb.DecideUpdate(kb.KindTheory, "t", stored, kb.Props{"citation": "c"}, nil, at, "bob")
 	if err != nil || w != kb.WriteReplace || n2.(*kb.Theory).Citation != "c" || n2.NodeMeta().UpdatedBy != "bob" {
 		t.Fatalf("update: %v %v %+v", w, err, n2)
 	}

@@ -34,6 +34,10 @@ type Meta struct {
 	UpdatedAt time.Time `json:"updatedAt"`
 	CreatedBy string    `json:"createdBy,omitempty"`
 	UpdatedBy string    `json:"updatedBy,omitempty"`
+	// Revision counts the writes that changed the node: 1 when created. An update or delete
+	// may state the revision it read (Op.ExpectedRevision) and is refused if the node moved on.
+	// (A programme theory's version is its own "v2" label.)
+	Revision int `json:"revision,omitempty"`
 }
 
 // Node is any vertex of the knowledge graph.

@@ -335,7 +335,7 @@ func toStrings(raw any) ([]string, error) {
 // whether anything changed.
 func Content(n Node) Props {
 	p := ToProps(n)
-	for _, k := range []string{"createdAt", "updatedAt", "createdBy", "updatedBy"} {
+	for _, k := range []string{"createdAt", "updatedAt", "createdBy", "updatedBy", "revision"} {
 		delete(p, k)
 	}
 	return p

@@ -40,9 +40,12 @@ func CheckReplace(n Node, existing Node) error {
 
 // CheckDelete refuses to delete a node that still owns others: a study with programme
 // theories, a programme theory with CMOCs. owned counts them by kind.
-func CheckDelete(kind Kind, id string, existing Node, owned map[Kind]int) error {
+func CheckDelete(kind Kind, id string, existing Node, owned map[Kind]int, expected *int) error {
 	if existing == nil || existing.NodeKind() != kind {
 		return NotFound("id", "no %s with id %q", kind, id)
+	}
+	if err := CheckRevision(kind, id, existing, expected); err != nil {
+		return err
 	}
 	var parts []string
 	for _, k := range Kinds {
@@ -64,7 +67,7 @@ func ApplyPatch(existing Node, patch Props) (Node, error) {
 	owner, _ := OwnerOf(kind)
 	for key, val := range patch {
 		switch key {
-		case "id", "createdAt", "updatedAt", "createdBy", "updatedBy":
+		case "id", "createdAt", "updatedAt", "createdBy", "updatedBy", "revision":
 			return nil, Invalid(key, "cannot be changed")
 		case owner.Field:
 			if s, _ := val.(string); s != existing.Owner() {
@@ -152,6 +155,19 @@ func Stamp(n Node, created Meta, at time.Time, actor string) {
 		m.CreatedAt, m.CreatedBy = at, actor
 	}
 	m.UpdatedAt, m.UpdatedBy = at, actor
+	m.Revision = created.Revision + 1
+}
+
+// CheckRevision refuses a write that stated the revision it read when the node has moved on
+// since: the writer would overwrite a change it never saw.
+func CheckRevision(kind Kind, id string, existing Node, expected *int) error {
+	if expected == nil || existing == nil {
+		return nil
+	}
+	if have := existing.NodeMeta().Revision; have != *expected {
+		return Conflict("expectedRevision", "%s %q is at revision %d, not %d: it changed since you read it; read it again and redo your change", kind, id, have, *expected)
+	}
+	return nil
 }
 
 // DecideUpsert compares an upserted node with the stored one (nil if none) and stamps n for
@@ -166,6 +182,9 @@ func DecideUpsert(n, existing Node, at time.Time, actor string) Write {
 		case given.UpdatedAt.IsZero():
 			n.NodeMeta().UpdatedAt, n.NodeMeta().UpdatedBy = given.CreatedAt, given.CreatedBy
 		}
+		if n.NodeMeta().Revision == 0 {
+			n.NodeMeta().Revision = 1
+		}
 		return WriteInsert
 	}
 	if EqualProps(Content(existing), Content(n)) {
@@ -177,9 +196,12 @@ func DecideUpsert(n, existing Node, at time.Time, actor string) Write {
 
 // DecideUpdate applies a patch to the stored node of the given kind and id (nil if none) and
 // returns the node to write, stamped, and whether anything changed.
-func DecideUpdate(kind Kind, id string, existing Node, patch Props, at time.Time, actor string) (Node, Write, error) {
+func DecideUpdate(kind Kind, id string, existing Node, patch Props, expected *int, at time.Time, actor string) (Node, Write, error) {
 	if existing == nil || existing.NodeKind() != kind {
 		return nil, WriteNothing, NotFound("id", "no %s with id %q", kind, id)
+	}
+	if err := CheckRevision(kind, id, existing, expected); err != nil {
+		return nil, WriteNothing, err
 	}
 	n, err := ApplyPatch(existing, patch)
 	if err != nil {

@@ -34,8 +34,11 @@ type Op struct {
 	Kind  Kind   // update, delete
 	ID    string // update, delete
 	Patch Props  // update
-	Link  Link   // link, unlink
-	Path  string
+	// ExpectedRevision, for an update or delete, is the revision the writer read; a node at
+	// another revision refuses the op with a conflict.
+	ExpectedRevision *int
+	Link             Link // link, unlink
+	Path             string
 	// EndPaths, for a link or unlink, name where its from and to ends came from
 	// ("input.quoteId", "input.contextIds[2]"): an error about an end names that instead of
 	// Path + ".from" or ".to".

@@ -53,9 +53,9 @@ func (t *txn) apply(op kb.Op) error {
 	case kb.OpUpsert:
 		return t.upsert(op.Node)
 	case kb.OpUpdate:
-		return t.update(op.Kind, op.ID, op.Patch)
+		return t.update(op.Kind, op.ID, op.Patch, op.ExpectedRevision)
 	case kb.OpDelete:
-		return t.delete(op.Kind, op.ID)
+		return t.delete(op.Kind, op.ID, op.ExpectedRevision)
 	case kb.OpLink:
 		return t.link(op.Link)
 	case kb.OpUnlink:
@@ -101,8 +101,8 @@ func (t *txn) upsert(n kb.Node) error {
 	return nil
 }
 
-func (t *txn) update(kind kb.Kind, id string, patch kb.Props) error {
-	n, write, err := kb.DecideUpdate(kind, id, t.g.node(id), patch, t.at, t.actor)
+func (t *txn) update(kind kb.Kind, id string, patch kb.Props, expected *int) error {
+	n, write, err := kb.DecideUpdate(kind, id, t.g.node(id), patch, expected, t.at, t.actor)
 	if err != nil {
 		return err
 	}
@@ -115,8 +115,8 @@ func (t *txn) update(kind kb.Kind, id string, patch kb.Props) error {
 	return nil
 }
 
-func (t *txn) delete(kind kb.Kind, id string) error {
-	if err := kb.CheckDelete(kind, id, t.g.node(id), t.g.ownedCounts(id)); err != nil {
+func (t *txn) delete(kind kb.Kind, id string, expected *int) error {
+	if err := kb.CheckDelete(kind, id, t.g.node(id), t.g.ownedCounts(id), expected); err != nil {
 		return err
 	}
 	for _, l := range t.g.linksOf(id) {

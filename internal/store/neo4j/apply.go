@@ -178,9 +178,9 @@ func (t *txn) apply(i int, op kb.Op) error {
 		}
 		return t.put(i, op.Type, n)
 	case kb.OpUpdate:
-		return t.update(op.Kind, op.ID, op.Patch)
+		return t.update(op.Kind, op.ID, op.Patch, op.ExpectedRevision)
 	case kb.OpDelete:
-		return t.delete(op.Kind, op.ID)
+		return t.delete(op.Kind, op.ID, op.ExpectedRevision)
 	case kb.OpLink:
 		return t.link(op.Link)
 	case kb.OpUnlink:
@@ -289,12 +289,12 @@ func (t *txn) count(w kb.Write) {
 	}
 }
 
-func (t *txn) update(kind kb.Kind, id string, patch kb.Props) error {
+func (t *txn) update(kind kb.Kind, id string, patch kb.Props, expected *int) error {
 	found, err := t.lockNodes(id)
 	if err != nil {
 		return err
 	}
-	n, write, err := kb.DecideUpdate(kind, id, found[id], patch, t.at, t.actor)
+	n, write, err := kb.DecideUpdate(kind, id, found[id], patch, expected, t.at, t.actor)
 	if err != nil {
 		return err
 	}
@@ -365,7 +365,7 @@ func nodeParams(n kb.Node, withID bool) map[string]any {
 	return p
 }
 
-func (t *txn) delete(kind kb.Kind, id string) error {
+func (t *txn) delete(kind kb.Kind, id string, expected *int) error {
 	recs, err := t.run(cypher.LockForDelete(), idParams(id))
 	if err != nil {
 		return err
@@ -392,7 +392,7 @@ func (t *txn) delete(kind kb.Kind, id string) error {
 			owned[k]++
 		}
 	}
-	if err := kb.CheckDelete(kind, id, existing, owned); err != nil {
+	if err := kb.CheckDelete(kind, id, existing, owned, expected); err != nil {
 		return err
 	}
 	if _, err := t.run(cypher.DeleteNode(), idParams(id)); err != nil {

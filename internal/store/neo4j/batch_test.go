@@ -157,7 +157,7 @@ func TestBatchMatchesOneAtATime(t *testing.T) {
 	if written[2].CreatedBy != "alice" || !written[2].UpdatedAt.Equal(t1) || written[2].UpdatedBy != "bob" {
 		t.Errorf("a replaced node keeps its creation: %+v", *written[2])
 	}
-	if *written[5] != (kb.Meta{CreatedAt: t1, CreatedBy: "bob", UpdatedAt: t1, UpdatedBy: "bob"}) {
+	if *written[5] != (kb.Meta{CreatedAt: t1, CreatedBy: "bob", UpdatedAt: t1, UpdatedBy: "bob", Revision: 2}) {
 		t.Errorf("the second upsert of an id: %+v", *written[5])
 	}
 	if after.nodes["s2.pt.o"].props["name"] != "Hope again" || after.nodes["adult.cm"].props["studyId"] != "s2" {

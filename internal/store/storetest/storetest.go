@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Search", testSearch},
 		{"SearchFollowsWrites", testSearchFollowsWrites},
 		{"AllLinksOfATypes", testAllLinks},
+		{"RevisionsKeepConcurrentWrites", testRevisionsKeepConcurrentWrites},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
