@@ -349,31 +349,13 @@ func (s *Store) Apply(ctx context.Context, c kb.Change) (kb.Result, error) {
 	if at.IsZero() {
 		at = s.clock()
 	}
-	s.mu.Lock()
-	t := &txn{g: s.g, at: at.UTC(), actor: c.Actor}
-	for _, op := range c.Ops {
-		if err := t.apply(op); err != nil {
-			t.rollback()
-			s.mu.Unlock()
-			return kb.Result{}, kb.OpError(op, err)
-		}
-	}
-	if !t.result.Changed() {
-		s.mu.Unlock()
-		return t.result, nil
-	}
-	if s.journal == nil {
-		s.revision.Add(1)
-		s.mu.Unlock()
-		return t.result, nil
-	}
 	// Readers must see only what is durable, and must not wait for the disk: the change's
-	// net effect is taken and undone, written and synced with only the writer lock held, and
-	// then made visible.
-	effect := newNetEffect()
-	effect.capture(s.g, t.nodes, t.links)
-	t.rollback()
-	s.mu.Unlock()
+	// net effect is taken and undone under the lock, written and synced with only the writer
+	// lock held, and then made visible.
+	result, effect, err := s.stage(c, at)
+	if err != nil || effect == nil {
+		return result, err
+	}
 	rev := s.revision.Load() + 1
 	line, err := effect.encode(rev)
 	if err == nil {
@@ -389,7 +371,33 @@ func (s *Store) Apply(ctx context.Context, c kb.Change) (kb.Result, error) {
 	if s.journal.size > max(s.compactAt, s.snapshotSize) {
 		s.compact(ctx)
 	}
-	return t.result, nil
+	return result, nil
+}
+
+// stage applies a change in memory under the lock and returns its net effect, undone, for
+// the journal; no effect when the change changed nothing, or when there is no file (then the
+// change stays applied). The lock is released even if an op panics.
+func (s *Store) stage(c kb.Change, at time.Time) (kb.Result, *netEffect, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := &txn{g: s.g, at: at.UTC(), actor: c.Actor}
+	for _, op := range c.Ops {
+		if err := t.apply(op); err != nil {
+			t.rollback()
+			return kb.Result{}, nil, kb.OpError(op, err)
+		}
+	}
+	if !t.result.Changed() {
+		return t.result, nil, nil
+	}
+	if s.journal == nil {
+		s.revision.Add(1)
+		return t.result, nil, nil
+	}
+	effect := newNetEffect()
+	effect.capture(s.g, t.nodes, t.links)
+	t.rollback()
+	return t.result, effect, nil
 }
 
 // compact writes a new snapshot holding everything the journal holds and empties the
