@@ -3,14 +3,17 @@ package peerbench
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/cmograph/cmograph/internal/store/neo4j"
 )
 
 // Answers of different shapes that say the same compare equal; any changed value does not.
 func TestFingerprintComparesValuesNotShapes(t *testing.T) {
 	cmograph := `{"studies":{"nodes":[{"id":"s1","title":"T","programmeTheories":[{"id":"p","name":"P","cmocs":[
-		{"id":"c2","code":"CMOC 2","evidence":[{"quote":{"text":"b","participant":null}}]},
+		{"id":"c2","code":"CMOC 2","evidence":[{"quote":{"text":"b","participant":""}}]},
 		{"id":"c1","code":"CMOC 1","evidence":[{"quote":{"text":"a","participant":"#1"}}]}]}]}]}}`
 	handWritten := `[{"study":{"id":"s1","title":"T","programmeTheories":[{"id":"p","name":"P","cmocs":[
 		{"id":"c1","code":"CMOC 1","evidence":[{"quote":{"text":"a","participant":"#1"}}]},
@@ -60,5 +63,32 @@ func TestRunEmbeddedAlone(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), Config{Sizes: []int{100}}, &out); err == nil {
 		t.Fatal("zero runs were accepted")
+	}
+}
+
+// With NEO4J_URI set, the benchmark runs against Neo4j at a small size: cmograph on Neo4j and
+// the hand-written Cypher must answer as cmograph embedded does.
+func TestRunAgainstNeo4j(t *testing.T) {
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		t.Skip("NEO4J_URI not set: skipping the peer benchmark on Neo4j (set NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD to run it)")
+	}
+	cfg := Config{Sizes: []int{200}, Runs: 2, Warmup: 1, Wipe: os.Getenv("CMOGRAPH_NEO4J_SCRATCH") == "1",
+		Neo4j: &neo4j.Config{URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")}}
+	var out bytes.Buffer
+	results, err := Run(context.Background(), cfg, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(out.String())
+	seen := map[string]bool{}
+	for _, r := range results {
+		seen[r.Contender] = true
+		if !r.Same {
+			t.Errorf("%s answers %s differently from cmograph embedded", r.Contender, r.Read)
+		}
+	}
+	if !seen["cmograph on Neo4j"] || !seen["hand-written Cypher"] {
+		t.Fatalf("contenders %v", seen)
 	}
 }
