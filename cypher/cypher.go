@@ -212,6 +212,7 @@ func All() []Statement {
 		}
 		out = append(out, plain.Statement, every.Statement)
 	}
+	out = append(out, tallies()...)
 	return append(out, readShapes()...)
 }
 

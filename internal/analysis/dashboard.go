@@ -52,6 +52,9 @@ func (a *Analyst) CountCMOCs(ctx context.Context, by Dimension, studyIDs []strin
 	if err != nil {
 		return nil, err
 	}
+	if t, ok := a.tallier(); ok {
+		return a.countIn(ctx, t, by, studyIDs, limit)
+	}
 	s, err := a.scope(ctx, studyIDs, corpusNeeds{kinds: kindsFor(by), quotes: by == ByInformant, crosswalk: isElement})
 	if err != nil {
 		return nil, err
@@ -321,22 +324,7 @@ func (s *scope) describe(ctx context.Context, roots []int32, uses []int32) (map[
 				}
 			}
 		}
-		bestName, bestUses := "", int32(-1)
-		for name, n := range nameUses {
-			if n > bestUses || (n == bestUses && name < bestName) {
-				bestName, bestUses = name, n
-			}
-		}
-		sort.Slice(cl.Constructs, func(i, j int) bool { return cl.Constructs[i].ID < cl.Constructs[j].ID })
-		if len(cl.Constructs) > 0 {
-			names := make([]string, len(cl.Constructs))
-			for i, c := range cl.Constructs {
-				names[i] = c.Name
-			}
-			cl.Label = strings.Join(names, " / ")
-		} else {
-			cl.Label = bestName
-		}
+		cl.name(nameUses)
 		out[root] = cl
 	}
 	return out, nil
@@ -387,6 +375,9 @@ func (a *Analyst) ElementMatrix(ctx context.Context, kind kb.Kind, studyIDs []st
 	rows, err := pageSize(rows, DefaultMatrixRows, MaxMatrixRows)
 	if err != nil {
 		return nil, err
+	}
+	if t, ok := a.tallier(); ok {
+		return a.matrixIn(ctx, t, kind, studyIDs, rows)
 	}
 	s, err := a.scope(ctx, studyIDs, corpusNeeds{kinds: []kb.Kind{kind}, crosswalk: true})
 	if err != nil {
@@ -494,6 +485,9 @@ func (a *Analyst) FindGaps(ctx context.Context, studyIDs []string, limit int) (*
 	limit, err := pageSize(limit, DefaultGaps, MaxGaps)
 	if err != nil {
 		return nil, err
+	}
+	if t, ok := a.tallier(); ok {
+		return a.gapsIn(ctx, t, studyIDs, limit)
 	}
 	s, err := a.scope(ctx, studyIDs, corpusNeeds{kinds: elementKindsOrder, elementNodes: true, quotes: true, crosswalk: true})
 	if err != nil {

@@ -34,6 +34,9 @@ func (a *Analyst) DemiRegularities(ctx context.Context, minStudies, limit int) (
 	if err != nil {
 		return nil, err
 	}
+	if t, ok := a.tallier(); ok {
+		return a.demiIn(ctx, t, minStudies, limit)
+	}
 	s, err := a.scope(ctx, nil, corpusNeeds{kinds: []kb.Kind{kb.KindMechanism, kb.KindOutcome}, crosswalk: true})
 	if err != nil {
 		return nil, err

@@ -88,11 +88,13 @@ func (a *Analyst) scope(ctx context.Context, studyIDs []string, needs corpusNeed
 }
 
 // shared returns the index of everything that questions share, built once per revision of a
-// store that reports its revision; nil over any other store, whose questions each read just
-// what they need.
+// store that reports its revision and keeps the graph in the process; nil over any other
+// store, whose questions each read just what they need. A store that counts where the
+// corpus lives (kb.Tallier) keeps no index here: reading its whole corpus after every write
+// is what the Tallier exists to avoid.
 func (a *Analyst) shared(ctx context.Context) (*corpus, error) {
 	rs, ok := a.store.(kb.Revisioned)
-	if !ok {
+	if _, counts := a.tallier(); !ok || counts {
 		return nil, nil
 	}
 	return a.cache.get(ctx, rs, func(ctx context.Context) (*corpus, error) {

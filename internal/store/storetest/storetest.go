@@ -60,6 +60,9 @@ func Run(t *testing.T, newStore NewStore) {
 	}
 	t.Run("ReadPlans", func(t *testing.T) { runPlans(t, newStore) })
 	t.Run("Analysis", func(t *testing.T) { runAnalysis(t, newStore) })
+	t.Run("SyntheticDashboardsAgree", func(t *testing.T) { runSyntheticAgreement(t, newStore) })
+	t.Run("TallierRows", func(t *testing.T) { runTallierRows(t, newStore) })
+	t.Run("CountingReadsNoCorpus", func(t *testing.T) { runNoCorpusReads(t, newStore) })
 }
 
 func ptr[T any](v T) *T { return &v }
