@@ -64,23 +64,63 @@ func readUploads(files []graphql.Upload, format *model.ImportFormat) ([]intercha
 	return out, nil
 }
 
-// applyConverted plans the converted files and applies them as one change.
-func applyConverted(ctx context.Context, r *Resolver, converted []interchange.Converted) (kb.Result, int, error) {
-	ops, err := interchange.Plan(converted)
-	if err != nil {
-		return kb.Result{}, 0, err
+// importFiles converts, plans and applies the files as one change, or with check tries them
+// and writes nothing (see interchange.Check).
+func (r *Resolver) importFiles(ctx context.Context, sources []interchange.Source, opts interchange.Options, check bool) (*model.ImportResult, error) {
+	if check {
+		rep, err := interchange.Check(ctx, r.Store, sources, opts)
+		if err != nil {
+			return nil, err
+		}
+		out := importResult(rep.Operations, rep.CheckReport, rep.Converted)
+		out.Checked = true
+		for _, p := range rep.Problems {
+			out.Problems = append(out.Problems, p.Error())
+		}
+		return out, nil
 	}
-	res, err := r.applyChange(ctx, ops)
-	return res, len(ops), err
+	var operations int
+	res, converted, err := interchange.ImportWith(ctx, r.Store, sources, opts, func(ctx context.Context, ops []kb.Op) (kb.Result, error) {
+		operations = len(ops)
+		return r.applyChange(ctx, ops)
+	})
+	if err != nil {
+		return nil, importError(ctx, err)
+	}
+	// the store counts totals; the counts per kind come with check
+	return importResult(operations, kb.CheckReport{Result: res}, converted), nil
 }
 
-// importError shows a problem with the files as bad input, with the file and line it names.
-func importError(err error) error {
-	var ie *interchange.InputError
-	if errors.As(err, &ie) {
-		return kb.Invalid("files", "%s", ie.Error())
+func importResult(ops int, rep kb.CheckReport, converted []interchange.Converted) *model.ImportResult {
+	res := rep.Result
+	out := &model.ImportResult{Operations: ops, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged,
+		Linked: res.Linked, Relinked: res.Relinked, LinksUnchanged: res.LinksUnchanged, Notes: importNotes(converted),
+		Kinds: []model.ImportKindCounts{}, Links: []model.ImportLinkCounts{}, Problems: []string{}}
+	for _, k := range kb.Kinds {
+		if c, ok := rep.Kinds[k]; ok {
+			out.Kinds = append(out.Kinds, model.ImportKindCounts{Kind: k, Created: c.Created, Updated: c.Updated, Unchanged: c.Unchanged})
+		}
 	}
-	return err
+	for _, t := range kb.LinkTypes() {
+		if c, ok := rep.Links[t]; ok {
+			out.Links = append(out.Links, model.ImportLinkCounts{Type: string(t), Linked: c.Linked, Relinked: c.Relinked, Unchanged: c.LinksUnchanged})
+		}
+	}
+	return out
+}
+
+// importError shows a problem with the files as bad input, with the file and line it names:
+// each problem of several as an error of its own.
+func importError(ctx context.Context, err error) error {
+	var ie *interchange.InputError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	var each []error
+	for _, e := range kb.Errors(ie.Err) {
+		each = append(each, kb.Invalid("files", "%s", e.Error()))
+	}
+	return reportAll(ctx, errors.Join(each...))
 }
 
 // exportError shows a writer's refusal (an unknown programme theory, say) as bad input.

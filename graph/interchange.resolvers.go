@@ -29,23 +29,7 @@ func (r *mutationResolver) ImportFiles(ctx context.Context, files []graphql.Uplo
 	if err != nil {
 		return nil, err
 	}
-	if check != nil && *check {
-		n, converted, err := interchange.Check(ctx, r.Store, sources, opts)
-		if err != nil {
-			return nil, importError(err)
-		}
-		return &model.ImportResult{Checked: true, Operations: n, Notes: importNotes(converted)}, nil
-	}
-	converted, err := interchange.Convert(ctx, r.Store, sources, opts)
-	if err != nil {
-		return nil, importError(err)
-	}
-	res, ops, err := applyConverted(ctx, r.Resolver, converted)
-	if err != nil {
-		return nil, importError(err)
-	}
-	return &model.ImportResult{Operations: ops, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged,
-		Linked: res.Linked, Relinked: res.Relinked, LinksUnchanged: res.LinksUnchanged, Notes: importNotes(converted)}, nil
+	return r.importFiles(ctx, sources, opts, check != nil && *check)
 }
 
 // Export is the resolver for the export field.

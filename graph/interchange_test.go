@@ -101,3 +101,54 @@ func TestExportFormats(t *testing.T) {
 	_, errs = raw(t, c, `{ export(format: DOT, programmeTheoryId: "nope") { text } }`, nil)
 	wantCode(t, errs, "BAD_USER_INPUT", "nope")
 }
+
+// importFiles(check: true) resolves references against the store: a file whose alignment
+// points at an id nobody holds is answered with the problem the import refuses it with, and
+// nothing is written; a good file says what it would do kind by kind.
+func TestImportFilesCheckResolvesReferences(t *testing.T) {
+	sources, err := seed.Sources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, newStore(t, sources...))
+	dir := t.TempDir()
+	doc := "format: cmograph/v1\nstudies:\n  - id: check-2024\n    title: A study to check\n    year: 2024\n" +
+		"    programmeTheories:\n      - id: check-2024.pt\n        name: T\n        outcomes:\n          - name: Recovery\n" +
+		"        cmocs:\n          - code: CMOC 1\n            outcomes: [Recovery]\nalignments:\n" +
+		"  - from: check-2024.pt.o.recovery\n    to: %s\n    relation: SAME_AS\n"
+	const query = `mutation($files: [Upload!]!) { importFiles(files: $files, check: true) {
+		checked problems kinds { kind created updated unchanged } links { type linked } } }`
+	send := func(name, to string) (map[string]any, []gqlError) {
+		path := dir + "/" + name
+		if err := os.WriteFile(path, []byte(strings.Replace(doc, "%s", to, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		return raw(t, c, query, map[string]any{"files": []*os.File{f}}, client.WithFiles())
+	}
+	d, errs := send("bad2.yaml", "no-such-element")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	want := `bad2.yaml:15: alignments[0].to: no node with id "no-such-element"`
+	if probs := at(d, "importFiles", "problems").([]any); len(probs) != 1 || probs[0] != want {
+		t.Fatalf("problems = %v; want [%s]", probs, want)
+	}
+	d, errs = send("good.yaml", "gillard-2015.change-model.o.hope-for-recovery")
+	if len(errs) > 0 || len(at(d, "importFiles", "problems").([]any)) != 0 {
+		t.Fatalf("check of a good file: %v %s", errs, jsonString(t, d))
+	}
+	if got := jsonString(t, at(d, "importFiles", "links")); !strings.Contains(got, `{"linked":1,"type":"ALIGNS"}`) {
+		t.Errorf("links: %s", got)
+	}
+	if got := jsonString(t, at(d, "importFiles", "kinds")); !strings.Contains(got, `{"created":1,"kind":"Study","unchanged":0,"updated":0}`) {
+		t.Errorf("kinds: %s", got)
+	}
+	if got := ok(t, c, `{ study(id: "check-2024") { id } }`, nil); at(got, "study") != nil {
+		t.Errorf("the check wrote the study")
+	}
+}

@@ -365,3 +365,33 @@ func TestExportFromAMissingDataFileFails(t *testing.T) {
 		t.Fatalf("left %v behind", entries)
 	}
 }
+
+// While serve holds the data file, export reads it read-only and import --check tries files
+// against it, listing every problem with the file, line and field the import would name;
+// after a clean stop no lock file is left.
+func TestExportAndCheckWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	s := serve(t, dir, "--demo")
+	out, stderr, code := cmograph(t, dir, "export", "--format", "csv")
+	if code != 0 || !strings.Contains(out, "youth-peer-support-2023") {
+		t.Fatalf("export while serving: exit %d, %s", code, stderr)
+	}
+	bad := "format: cmograph/v1\nstudies:\n  - id: check-2024\n    title: T\n    population: MARTIANS\n" +
+		"alignments:\n  - from: gillard-2015.change-model.o.hope-for-recovery\n    to: no-such-element\n    relation: SAME_AS\n"
+	os.WriteFile(filepath.Join(dir, "bad2.yaml"), []byte(bad), 0o644)
+	out, stderr, code = cmograph(t, dir, "import", "--check", "bad2.yaml")
+	if code != 1 || !strings.Contains(out, "bad2.yaml:5: studies[0].population") ||
+		!strings.Contains(out, `bad2.yaml:7: alignments[0].to: no node with id "no-such-element"`) || !strings.Contains(stderr, "2 problems") {
+		t.Fatalf("check while serving: exit %d\n%s\n%s", code, out, stderr)
+	}
+	good := "format: cmograph/v1\nalignments:\n  - from: gillard-2015.change-model.o.hope-for-recovery\n    to: youth-peer-support-2023.ipt.o.hope\n    relation: SAME_AS\n"
+	os.WriteFile(filepath.Join(dir, "good.yaml"), []byte(good), 0o644)
+	out, stderr, code = cmograph(t, dir, "import", "--check", "good.yaml")
+	if code != 0 || !regexp.MustCompile(`ALIGNS links +1 made +0 changed +0 unchanged`).MatchString(out) {
+		t.Fatalf("check of a good file while serving: exit %d\n%s\n%s", code, out, stderr)
+	}
+	s.stop(t)
+	if _, err := os.Stat(filepath.Join(dir, "cmograph-data.json.lock")); err == nil {
+		t.Errorf("the lock file is left after a clean stop")
+	}
+}

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/cmograph/cmograph/internal/app"
 	"github.com/cmograph/cmograph/internal/cmoctable"
@@ -66,21 +69,7 @@ Examples:
 		sources[i] = interchange.Source{Name: r.Name, Data: r.Data, Format: format}
 	}
 	if *check {
-		// a check against the store reads it; documents alone need no store (nor its lock)
-		var store kb.Store
-		if interchange.NeedsBase(sources) {
-			if store, err = app.OpenStore(ctx, *storeCfg, false, logger); err != nil {
-				return err
-			}
-			defer store.Close(context.Background())
-		}
-		n, converted, err := interchange.Check(ctx, store, sources, opts)
-		if err != nil {
-			return err
-		}
-		printNotes(c, converted)
-		fmt.Fprintf(c.stdout, "%d files are well-formed: %d operations would be applied\n", len(sources), n)
-		return nil
+		return checkImport(ctx, c, *storeCfg, logger, sources, opts)
 	}
 	store, err := app.OpenStore(ctx, *storeCfg, true, logger)
 	if err != nil {
@@ -95,6 +84,51 @@ Examples:
 	fmt.Fprintf(c.stdout, "imported %d files: %d nodes created, %d updated, %d unchanged; %d links made, %d changed, %d unchanged\n",
 		len(sources), r.Created, r.Updated, r.Unchanged, r.Linked, r.Relinked, r.LinksUnchanged)
 	return nil
+}
+
+// checkImport tries the files against the store as the import would and prints what they would
+// do, kind by kind, or every problem the import would refuse them for.
+func checkImport(ctx context.Context, c *cli, cfg app.StoreConfig, logger *slog.Logger, sources []interchange.Source, opts interchange.Options) error {
+	store, err := app.OpenStoreReadOnly(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.Background())
+	rep, err := interchange.Check(ctx, store, sources, opts)
+	if err != nil {
+		return err
+	}
+	printNotes(c, rep.Converted)
+	if !rep.OK() {
+		for _, p := range rep.Problems {
+			fmt.Fprintln(c.stdout, p)
+		}
+		return fmt.Errorf("check: %d problems; the import would refuse these files (nothing was written)", len(rep.Problems))
+	}
+	files := "the 1 file"
+	if len(sources) > 1 {
+		files = fmt.Sprintf("the %d files", len(sources))
+	}
+	fmt.Fprintf(c.stdout, "check: %s would import as one change of %d operations (nothing was written):\n", files, rep.Operations)
+	printCounts(c.stdout, rep.CheckReport)
+	return nil
+}
+
+// printCounts writes what a change does per kind of node and per type of link, the kinds and
+// types it does not touch left out.
+func printCounts(w io.Writer, rep kb.CheckReport) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, k := range kb.Kinds {
+		if r, ok := rep.Kinds[k]; ok {
+			fmt.Fprintf(tw, "  %s\t%d created\t%d updated\t%d unchanged\n", k, r.Created, r.Updated, r.Unchanged)
+		}
+	}
+	for _, t := range kb.LinkTypes() {
+		if r, ok := rep.Links[t]; ok {
+			fmt.Fprintf(tw, "  %s links\t%d made\t%d changed\t%d unchanged\n", t, r.Linked, r.Relinked, r.LinksUnchanged)
+		}
+	}
+	_ = tw.Flush()
 }
 
 func printNotes(c *cli, converted []interchange.Converted) {
@@ -154,7 +188,8 @@ Examples:
 	if err := app.MustHoldData(*storeCfg); err != nil {
 		return err
 	}
-	store, err := app.OpenStore(ctx, *storeCfg, false, logger)
+	// read-only: an export may run while cmograph serve holds the data file
+	store, err := app.OpenStoreReadOnly(ctx, *storeCfg, logger)
 	if err != nil {
 		return err
 	}

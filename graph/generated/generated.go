@@ -300,13 +300,30 @@ type ComplexityRoot struct {
 		UnlinkedElementsCount  func(childComplexity int) int
 	}
 
+	ImportKindCounts struct {
+		Created   func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Updated   func(childComplexity int) int
+	}
+
+	ImportLinkCounts struct {
+		Linked    func(childComplexity int) int
+		Relinked  func(childComplexity int) int
+		Type      func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+	}
+
 	ImportResult struct {
 		Checked        func(childComplexity int) int
 		Created        func(childComplexity int) int
+		Kinds          func(childComplexity int) int
 		Linked         func(childComplexity int) int
+		Links          func(childComplexity int) int
 		LinksUnchanged func(childComplexity int) int
 		Notes          func(childComplexity int) int
 		Operations     func(childComplexity int) int
+		Problems       func(childComplexity int) int
 		Relinked       func(childComplexity int) int
 		Unchanged      func(childComplexity int) int
 		Updated        func(childComplexity int) int
@@ -1893,6 +1910,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Gaps.UnlinkedElementsCount(childComplexity), true
 
+	case "ImportKindCounts.created":
+		if e.ComplexityRoot.ImportKindCounts.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportKindCounts.Created(childComplexity), true
+	case "ImportKindCounts.kind":
+		if e.ComplexityRoot.ImportKindCounts.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportKindCounts.Kind(childComplexity), true
+	case "ImportKindCounts.unchanged":
+		if e.ComplexityRoot.ImportKindCounts.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportKindCounts.Unchanged(childComplexity), true
+	case "ImportKindCounts.updated":
+		if e.ComplexityRoot.ImportKindCounts.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportKindCounts.Updated(childComplexity), true
+
+	case "ImportLinkCounts.linked":
+		if e.ComplexityRoot.ImportLinkCounts.Linked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportLinkCounts.Linked(childComplexity), true
+	case "ImportLinkCounts.relinked":
+		if e.ComplexityRoot.ImportLinkCounts.Relinked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportLinkCounts.Relinked(childComplexity), true
+	case "ImportLinkCounts.type":
+		if e.ComplexityRoot.ImportLinkCounts.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportLinkCounts.Type(childComplexity), true
+	case "ImportLinkCounts.unchanged":
+		if e.ComplexityRoot.ImportLinkCounts.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportLinkCounts.Unchanged(childComplexity), true
+
 	case "ImportResult.checked":
 		if e.ComplexityRoot.ImportResult.Checked == nil {
 			break
@@ -1905,12 +1972,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportResult.Created(childComplexity), true
+	case "ImportResult.kinds":
+		if e.ComplexityRoot.ImportResult.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Kinds(childComplexity), true
 	case "ImportResult.linked":
 		if e.ComplexityRoot.ImportResult.Linked == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ImportResult.Linked(childComplexity), true
+	case "ImportResult.links":
+		if e.ComplexityRoot.ImportResult.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Links(childComplexity), true
 	case "ImportResult.linksUnchanged":
 		if e.ComplexityRoot.ImportResult.LinksUnchanged == nil {
 			break
@@ -1929,6 +2008,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportResult.Operations(childComplexity), true
+	case "ImportResult.problems":
+		if e.ComplexityRoot.ImportResult.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Problems(childComplexity), true
 	case "ImportResult.relinked":
 		if e.ComplexityRoot.ImportResult.Relinked == nil {
 			break
@@ -5352,14 +5437,54 @@ type ImportResult {
   checked: Boolean!
   "Operations the files plan; with check, what would be applied."
   operations: Int!
+  "Nodes created."
   created: Int!
+  "Nodes whose content changed."
   updated: Int!
+  "Nodes the files restate as they are."
   unchanged: Int!
+  "Links made."
   linked: Int!
+  "Links whose properties changed."
   relinked: Int!
+  "Links the files restate as they are."
   linksUnchanged: Int!
+  "With check: the same counts for each kind of node the files touch, in the order of Kind."
+  kinds: [ImportKindCounts!]!
+  "With check: the same counts for each type of link the files touch."
+  links: [ImportLinkCounts!]!
+  """
+  With check: every problem the import would refuse the files for, worded as the import words
+  it ("bad2.yaml:40: alignments[0].to: no node with id …"), in file and line order; empty when
+  the import would go through. An import that is refused answers with these as errors instead.
+  """
+  problems: [String!]!
   "What each converter reports: studies matched by DOI, codes ignored, and the like."
   notes: [String!]!
+}
+
+"What an import does (or would do) to one kind of node."
+type ImportKindCounts {
+  "The kind."
+  kind: Kind!
+  "Nodes of the kind created."
+  created: Int!
+  "Nodes of the kind whose content changed."
+  updated: Int!
+  "Nodes of the kind restated as they are."
+  unchanged: Int!
+}
+
+"What an import does (or would do) to one type of link."
+type ImportLinkCounts {
+  "The link's type, as Neo4j names the relationship (ALIGNS, EVIDENCES, HAS_OUTCOME, …)."
+  type: String!
+  "Links of the type made."
+  linked: Int!
+  "Links of the type whose properties changed."
+  relinked: Int!
+  "Links of the type restated as they are."
+  unchanged: Int!
 }
 
 "An export, as text."
@@ -5381,7 +5506,20 @@ extend type Mutation {
   same files again changes nothing. The format comes from each file's name unless given;
   mapping renames CMOC table columns ("cmoc=CMOC code,outcome=O").
   """
-  importFiles(files: [Upload!]!, format: ImportFormat, mapping: String, check: Boolean = false): ImportResult!
+  importFiles(
+    "The files, as multipart uploads."
+    files: [Upload!]!
+    "The format of every file; by default each file's name (or content) tells it."
+    format: ImportFormat
+    "CMOC table columns under other headers."
+    mapping: String
+    """
+    Try the files against the knowledge base exactly as the import would and write nothing:
+    the result says what would be created, updated, unchanged and linked, kind by kind, and
+    lists every problem, not just the first.
+    """
+    check: Boolean = false
+  ): ImportResult!
 }
 `, BuiltIn: false},
 	{Name: "../schema/programme_theory.graphqls", Input: `"Where a programme theory stands in its development."
@@ -6560,6 +6698,34 @@ func (ec *executionContext) childFields_Gaps(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Gaps", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportKindCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ImportKindCounts_kind(ctx, field)
+	case "created":
+		return ec.fieldContext_ImportKindCounts_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ImportKindCounts_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportKindCounts_unchanged(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportKindCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportLinkCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_ImportLinkCounts_type(ctx, field)
+	case "linked":
+		return ec.fieldContext_ImportLinkCounts_linked(ctx, field)
+	case "relinked":
+		return ec.fieldContext_ImportLinkCounts_relinked(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportLinkCounts_unchanged(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportLinkCounts", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "checked":
@@ -6578,6 +6744,12 @@ func (ec *executionContext) childFields_ImportResult(ctx context.Context, field 
 		return ec.fieldContext_ImportResult_relinked(ctx, field)
 	case "linksUnchanged":
 		return ec.fieldContext_ImportResult_linksUnchanged(ctx, field)
+	case "kinds":
+		return ec.fieldContext_ImportResult_kinds(ctx, field)
+	case "links":
+		return ec.fieldContext_ImportResult_links(ctx, field)
+	case "problems":
+		return ec.fieldContext_ImportResult_problems(ctx, field)
 	case "notes":
 		return ec.fieldContext_ImportResult_notes(ctx, field)
 	}
@@ -13266,6 +13438,190 @@ func (ec *executionContext) fieldContext_Gaps_cmocsWithoutOutcome(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportKindCounts_kind(ctx context.Context, field graphql.CollectedField, obj *model.ImportKindCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportKindCounts_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Kind) graphql.Marshaler {
+			return ec.marshalNKind2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportKindCounts_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportKindCounts", field, false, false, "Kind")
+}
+
+func (ec *executionContext) _ImportKindCounts_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportKindCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportKindCounts_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportKindCounts_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportKindCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportKindCounts_updated(ctx context.Context, field graphql.CollectedField, obj *model.ImportKindCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportKindCounts_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportKindCounts_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportKindCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportKindCounts_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportKindCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportKindCounts_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportKindCounts_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportKindCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportLinkCounts_type(ctx context.Context, field graphql.CollectedField, obj *model.ImportLinkCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportLinkCounts_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportLinkCounts_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportLinkCounts", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportLinkCounts_linked(ctx context.Context, field graphql.CollectedField, obj *model.ImportLinkCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportLinkCounts_linked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Linked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportLinkCounts_linked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportLinkCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportLinkCounts_relinked(ctx context.Context, field graphql.CollectedField, obj *model.ImportLinkCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportLinkCounts_relinked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relinked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportLinkCounts_relinked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportLinkCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportLinkCounts_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportLinkCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportLinkCounts_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportLinkCounts_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportLinkCounts", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ImportResult_checked(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13448,6 +13804,93 @@ func (ec *executionContext) _ImportResult_linksUnchanged(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ImportResult_linksUnchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_kinds(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ImportKindCounts) graphql.Marshaler {
+			return ec.marshalNImportKindCounts2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportKindCountsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportKindCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportResult_links(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ImportLinkCounts) graphql.Marshaler {
+			return ec.marshalNImportLinkCounts2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportLinkCountsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportLinkCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportResult_problems(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _ImportResult_notes(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
@@ -29605,6 +30048,102 @@ func (ec *executionContext) _Gaps(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var importKindCountsImplementors = []string{"ImportKindCounts"}
+
+func (ec *executionContext) _ImportKindCounts(ctx context.Context, sel ast.SelectionSet, obj *model.ImportKindCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importKindCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportKindCounts")
+		case "kind":
+			out.Values[i] = ec._ImportKindCounts_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._ImportKindCounts_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._ImportKindCounts_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportKindCounts_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importLinkCountsImplementors = []string{"ImportLinkCounts"}
+
+func (ec *executionContext) _ImportLinkCounts(ctx context.Context, sel ast.SelectionSet, obj *model.ImportLinkCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importLinkCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportLinkCounts")
+		case "type":
+			out.Values[i] = ec._ImportLinkCounts_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linked":
+			out.Values[i] = ec._ImportLinkCounts_linked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relinked":
+			out.Values[i] = ec._ImportLinkCounts_relinked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportLinkCounts_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importResultImplementors = []string{"ImportResult"}
 
 func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.SelectionSet, obj *model.ImportResult) graphql.Marshaler {
@@ -29653,6 +30192,21 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 			}
 		case "linksUnchanged":
 			out.Values[i] = ec._ImportResult_linksUnchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kinds":
+			out.Values[i] = ec._ImportResult_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._ImportResult_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._ImportResult_problems(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33410,6 +33964,46 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	for i := range v {
 		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
 	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportKindCounts2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportKindCounts(ctx context.Context, sel ast.SelectionSet, v model.ImportKindCounts) graphql.Marshaler {
+	return ec._ImportKindCounts(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportKindCounts2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportKindCountsᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ImportKindCounts) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportKindCounts2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportKindCounts(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportLinkCounts2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportLinkCounts(ctx context.Context, sel ast.SelectionSet, v model.ImportLinkCounts) graphql.Marshaler {
+	return ec._ImportLinkCounts(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportLinkCounts2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportLinkCountsᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ImportLinkCounts) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportLinkCounts2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportLinkCounts(ctx, sel, v[i])
+	})
 
 	for _, e := range ret {
 		if e == graphql.Null {

@@ -180,18 +180,56 @@ type ExportResult struct {
 	Text        string `json:"text"`
 }
 
+// What an import does (or would do) to one kind of node.
+type ImportKindCounts struct {
+	// The kind.
+	Kind kb.Kind `json:"kind"`
+	// Nodes of the kind created.
+	Created int `json:"created"`
+	// Nodes of the kind whose content changed.
+	Updated int `json:"updated"`
+	// Nodes of the kind restated as they are.
+	Unchanged int `json:"unchanged"`
+}
+
+// What an import does (or would do) to one type of link.
+type ImportLinkCounts struct {
+	// The link's type, as Neo4j names the relationship (ALIGNS, EVIDENCES, HAS_OUTCOME, …).
+	Type string `json:"type"`
+	// Links of the type made.
+	Linked int `json:"linked"`
+	// Links of the type whose properties changed.
+	Relinked int `json:"relinked"`
+	// Links of the type restated as they are.
+	Unchanged int `json:"unchanged"`
+}
+
 // What an import did (or, with check, would do).
 type ImportResult struct {
 	// True when nothing was written (check).
 	Checked bool `json:"checked"`
 	// Operations the files plan; with check, what would be applied.
-	Operations     int `json:"operations"`
-	Created        int `json:"created"`
-	Updated        int `json:"updated"`
-	Unchanged      int `json:"unchanged"`
-	Linked         int `json:"linked"`
-	Relinked       int `json:"relinked"`
+	Operations int `json:"operations"`
+	// Nodes created.
+	Created int `json:"created"`
+	// Nodes whose content changed.
+	Updated int `json:"updated"`
+	// Nodes the files restate as they are.
+	Unchanged int `json:"unchanged"`
+	// Links made.
+	Linked int `json:"linked"`
+	// Links whose properties changed.
+	Relinked int `json:"relinked"`
+	// Links the files restate as they are.
 	LinksUnchanged int `json:"linksUnchanged"`
+	// With check: the same counts for each kind of node the files touch, in the order of Kind.
+	Kinds []ImportKindCounts `json:"kinds"`
+	// With check: the same counts for each type of link the files touch.
+	Links []ImportLinkCounts `json:"links"`
+	// With check: every problem the import would refuse the files for, worded as the import words
+	// it ("bad2.yaml:40: alignments[0].to: no node with id …"), in file and line order; empty when
+	// the import would go through. An import that is refused answers with these as errors instead.
+	Problems []string `json:"problems"`
 	// What each converter reports: studies matched by DOI, codes ignored, and the like.
 	Notes []string `json:"notes"`
 }

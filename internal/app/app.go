@@ -94,6 +94,24 @@ func OpenStore(ctx context.Context, cfg StoreConfig, migrate bool, logger *slog.
 	return s, nil
 }
 
+// OpenStoreReadOnly opens the configured store to read it: the embedded store's files are read
+// as they are, without the lock, so that an export or a check can run while cmograph serve
+// holds them; every write is refused. Neo4j needs nothing special: nothing is migrated.
+func OpenStoreReadOnly(ctx context.Context, cfg StoreConfig, logger *slog.Logger) (kb.Store, error) {
+	cfg, err := cfg.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Kind != StoreEmbedded {
+		return OpenStore(ctx, cfg, false, logger)
+	}
+	s, err := memory.Open(ctx, memory.Options{Path: cfg.DataFile, Logger: logger, ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("reading the embedded store: %w", err)
+	}
+	return s, nil
+}
+
 // Migrate runs the Neo4j migrations; the embedded store has none.
 func Migrate(ctx context.Context, cfg StoreConfig, logger *slog.Logger) (string, error) {
 	cfg, err := cfg.Resolve()

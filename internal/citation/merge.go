@@ -348,3 +348,24 @@ func validate(st document.Study) error {
 		Population: kb.Population(st.Population), Informants: informants, SampleSize: st.SampleSize, Design: st.Design}
 	return n.Validate()
 }
+
+// Matcher finds which study of a knowledge base a bibliographic description is, the way Merge
+// matches records, for importers of other formats (a CMOC table's study columns): a study
+// imported from a citation file and later from a table of the same paper is one study,
+// whichever came first.
+type Matcher struct{ m *matcher }
+
+// NewMatcher indexes base's studies.
+func NewMatcher(base document.Document) *Matcher { return &Matcher{m: newMatcher(base)} }
+
+// Find returns the id of the study rec describes and the key that matched it (ByDOI, ByPMID,
+// ByTitleYear); "" when none does. Matching two studies by one key is an error.
+func (m *Matcher) Find(rec Record) (id, how string, err error) {
+	rec.DOI = NormaliseDOI(rec.DOI)
+	rec.PMID = strings.TrimSpace(rec.PMID)
+	c, how, err := m.m.find(rec)
+	if c == nil || err != nil {
+		return "", "", err
+	}
+	return c.study.ID, how, nil
+}

@@ -3,9 +3,11 @@ package cmoctable
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
+	cites "github.com/cmograph/cmograph/internal/citation"
 	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/kb"
 )
@@ -22,28 +24,59 @@ type builder struct {
 	taken     map[string]bool // every id base uses or this table has given out
 	studies   []*studyOut
 	studyByID map[string]*studyOut
-	errs      []error
+	// matcher finds base's study a row describes by DOI, PMID or title and year, as a
+	// citation import would (built when first needed); matched caches its answers by the
+	// row's study cells
+	matcher *cites.Matcher
+	matched map[string]string
+	base    document.Document
+	rep     Report
+	errs    []error
+}
+
+// Report says what reading a table did beyond what its document shows.
+type Report struct {
+	// Matched lists the table's studies found in the knowledge base under another id, the way
+	// citations match.
+	Matched []StudyMatch
+	// Replaced lists the elements a re-imported table took off the CMOCs it lists: the table
+	// is the truth for its rows, so a CMOC whose rows name elements of a kind has those and no
+	// others of that kind.
+	Replaced []Replacement
+}
+
+// StudyMatch is a table's study found in the knowledge base.
+type StudyMatch struct {
+	Where, Study, ID, By string // the row, the study cell, the study's id, the key that matched
+}
+
+// Replacement is a CMOC's elements of one kind that a table replaced.
+type Replacement struct {
+	CMOC, Code string
+	Kind       kb.Kind
+	Removed    []string // ids of the elements the CMOC no longer has
+	Now        []string // ids of the elements it has instead
 }
 
 // build reads the header and rows of a table (from CSV or XLSX) into a document.
-func build(base document.Document, name string, rows []record, m Mapping) (document.Document, error) {
+func build(base document.Document, name string, rows []record, m Mapping) (document.Document, Report, error) {
 	for len(rows) > 0 && blank(rows[0].cells) {
 		rows = rows[1:] // a sheet may start with empty rows
 	}
 	if len(rows) == 0 {
-		return document.Document{}, fmt.Errorf("%s: the table is empty; it starts with a header row", name)
+		return document.Document{}, Report{}, fmt.Errorf("%s: the table is empty; it starts with a header row", name)
 	}
 	header := rows[0]
 	if len(header.cells) == 1 && strings.ContainsAny(header.cells[0], ";\t") {
-		return document.Document{}, fmt.Errorf("%s: the header is a single column %q; CMOC tables are comma-separated (this file seems to use ';' or tabs)",
+		return document.Document{}, Report{}, fmt.Errorf("%s: the header is a single column %q; CMOC tables are comma-separated (this file seems to use ';' or tabs)",
 			header.where, header.cells[0])
 	}
 	lay, err := resolveHeader(header.cells, m)
 	if err != nil {
-		return document.Document{}, prefixAll(header.where, err)
+		return document.Document{}, Report{}, prefixAll(header.where, err)
 	}
 	b := &builder{name: name, lay: lay, baseStudy: map[string]*document.Study{}, taken: baseIDs(base),
-		studyByID: map[string]*studyOut{}}
+		studyByID: map[string]*studyOut{}, base: base, matched: map[string]string{}}
 	for i := range base.Studies {
 		b.baseStudy[base.Studies[i].ID] = &base.Studies[i]
 	}
@@ -60,8 +93,9 @@ func build(base document.Document, name string, rows []record, m Mapping) (docum
 		b.row(rec)
 	}
 	if rowsRead == 0 && len(b.errs) == 0 {
-		return document.Document{}, fmt.Errorf("%s: the table has a header but no rows", name)
+		return document.Document{}, Report{}, fmt.Errorf("%s: the table has a header but no rows", name)
 	}
+	b.keepOrReplace()
 	if !stopped {
 		b.checkCMOCs() // after a stop, rows not read may hold the elements it would miss
 	}
@@ -72,13 +106,13 @@ func build(base document.Document, name string, rows []record, m Mapping) (docum
 		if stopped {
 			b.errs = append(b.errs, fmt.Errorf("%s: stopped after %d errors", name, maxErrors))
 		}
-		return document.Document{}, errors.Join(b.errs...)
+		return document.Document{}, Report{}, errors.Join(b.errs...)
 	}
 	doc := document.Document{Format: document.FormatV1}
 	for _, st := range b.studies {
 		doc.Studies = append(doc.Studies, st.toDocument())
 	}
-	return doc, nil
+	return doc, b.rep, nil
 }
 
 // prefixAll puts where in front of each of a joined error's parts.
@@ -181,7 +215,8 @@ var cellLimits = map[string]int{
 	colOutcome: kb.MaxShortText, colMechanism: kb.MaxShortText, colResource: kb.MaxLongText, colReasoning: kb.MaxLongText,
 	colQuote: kb.MaxLongText, colParticipant: kb.MaxShortText, colLabel: kb.MaxShortText, colStatement: kb.MaxLongText,
 	colSource: kb.MaxShortText, colStudyTitle: kb.MaxShortText, colActor: kb.MaxShortText, colStatus: kb.MaxShortText,
-	colStance: kb.MaxShortText, colInformant: kb.MaxShortText, colYear: kb.MaxShortText,
+	colStance: kb.MaxShortText, colInformant: kb.MaxShortText, colYear: kb.MaxShortText, colDOI: kb.MaxShortText,
+	colPMID: kb.MaxShortText,
 }
 
 // row adds one table row.
@@ -257,6 +292,53 @@ func clip(s string) string {
 		return s
 	}
 	return string([]rune(s)[:n]) + "…"
+}
+
+// keepOrReplace settles the elements of the CMOCs base has: of each kind, the ones the table's
+// rows name if they name any (the replaced ones are reported), else the ones base gives.
+func (b *builder) keepOrReplace() {
+	for _, st := range b.studies {
+		for _, pt := range st.pts {
+			for _, c := range pt.cmocs {
+				if c.baseRefs == nil {
+					continue
+				}
+				for i, refs := range c.baseRefs {
+					if len(c.refs[i]) == 0 {
+						for _, ref := range refs {
+							c.addRef(elementKinds[i], b.baseRef(pt, i, ref))
+						}
+						continue
+					}
+					var removed []string
+					for _, ref := range refs {
+						if id := b.baseRef(pt, i, ref); !c.hasRef[i][id] {
+							removed = append(removed, id)
+						}
+					}
+					if len(removed) > 0 {
+						b.rep.Replaced = append(b.rep.Replaced, Replacement{CMOC: c.doc.ID, Code: c.doc.Code, Kind: elementKinds[i],
+							Removed: removed, Now: slices.Clone(c.refs[i])})
+					}
+				}
+			}
+		}
+	}
+}
+
+// baseRef resolves a base CMOC's reference to an element of kind index i: an element of base's
+// theory (which then goes into the document with the CMOC, since a CMOC refers only to elements
+// of its own theory's document entry), or else an id the store decides on.
+func (b *builder) baseRef(pt *ptOut, i int, ref string) string {
+	set := pt.elems[i]
+	e := set.byKey["id:"+ref]
+	if e == nil {
+		e = set.byKey["name:"+nameKey(ref)]
+	}
+	if e == nil {
+		return ref
+	}
+	return set.use(e).id
 }
 
 // checkCMOCs reports CMOCs left with no element: document.Plan would refuse them without a

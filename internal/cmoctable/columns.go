@@ -28,6 +28,8 @@ const (
 	colInformant    = "informant"
 	colStudyTitle   = "study_title"
 	colYear         = "year"
+	colDOI          = "doi"
+	colPMID         = "pmid"
 	noteColumnStart = "#"
 )
 
@@ -37,7 +39,7 @@ var defaultColumns = []string{colStudy, colTheory, colCMOC, colContext, colResou
 
 // optionalColumns may follow or be mixed with the default ones; WriteCSV writes them after.
 var optionalColumns = []string{colLabel, colStatement, colStatus, colSource, colMechanism, colInformant,
-	colStudyTitle, colYear}
+	colStudyTitle, colYear, colDOI, colPMID}
 
 var requiredColumns = []string{colStudy, colTheory, colCMOC}
 

@@ -27,10 +27,16 @@ type record struct {
 // with what the table says. base is the knowledge base as it is (document.FromSnapshot).
 // Errors name opts.Name, the line and the column; a table with any error gives no document.
 func Read(base document.Document, data []byte, opts Options) (document.Document, error) {
+	doc, _, err := ReadReport(base, data, opts)
+	return doc, err
+}
+
+// ReadReport is Read with what the read matched and replaced (see Report).
+func ReadReport(base document.Document, data []byte, opts Options) (document.Document, Report, error) {
 	name := fileName(opts)
 	rows, err := readCSV(name, data)
 	if err != nil {
-		return document.Document{}, err
+		return document.Document{}, Report{}, err
 	}
 	return build(base, name, rows, opts.Mapping)
 }

@@ -35,6 +35,7 @@ func WriteCSV(w io.Writer, doc document.Document) error {
 				if st.doc.Year != nil {
 					row[at[colYear]] = strconv.Itoa(*st.doc.Year)
 				}
+				row[at[colDOI]], row[at[colPMID]] = st.doc.DOI, st.doc.PMID
 				row[at[colTheory]] = pt.ref
 				row[at[colCMOC]] = c.doc.Code
 				row[at[colLabel]] = c.doc.Label

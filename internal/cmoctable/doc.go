@@ -28,6 +28,7 @@
 //	                     and reasoning ("resource → reasoning", shortened)
 //	informant            the quote speaker's role: service user(s), peer worker(s), staff, carer(s)
 //	study_title, year    title and year for a study the knowledge base does not have yet
+//	doi, pmid            its DOI and PubMed id
 //
 // Only study, theory and cmoc are required. A column whose header starts with '#' is a note
 // column and is ignored; any other unknown header is an error, so that a misspelt column never
@@ -49,9 +50,15 @@
 // and participant: two participants may say the same words. A row without a participant
 // takes the study's one quote with that text, if there is exactly one.
 //
-// A study the knowledge base has keeps its fields (study_title and year only describe a new
-// one); a theory, element, CMOC or quote it has is updated with what the table gives.
-// Importing the same table twice changes nothing.
+// A row's study is the knowledge base's study whose id is in the study cell, or else the one
+// its doi, pmid or study_title and year match the way citations match (title: the study cell
+// when there is no study_title), so a paper imported from a citation file and then from a table
+// is one study. A study the knowledge base has keeps its fields (study_title, year, doi and
+// pmid only describe a new one); a theory, element, CMOC or quote it has is updated with what
+// the table gives. The table is the truth for the CMOCs it lists: a CMOC whose rows name
+// contexts (or mechanisms, or outcomes) has those and no others of that kind, so an outcome
+// edited in the table replaces the one the CMOC had (ReadReport says which); a kind its rows
+// leave empty keeps what the CMOC has. Importing the same table twice changes nothing.
 //
 // ReadXLSX reads the first sheet of an Excel workbook the same way; leading empty rows are
 // skipped, and errors name the sheet and row.

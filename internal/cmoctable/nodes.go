@@ -131,9 +131,12 @@ type cmocOut struct {
 	doc    document.CMOC
 	refs   [3][]string
 	hasRef [3]map[string]bool
-	actors []string // as the table gives them; nil keeps base's
-	set    givens
-	first  string // where the table first names it
+	// baseRefs are the element references of base's CMOC, per kind (nil for a new CMOC);
+	// they are kept for a kind the rows name nothing of (see keepOrReplace)
+	baseRefs [][]string
+	actors   []string // as the table gives them; nil keeps base's
+	set      givens
+	first    string // where the table first names it
 }
 
 func (c *cmocOut) addRef(k kb.Kind, id string) {

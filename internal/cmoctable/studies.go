@@ -1,10 +1,13 @@
 package cmoctable
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
+	cites "github.com/cmograph/cmograph/internal/citation"
 	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/kb"
 )
@@ -32,6 +35,13 @@ func (b *builder) study(where string, cell map[string]string) *studyOut {
 		}
 		year = &n
 	}
+	if b.studyByID[id] == nil && b.baseStudy[id] == nil {
+		if found, ok := b.matchStudy(where, raw, year, cell); !ok {
+			return nil
+		} else if found != "" {
+			id = found
+		}
+	}
 	st := b.studyByID[id]
 	if st == nil {
 		st = b.startStudy(where, raw, id)
@@ -43,6 +53,8 @@ func (b *builder) study(where string, cell map[string]string) *studyOut {
 		return st
 	}
 	b.check(where, colStudyTitle, st.set.set("title", &st.doc.Title, cell[colStudyTitle], where))
+	b.check(where, colDOI, st.set.set("doi", &st.doc.DOI, cell[colDOI], where))
+	b.check(where, colPMID, st.set.set("pmid", &st.doc.PMID, cell[colPMID], where))
 	if year != nil {
 		ys := strconv.Itoa(*year)
 		var dummy string
@@ -53,6 +65,31 @@ func (b *builder) study(where string, cell map[string]string) *studyOut {
 		}
 	}
 	return st
+}
+
+// matchStudy finds the study of base that a row's study cells describe, the way citations match
+// (DOI, then PMID, then title and year), so that a paper imported from a citation file and then
+// from a table is one study whichever came first; "" when none matches, and ok false when the
+// row matches several (reported).
+func (b *builder) matchStudy(where, raw string, year *int, cell map[string]string) (id string, ok bool) {
+	title := cmp.Or(cell[colStudyTitle], raw)
+	key := strings.Join([]string{title, cell[colYear], cell[colDOI], cell[colPMID]}, "\x00")
+	if id, seen := b.matched[key]; seen {
+		return id, true
+	}
+	if b.matcher == nil {
+		b.matcher = cites.NewMatcher(b.base)
+	}
+	id, how, err := b.matcher.Find(cites.Record{Title: title, Year: year, DOI: cell[colDOI], PMID: cell[colPMID]})
+	if err != nil {
+		b.fail(where, colStudy, "%v", err)
+		return "", false
+	}
+	b.matched[key] = id
+	if id != "" {
+		b.rep.Matched = append(b.rep.Matched, StudyMatch{Where: where, Study: raw, ID: id, By: how})
+	}
+	return id, true
 }
 
 // Publication years kb accepts (kb keeps its bounds unexported).
@@ -193,22 +230,8 @@ func (b *builder) cmoc(where string, pt *ptOut, code string) *cmocOut {
 	if base != nil {
 		c.doc = *base
 		c.doc.ID = orDefault(base.ID, kb.ChildID(pt.doc.ID, "", base.Code))
-		// The CMOC keeps the elements it has: they go into the document with it, since a CMOC
-		// refers only to elements of its own theory's document entry.
-		for i, refs := range [3][]string{base.Contexts, base.Mechanisms, base.Outcomes} {
-			for _, ref := range refs {
-				set := pt.elems[i]
-				e := set.byKey["id:"+ref]
-				if e == nil {
-					e = set.byKey["name:"+nameKey(ref)]
-				}
-				if e == nil {
-					c.addRef(elementKinds[i], ref) // not in base's theory: the store decides
-					continue
-				}
-				c.addRef(elementKinds[i], set.use(e).id)
-			}
-		}
+		// which of its elements the CMOC keeps is known once every row is read
+		c.baseRefs = [][]string{base.Contexts, base.Mechanisms, base.Outcomes}
 	} else {
 		id := kb.ChildID(pt.doc.ID, "", code)
 		if err := kb.ValidateID("", id); err != nil {

@@ -33,10 +33,16 @@ const (
 // upsert, exactly as Read does a CSV file: the same columns, rules and errors, which name the
 // sheet and row.
 func ReadXLSX(base document.Document, data []byte, opts Options) (document.Document, error) {
+	doc, _, err := ReadXLSXReport(base, data, opts)
+	return doc, err
+}
+
+// ReadXLSXReport is ReadXLSX with what the read matched and replaced (see Report).
+func ReadXLSXReport(base document.Document, data []byte, opts Options) (document.Document, Report, error) {
 	name := fileName(opts)
 	rows, err := readXLSX(name, data)
 	if err != nil {
-		return document.Document{}, err
+		return document.Document{}, Report{}, err
 	}
 	return build(base, name, rows, opts.Mapping)
 }

@@ -16,19 +16,28 @@ import (
 // need the store (an id used by another kind, a reference to a node in no file and not in the
 // store) come back from the store with the same file and line.
 func Plan(files []*File) ([]kb.Op, error) {
+	ops, _, errs := PlanAll(files)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return ops, nil
+}
+
+// PlanAll is Plan going on past problems, for a check that reports them all: the ops of
+// everything that planned, every problem, and the nodes refused, so that what refers to them
+// is not reported again as missing (see kb.Checker).
+func PlanAll(files []*File) (ops []kb.Op, refused []kb.Node, errs []error) {
 	p := &planner{seen: map[string]string{}}
 	for _, f := range files {
 		p.file(f)
 	}
-	if len(p.errs) > 0 {
-		return nil, errors.Join(p.errs...)
-	}
-	return append(p.nodes, p.links...), nil
+	return append(p.nodes, p.links...), p.failed, p.errs
 }
 
 type planner struct {
 	nodes, links []kb.Op
 	errs         []error
+	failed       []kb.Node         // the nodes refused
 	seen         map[string]string // id -> where it was first defined
 	f            *File
 }
@@ -54,6 +63,9 @@ func (p *planner) node(path string, n kb.Node) {
 			} else {
 				p.errs = append(p.errs, fmt.Errorf("%s: %v", p.where(path), e))
 			}
+		}
+		if n.NodeID() != "" {
+			p.failed = append(p.failed, n)
 		}
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cmograph/cmograph/internal/citation"
@@ -140,45 +141,100 @@ type Converted struct {
 	File   *document.File
 	Format Format
 	Notes  []string
+	// Unlinks are what a document cannot say: the links the file's rows replace (a CMOC
+	// table's edited outcome), removed in the same change.
+	Unlinks []kb.Op
+}
+
+// tableNotes reports what a CMOC table matched and replaced, and plans the unlinking of what
+// it replaced.
+func tableNotes(c *Converted, name string, rep cmoctable.Report) {
+	for _, m := range rep.Matched {
+		c.Notes = append(c.Notes, fmt.Sprintf("%s: study %q is %s, matched by %s", m.Where, m.Study, m.ID, m.By))
+	}
+	rels := map[kb.Kind]kb.RelType{kb.KindContext: kb.RelHasContext, kb.KindMechanism: kb.RelHasMechanism, kb.KindOutcome: kb.RelHasOutcome}
+	for _, r := range rep.Replaced {
+		kind := strings.ToLower(string(r.Kind))
+		c.Notes = append(c.Notes, fmt.Sprintf("%s: %s (%s): replaced %s %s with %s", name, r.Code, r.CMOC, kind,
+			strings.Join(r.Removed, ", "), strings.Join(r.Now, ", ")))
+		for _, id := range r.Removed {
+			c.Unlinks = append(c.Unlinks, kb.Op{Type: kb.OpUnlink, Link: kb.Link{Type: rels[r.Kind], From: r.CMOC, To: id},
+				Path: fmt.Sprintf("%s: %s %s", name, r.Code, kind)})
+		}
+	}
 }
 
 // Convert turns every source into a cmograph document against the knowledge base as it is now
 // (converters add to what is there rather than replace it); a nil store stands for an empty
 // one. Nothing is written.
 func Convert(ctx context.Context, store kb.Store, sources []Source, opts Options) ([]Converted, error) {
-	b := &baseline{store: store}
-	out := make([]Converted, 0, len(sources))
-	for _, s := range sources {
-		if len(s.Data) > document.MaxFileSize {
-			return nil, inputError(fmt.Errorf("%s: file is %d bytes; at most %d", s.Name, len(s.Data), document.MaxFileSize))
-		}
-		format := s.Format
-		if format == "" {
-			f, err := Detect(s.Name, s.Data)
-			if err != nil {
-				return nil, inputError(err)
-			}
-			format = f
-		}
-		if format == FormatDocument {
-			f, err := document.Parse(s.Name, s.Data)
-			if err != nil {
-				return nil, inputError(err)
-			}
-			out = append(out, Converted{File: f, Format: format})
-			continue
-		}
-		base, err := b.after(ctx, out)
-		if err != nil {
-			return nil, err
-		}
-		c, err := convert(base, s, format, opts)
-		if err != nil {
-			return nil, inputError(err)
-		}
-		out = append(out, c)
+	out, problems, err := convertAll(ctx, store, sources, opts, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return nil, inputError(problems[0])
 	}
 	return out, nil
+}
+
+// convertAll is Convert; with keepGoing, a source that cannot be converted is reported among
+// the problems and left out, and the others are converted still, so a check lists every file's
+// problems at once. The error is a failure to read the store.
+func convertAll(ctx context.Context, store kb.Store, sources []Source, opts Options, keepGoing bool) ([]Converted, []error, error) {
+	b := &baseline{store: store}
+	out := make([]Converted, 0, len(sources))
+	var problems []error
+	for _, s := range sources {
+		c, err := convertOne(ctx, b, out, s, opts)
+		var ie *InputError
+		switch {
+		case err == nil:
+			out = append(out, c)
+			continue
+		case !errors.As(err, &ie):
+			return nil, nil, err
+		}
+		problems = append(problems, ie.Err)
+		if !keepGoing {
+			break
+		}
+	}
+	return out, problems, nil
+}
+
+func convertOne(ctx context.Context, b *baseline, before []Converted, s Source, opts Options) (Converted, error) {
+	if len(s.Data) > document.MaxFileSize {
+		return Converted{}, inputError(fmt.Errorf("%s: file is %d bytes; at most %d", s.Name, len(s.Data), document.MaxFileSize))
+	}
+	format := s.Format
+	if format == "" {
+		f, err := Detect(s.Name, s.Data)
+		if err != nil {
+			return Converted{}, inputError(err)
+		}
+		format = f
+	}
+	if format == FormatDocument {
+		f, err := document.Parse(s.Name, s.Data)
+		if err != nil {
+			return Converted{}, inputError(err)
+		}
+		return Converted{File: f, Format: format}, nil
+	}
+	base, err := b.after(ctx, before)
+	if err != nil {
+		var ie *InputError
+		if errors.As(err, &ie) {
+			return Converted{}, inputError(fmt.Errorf("%s: not read: it is read against the files before it, which have problems", s.Name))
+		}
+		return Converted{}, err
+	}
+	c, err := convert(base, s, format, opts)
+	if err != nil {
+		return Converted{}, inputError(err)
+	}
+	return c, nil
 }
 
 // baseline is what a converter adds to: the knowledge base as it is, plus the files before it
@@ -218,11 +274,7 @@ func (b *baseline) after(ctx context.Context, before []Converted) (document.Docu
 		}
 		b.scratch = scratch
 	}
-	files := make([]*document.File, 0, len(before)-b.applied)
-	for _, c := range before[b.applied:] {
-		files = append(files, c.File)
-	}
-	if err := applyFiles(ctx, b.scratch, files...); err != nil {
+	if err := applyConverted(ctx, b.scratch, before[b.applied:]...); err != nil {
 		return document.Document{}, inputError(err)
 	}
 	b.applied = len(before)
@@ -240,37 +292,36 @@ func (b *baseline) after(ctx context.Context, before []Converted) (document.Docu
 // is planned alone, after the files before it, because it was built on them and restates what
 // it adds to: its definitions of their nodes are meant to win.
 func Plan(converted []Converted) ([]kb.Op, error) {
-	var ops []kb.Op
+	ops, _, errs := planAll(converted)
+	if len(errs) > 0 {
+		return nil, inputError(errors.Join(errs...))
+	}
+	return ops, nil
+}
+
+// planAll is Plan going on past problems (see document.PlanAll).
+func planAll(converted []Converted) (ops []kb.Op, refused []kb.Node, errs []error) {
 	var documents []*document.File
-	flush := func() error {
-		if len(documents) == 0 {
-			return nil
-		}
-		planned, err := document.Plan(documents)
-		if err != nil {
-			return inputError(err)
-		}
-		ops, documents = append(ops, planned...), nil
-		return nil
+	plan := func(files []*document.File) {
+		o, f, e := document.PlanAll(files)
+		ops, refused, errs = append(ops, o...), append(refused, f...), append(errs, e...)
 	}
 	for _, c := range converted {
 		if c.Format == FormatDocument {
 			documents = append(documents, c.File)
 			continue
 		}
-		if err := flush(); err != nil {
-			return nil, err
+		if len(documents) > 0 {
+			plan(documents)
+			documents = nil
 		}
-		planned, err := document.Plan([]*document.File{c.File})
-		if err != nil {
-			return nil, inputError(err)
-		}
-		ops = append(ops, planned...)
+		plan([]*document.File{c.File})
+		ops = append(ops, c.Unlinks...)
 	}
-	if err := flush(); err != nil {
-		return nil, err
+	if len(documents) > 0 {
+		plan(documents)
 	}
-	return lastWins(ops), nil
+	return lastWins(ops), refused, errs
 }
 
 // lastWins keeps one operation per node and per link: the last file's, which was built on the
@@ -305,6 +356,10 @@ func applyFiles(ctx context.Context, s kb.Store, files ...*document.File) error 
 	for i, f := range files {
 		converted[i] = Converted{File: f}
 	}
+	return applyConverted(ctx, s, converted...)
+}
+
+func applyConverted(ctx context.Context, s kb.Store, converted ...Converted) error {
 	ops, err := Plan(converted)
 	if err != nil {
 		return err
@@ -318,10 +373,15 @@ func convert(base document.Document, s Source, format Format, opts Options) (Con
 	var doc document.Document
 	var err error
 	switch format {
-	case FormatCSV:
-		doc, err = cmoctable.Read(base, s.Data, cmoctable.Options{Mapping: opts.Mapping, Name: s.Name})
-	case FormatXLSX:
-		doc, err = cmoctable.ReadXLSX(base, s.Data, cmoctable.Options{Mapping: opts.Mapping, Name: s.Name})
+	case FormatCSV, FormatXLSX:
+		read := cmoctable.ReadReport
+		if format == FormatXLSX {
+			read = cmoctable.ReadXLSXReport
+		}
+		var rep cmoctable.Report
+		if doc, rep, err = read(base, s.Data, cmoctable.Options{Mapping: opts.Mapping, Name: s.Name}); err == nil {
+			tableNotes(&c, s.Name, rep)
+		}
 	case FormatRIS, FormatBibTeX, FormatCSLJSON:
 		var records []citation.Record
 		if records, err = citation.Parse(s.Name, s.Data, citation.Format(format)); err != nil {
@@ -353,34 +413,134 @@ func convert(base document.Document, s Source, format Format, opts Options) (Con
 }
 
 // Import converts every source and applies them all as one change: every file or none.
-// Importing the same files again changes nothing.
+// Importing the same files again changes nothing. A refused import names every problem (see
+// Check), not just the first the planner or the store met.
 func Import(ctx context.Context, store kb.Store, actor string, sources []Source, opts Options) (kb.Result, []Converted, error) {
+	return ImportWith(ctx, store, sources, opts, func(ctx context.Context, ops []kb.Op) (kb.Result, error) {
+		return store.Apply(ctx, kb.Change{Actor: actor, Ops: ops})
+	})
+}
+
+// ImportWith is Import applying the change with apply (the API's, which stamps the actor).
+func ImportWith(ctx context.Context, store kb.Store, sources []Source, opts Options,
+	apply func(context.Context, []kb.Op) (kb.Result, error)) (kb.Result, []Converted, error) {
 	converted, err := Convert(ctx, store, sources, opts)
 	if err != nil {
-		return kb.Result{}, nil, err
+		return kb.Result{}, nil, explain(ctx, store, sources, opts, err)
 	}
 	ops, err := Plan(converted)
 	if err != nil {
-		return kb.Result{}, nil, err
+		return kb.Result{}, nil, explain(ctx, store, sources, opts, err)
 	}
-	r, err := store.Apply(ctx, kb.Change{Actor: actor, Ops: ops})
+	r, err := apply(ctx, ops)
 	if err != nil {
-		return kb.Result{}, nil, err
+		return kb.Result{}, nil, explain(ctx, store, sources, opts, err)
 	}
 	return r, converted, nil
 }
 
-// Check converts and plans the sources without writing: how many operations they would apply.
-func Check(ctx context.Context, store kb.Store, sources []Source, opts Options) (int, []Converted, error) {
-	converted, err := Convert(ctx, store, sources, opts)
-	if err != nil {
-		return 0, nil, err
+// explain turns the error of a refused import into one that lists every problem, found by
+// checking the files (the planner stops before the store, and the store at its first
+// refusal). An error that is not about the files (the store failed) is returned as it is, and
+// so is one that is the only problem.
+func explain(ctx context.Context, store kb.Store, sources []Source, opts Options, importErr error) error {
+	var ie *InputError
+	var ke *kb.Error
+	if !errors.As(importErr, &ie) && !errors.As(importErr, &ke) {
+		return importErr
 	}
-	ops, err := Plan(converted)
-	if err != nil {
-		return 0, nil, err
+	rep, err := Check(ctx, store, sources, opts)
+	if err != nil || len(rep.Problems) <= 1 {
+		return importErr
 	}
-	return len(ops), converted, nil
+	return &InputError{Err: errors.Join(rep.Problems...)}
+}
+
+// Report is what a check found: what the files would do, per kind of node and type of link,
+// and every problem the import would refuse them for.
+type Report struct {
+	Converted  []Converted
+	Operations int
+	kb.CheckReport
+}
+
+// OK reports whether the import would go through.
+func (r Report) OK() bool { return len(r.Problems) == 0 }
+
+// Check converts, plans and tries the sources against the store exactly as Import does, and
+// writes nothing. Unlike Import it goes on past every problem, so the report lists them all,
+// each as the import would word it; the error is a failure of the store alone. A store that
+// cannot try a change itself (Neo4j) is copied into an in-memory one to try it on.
+func Check(ctx context.Context, store kb.Store, sources []Source, opts Options) (Report, error) {
+	converted, problems, err := convertAll(ctx, store, sources, opts, true)
+	if err != nil {
+		return Report{}, err
+	}
+	var all []error
+	for _, p := range problems {
+		all = append(all, kb.Errors(p)...)
+	}
+	ops, refused, errs := planAll(converted)
+	rep, err := try(ctx, store, kb.Change{Actor: "check", Ops: ops}, refused)
+	if err != nil {
+		return Report{}, err
+	}
+	names := make([]string, len(sources))
+	for i, s := range sources {
+		names[i] = s.Name
+	}
+	rep.Problems = inFileOrder(names, append(append(all, errs...), rep.Problems...))
+	return Report{Converted: converted, Operations: len(ops), CheckReport: rep}, nil
+}
+
+// try tries a change on the store, or on an in-memory copy of it when the store cannot.
+func try(ctx context.Context, store kb.Store, c kb.Change, refused []kb.Node) (kb.CheckReport, error) {
+	checker, ok := store.(kb.Checker)
+	if !ok {
+		var snap kb.Snapshot
+		if store != nil {
+			var err error
+			if snap, err = store.Snapshot(ctx); err != nil {
+				return kb.CheckReport{}, fmt.Errorf("reading the knowledge base to check against: %w", err)
+			}
+		}
+		scratch, err := memory.FromSnapshot(ctx, snap)
+		if err != nil {
+			return kb.CheckReport{}, err
+		}
+		checker = scratch
+	}
+	return checker.Check(ctx, c, refused)
+}
+
+// inFileOrder sorts problems by the file they name (in the order the files were given) and
+// then by line, keeping the order of problems at one place.
+func inFileOrder(names []string, problems []error) []error {
+	type key struct{ file, line int }
+	keyOf := func(e error) key {
+		msg := e.Error()
+		best, k := -1, key{len(names), 0}
+		for i, n := range names {
+			if strings.HasPrefix(msg, n+":") && len(n) > best {
+				best, k = len(n), key{i, 0}
+				rest := msg[len(n)+1:]
+				if j := strings.IndexByte(rest, ':'); j > 0 {
+					if line, err := strconv.Atoi(rest[:j]); err == nil {
+						k.line = line
+					}
+				}
+			}
+		}
+		return k
+	}
+	slices.SortStableFunc(problems, func(a, b error) int {
+		ka, kb := keyOf(a), keyOf(b)
+		if ka.file != kb.file {
+			return ka.file - kb.file
+		}
+		return ka.line - kb.line
+	})
+	return problems
 }
 
 // NeedsBase reports whether any source is in a format converted against the knowledge base:

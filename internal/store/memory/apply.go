@@ -160,3 +160,39 @@ func (t *txn) unlink(l kb.Link) error {
 	t.result.Unlinked++
 	return nil
 }
+
+// try applies a change's ops, going on past failures (see kb.Checker), and tallies what each
+// op did by kind and link type. The caller undoes it.
+func (t *txn) try(c kb.Change, refused []kb.Node) kb.CheckReport {
+	rep := kb.CheckReport{Kinds: map[kb.Kind]kb.Result{}, Links: map[kb.RelType]kb.Result{}}
+	for _, n := range refused {
+		if n.NodeID() != "" && t.g.node(n.NodeID()) == nil {
+			t.putNode(n.NodeID(), newEntry(n))
+		}
+	}
+	skip := map[string]bool{}
+	for _, op := range c.Ops {
+		if kb.DependsOnFailed(op, skip) {
+			continue
+		}
+		before := t.result
+		if err := t.apply(op); err != nil {
+			rep.Problems = append(rep.Problems, kb.OpError(op, err))
+			if op.Type == kb.OpCreate || op.Type == kb.OpUpsert {
+				skip[op.Node.NodeID()] = true
+			}
+			continue
+		}
+		delta := t.result.Sub(before)
+		switch op.Type {
+		case kb.OpCreate, kb.OpUpsert:
+			rep.Kinds[op.Node.NodeKind()] = rep.Kinds[op.Node.NodeKind()].Add(delta)
+		case kb.OpUpdate, kb.OpDelete:
+			rep.Kinds[op.Kind] = rep.Kinds[op.Kind].Add(delta)
+		case kb.OpLink, kb.OpUnlink:
+			rep.Links[op.Link.Type] = rep.Links[op.Link.Type].Add(delta)
+		}
+	}
+	rep.Result = t.result
+	return rep
+}

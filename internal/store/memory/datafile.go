@@ -80,30 +80,50 @@ func openDataFile(path string) (*dataFile, error) {
 		return nil, fmt.Errorf("creating the data directory: %w", err)
 	}
 	lockPath := path + ".lock"
-	lock, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("opening the lock file: %w", err)
-	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		holder, _ := os.ReadFile(lockPath)
-		lock.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			pid := strings.TrimSpace(string(holder))
-			return nil, fmt.Errorf("%w: %s is locked by process %s; stop it or choose another --data file", ErrLocked, path, pid)
+	// A clean stop removes the lock file; a process that opened it just before may then lock
+	// the removed file while a third creates a new one and locks that. Whoever locks checks
+	// that the lock file is still the one at the path, and tries again if not.
+	for attempt := 0; ; attempt++ {
+		lock, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("opening the lock file: %w", err)
 		}
-		return nil, fmt.Errorf("locking %s: %w", lockPath, err)
+		if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			holder, _ := os.ReadFile(lockPath)
+			lock.Close()
+			if errors.Is(err, syscall.EWOULDBLOCK) {
+				pid := strings.TrimSpace(string(holder))
+				return nil, fmt.Errorf("%w: %s is locked by process %s; stop it or choose another --data file (cmograph export reads it meanwhile)", ErrLocked, path, pid)
+			}
+			return nil, fmt.Errorf("locking %s: %w", lockPath, err)
+		}
+		held, herr := lock.Stat()
+		now, nerr := os.Stat(lockPath)
+		if herr != nil || nerr != nil || !os.SameFile(held, now) {
+			lock.Close()
+			if attempt < 10 {
+				continue
+			}
+			return nil, fmt.Errorf("locking %s: the lock file keeps being replaced", lockPath)
+		}
+		if err := lock.Truncate(0); err == nil {
+			_, _ = lock.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+		}
+		return &dataFile{path: path, lock: lock}, nil
 	}
-	if err := lock.Truncate(0); err == nil {
-		_, _ = lock.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
-	}
-	return &dataFile{path: path, lock: lock}, nil
 }
 
 func (f *dataFile) close() error {
 	if f.lock == nil {
 		return nil
 	}
-	err := f.lock.Close() // closing releases the flock
+	// removed while still locked, so no other process can take a lock on it that the next
+	// one does not see (see openDataFile)
+	rerr := os.Remove(f.lock.Name())
+	if errors.Is(rerr, fs.ErrNotExist) {
+		rerr = nil
+	}
+	err := errors.Join(f.lock.Close(), rerr) // closing releases the flock
 	f.lock = nil
 	return err
 }

@@ -176,28 +176,9 @@ func openJournal(path string) (j *journal, records []journalRecord, torn int64, 
 			f.Close()
 		}
 	}()
-	r := bufio.NewReaderSize(f, 1<<20)
-	var good int64
-	for {
-		line, rerr := r.ReadBytes('\n')
-		if errors.Is(rerr, io.EOF) {
-			torn = int64(len(line))
-			break
-		}
-		if rerr != nil {
-			return nil, nil, 0, fmt.Errorf("reading the journal: %w", rerr)
-		}
-		rec, ok := parseJournalLine(line)
-		if !ok {
-			st, serr := f.Stat()
-			if serr != nil {
-				return nil, nil, 0, serr
-			}
-			torn = st.Size() - good
-			break
-		}
-		records = append(records, rec)
-		good += int64(len(line))
+	records, good, torn, err := scanJournal(f)
+	if err != nil {
+		return nil, nil, 0, err
 	}
 	if torn > 0 {
 		if err := f.Truncate(good); err != nil {
@@ -211,6 +192,46 @@ func openJournal(path string) (j *journal, records []journalRecord, torn int64, 
 		return nil, nil, 0, err
 	}
 	return &journal{path: path, f: f, size: good}, records, torn, nil
+}
+
+// scanJournal reads the good records from the start of f, and how many bytes they and the torn
+// or damaged tail after them take.
+func scanJournal(f *os.File) (records []journalRecord, good, torn int64, err error) {
+	r := bufio.NewReaderSize(f, 1<<20)
+	for {
+		line, rerr := r.ReadBytes('\n')
+		if errors.Is(rerr, io.EOF) {
+			return records, good, int64(len(line)), nil
+		}
+		if rerr != nil {
+			return nil, 0, 0, fmt.Errorf("reading the journal: %w", rerr)
+		}
+		rec, ok := parseJournalLine(line)
+		if !ok {
+			st, serr := f.Stat()
+			if serr != nil {
+				return nil, 0, 0, serr
+			}
+			return records, good, st.Size() - good, nil
+		}
+		records = append(records, rec)
+		good += int64(len(line))
+	}
+}
+
+// readJournal reads the journal's good records and changes nothing: a torn tail may be a line
+// the process holding the store is writing right now.
+func readJournal(path string) ([]journalRecord, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening the journal: %w", err)
+	}
+	defer f.Close()
+	records, _, _, err := scanJournal(f)
+	return records, err
 }
 
 func parseJournalLine(line []byte) (journalRecord, bool) {

@@ -30,6 +30,10 @@ type Options struct {
 	// CompactAt is the journal size past which it is compacted into the snapshot, when the
 	// journal has also outgrown the snapshot (0: DefaultCompactAt).
 	CompactAt int64
+	// ReadOnly reads the data file and journal as they are, without locking them, so that
+	// another process may be serving the store meanwhile (an export, a check); the store
+	// refuses every write.
+	ReadOnly bool
 }
 
 // DefaultCompactAt is the journal size below which the journal is never compacted.
@@ -53,7 +57,11 @@ type Store struct {
 	// revision counts the writes that changed the graph; it moves under the write lock, so a
 	// reader that reads it before reading the graph sees at least that revision's graph.
 	revision atomic.Uint64
+	readOnly bool
 }
+
+// ErrReadOnly refuses a write to a store opened read-only.
+var ErrReadOnly = errors.New("the embedded store was opened read-only")
 
 var (
 	_ kb.Store      = (*Store)(nil)
@@ -80,6 +88,13 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	opts.Path = path
+	if opts.ReadOnly {
+		if err := s.readFiles(ctx, path); err != nil {
+			return nil, err
+		}
+		s.readOnly = true
+		return s, nil
+	}
 	f, err := openDataFile(opts.Path)
 	if err != nil {
 		return nil, err
@@ -137,6 +152,62 @@ func (s *Store) openFiles(ctx context.Context, f *dataFile, opts Options) error 
 		s.log.InfoContext(ctx, "journal replayed", "journal", j.path, "changes", replayed)
 	}
 	return nil
+}
+
+// readFiles loads the snapshot and the journal without the lock and without changing either.
+// The process holding the lock may compact meanwhile, renaming a new snapshot in and emptying
+// the journal; records are replayed only when they follow the snapshot's revision without a
+// gap, and otherwise the read starts again, so what is read is always one committed revision.
+func (s *Store) readFiles(ctx context.Context, path string) error {
+	const attempts = 10
+	for attempt := 1; ; attempt++ {
+		g, rev, ok, err := readGraph(path)
+		if err != nil {
+			return err
+		}
+		if ok {
+			s.g = g
+			s.revision.Store(rev)
+			s.log.InfoContext(ctx, "embedded store read (read-only)", "path", path, "nodes", len(g.nodes), "revision", rev)
+			return nil
+		}
+		if attempt == attempts {
+			return fmt.Errorf("reading %s: it kept changing while being read (%d attempts); try again", path, attempts)
+		}
+		time.Sleep(time.Duration(attempt) * 20 * time.Millisecond)
+	}
+}
+
+// readGraph reads the snapshot and the journal records after it; ok is false when the journal
+// does not follow on from the snapshot (a compaction happened between the two reads).
+func readGraph(path string) (g *graph, rev uint64, ok bool, err error) {
+	snap, rev, _, err := (&dataFile{path: path}).load()
+	if err != nil {
+		return nil, 0, false, err
+	}
+	records, err := readJournal(path + ".journal")
+	if err != nil {
+		return nil, 0, false, err
+	}
+	tmp := &Store{g: newGraph()}
+	if err := tmp.restore(snap); err != nil {
+		return nil, 0, false, fmt.Errorf("data file %s: %w", path, err)
+	}
+	for i, rec := range records {
+		if rec.Revision <= rev {
+			continue
+		}
+		if rec.Revision != rev+1 {
+			return nil, 0, false, nil
+		}
+		e, err := decodeEffect(rec)
+		if err != nil {
+			return nil, 0, false, fmt.Errorf("journal %s.journal: record %d: %w", path, i+1, err)
+		}
+		e.apply(tmp.g)
+		rev = rec.Revision
+	}
+	return tmp.g, rev, true, nil
 }
 
 func (s *Store) restore(snap kb.Snapshot) error {
@@ -343,6 +414,9 @@ func (s *Store) Apply(ctx context.Context, c kb.Change) (kb.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return kb.Result{}, err
 	}
+	if s.readOnly {
+		return kb.Result{}, ErrReadOnly
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	at := c.At
@@ -514,4 +588,38 @@ func boolRank(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+var _ kb.Checker = (*Store)(nil)
+
+// Check implements kb.Checker: the change is tried on the graph under the write lock and
+// undone before the lock is released, so readers never see it and nothing reaches the disk.
+func (s *Store) Check(ctx context.Context, c kb.Change, refused []kb.Node) (kb.CheckReport, error) {
+	if err := ctx.Err(); err != nil {
+		return kb.CheckReport{}, err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	at := c.At
+	if at.IsZero() {
+		at = s.clock()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := &txn{g: s.g, at: at.UTC(), actor: c.Actor}
+	defer t.rollback()
+	return t.try(c, refused), nil
+}
+
+// FromSnapshot makes an in-memory store (no file) holding a copy of snap: a scratch copy of
+// another store to try a change on.
+func FromSnapshot(ctx context.Context, snap kb.Snapshot) (*Store, error) {
+	s, err := Open(ctx, Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.restore(snap); err != nil {
+		return nil, fmt.Errorf("copying the knowledge base: %w", err)
+	}
+	return s, nil
 }

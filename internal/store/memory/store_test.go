@@ -200,3 +200,40 @@ func TestReplicasFollowWrites(t *testing.T) {
 type nopClose struct{ *memory.Store }
 
 func (nopClose) Close(context.Context) error { return nil }
+
+// A read-only open reads what the process holding the file has committed, journal and all,
+// without taking the lock, while that process goes on writing and compacting; it refuses
+// writes. A clean stop removes the lock file.
+func TestReadOnlyOpenWhileAnotherHoldsTheFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "kb.json")
+	s, err := memory.Open(ctx, memory.Options{Path: path, CompactAt: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := 2015
+	for i := range 30 {
+		st := &kb.Study{ID: fmt.Sprintf("s%02d", i), Title: "T", Year: &year}
+		if _, err := s.Apply(ctx, kb.Change{Actor: "t", Ops: []kb.Op{{Type: kb.OpUpsert, Node: st}}}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := memory.Open(ctx, memory.Options{Path: path, ReadOnly: true})
+		if err != nil {
+			t.Fatalf("read-only open while held: %v", err)
+		}
+		p, err := r.List(ctx, kb.ListQuery{Kind: kb.KindStudy})
+		if err != nil || p.Total != i+1 {
+			t.Fatalf("read-only open after %d writes sees %d studies (%v)", i+1, p.Total, err)
+		}
+		if _, err := r.Apply(ctx, kb.Change{Ops: []kb.Op{{Type: kb.OpDelete, Kind: kb.KindStudy, ID: "s00"}}}); !errors.Is(err, memory.ErrReadOnly) {
+			t.Fatalf("a write to a read-only store: %v", err)
+		}
+		r.Close(ctx)
+	}
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + ".lock"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("lock file after a clean stop: %v", err)
+	}
+}
