@@ -44,28 +44,31 @@ type Statement struct {
 
 // The names of the fixed statements, as used in errors and by All.
 const (
-	nameGetNodes      = "get_nodes"
-	nameLockNodes     = "lock_nodes"
-	nameLinksOut      = "links_out"
-	nameLinksIn       = "links_in"
-	nameLinkState     = "link_state"
-	nameDeleteNode    = "delete_node"
-	nameSnapshotNodes = "snapshot_nodes"
-	nameSnapshotLinks = "snapshot_links"
-	nameWipe          = "wipe"
-	nameSearchNodes   = "search_nodes"
-	nameLinkStates    = "link_states"
-	nameBumpRevision  = "bump_revision"
-	nameReadRevision  = "read_revision"
-	nameFloorNested   = "floor_nested"
-	nameFloorFiltered = "floor_filtered"
-	nameScratchState  = "scratch_state"
-	nameMarkScratch   = "mark_scratch"
+	nameGetNodes        = "get_nodes"
+	nameLockNodes       = "lock_nodes"
+	nameLinksOut        = "links_out"
+	nameLinksIn         = "links_in"
+	nameLinkState       = "link_state"
+	nameDeleteNode      = "delete_node"
+	nameSnapshotNodes   = "snapshot_nodes"
+	nameSnapshotLinks   = "snapshot_links"
+	nameWipe            = "wipe"
+	nameSearchNodes     = "search_nodes"
+	nameLinkStates      = "link_states"
+	nameBumpRevision    = "bump_revision"
+	nameReadRevision    = "read_revision"
+	nameFloorNested     = "floor_nested"
+	nameFloorFiltered   = "floor_filtered"
+	nameFloorOutcomes   = "floor_counts_outcome"
+	nameFloorInformants = "floor_counts_informant"
+	nameFloorGaps       = "floor_gap_counts"
+	nameScratchState    = "scratch_state"
+	nameMarkScratch     = "mark_scratch"
 )
 
 var staticNames = []string{nameGetNodes, nameLockNodes, nameLinksOut, nameLinksIn, nameLinkState,
 	nameDeleteNode, nameSnapshotNodes, nameSnapshotLinks, nameWipe, nameSearchNodes, nameLinkStates,
-	nameBumpRevision, nameReadRevision, nameFloorNested, nameFloorFiltered,
+	nameBumpRevision, nameReadRevision, nameFloorNested, nameFloorFiltered, nameFloorOutcomes, nameFloorInformants, nameFloorGaps,
 	nameScratchState, nameMarkScratch}
 
 // GetNodes reads nodes by id ($ids) and returns props and labels per node.
@@ -114,6 +117,18 @@ func FloorNested() Statement { return mustCatalog().static[nameFloorNested] }
 // FloorFiltered is the peer benchmark's hand-written filtered list ($w, $first): totalCount and
 // nodes.
 func FloorFiltered() Statement { return mustCatalog().static[nameFloorFiltered] }
+
+// FloorOutcomeCounts is the peer benchmark's hand-written count of CMOCs per outcome (not
+// merged): key, count, studyCount.
+func FloorOutcomeCounts() Statement { return mustCatalog().static[nameFloorOutcomes] }
+
+// FloorInformantCounts is the peer benchmark's hand-written count of CMOCs per informant role:
+// key, count, studyCount.
+func FloorInformantCounts() Statement { return mustCatalog().static[nameFloorInformants] }
+
+// FloorGapCounts is the peer benchmark's hand-written count of gaps: cmocsWithoutQuoteCount,
+// staffOnlyCmocsCount, unlinkedElementsCount, parts.
+func FloorGapCounts() Statement { return mustCatalog().static[nameFloorGaps] }
 
 // ScratchState counts the database's graph nodes and scratch markers: nodes, marked.
 func ScratchState() Statement { return mustCatalog().static[nameScratchState] }
