@@ -80,6 +80,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		auth = drv.BasicAuth(cfg.User, cfg.Password, "")
 	}
 	where := redact(cfg.URI)
+	// the driver's own parse error quotes the whole URI, password and all
+	if _, err := url.Parse(cfg.URI); err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("neo4j: the URI cannot be parsed: %w", err)
+	}
 	d, err := drv.NewDriverWithContext(cfg.URI, auth, func(c *drv.Config) {
 		c.Log = driverLogger{logger}
 	})
