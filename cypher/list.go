@@ -71,12 +71,26 @@ func buildList(q kb.ListQuery, name string) (Query, error) {
 }
 
 // conditions are the WHERE conditions of a list's filters, their values added to params as
-// $p0, $p1, …
+// $p0, $p1, … in the order the filters come, OR groups included.
 func conditions(q kb.ListQuery, params map[string]any) ([]string, error) {
+	next := 0
+	return conditionsOf(q.Kind, q.Filters, params, &next)
+}
+
+func conditionsOf(k kb.Kind, fs []kb.Filter, params map[string]any, next *int) ([]string, error) {
 	var conds []string
-	for i, f := range q.Filters {
-		p := "p" + strconv.Itoa(i)
-		cond, err := filterFragment(q.Kind, f, p)
+	for _, f := range fs {
+		if f.Any != nil {
+			cond, err := anyFragment(k, f.Any, params, next)
+			if err != nil {
+				return nil, err
+			}
+			conds = append(conds, cond)
+			continue
+		}
+		p := "p" + strconv.Itoa(*next)
+		*next++
+		cond, err := filterFragment(k, f, p)
 		if err != nil {
 			return nil, err
 		}
@@ -84,6 +98,27 @@ func conditions(q kb.ListQuery, params map[string]any) ([]string, error) {
 		params[p] = f.Value
 	}
 	return conds, nil
+}
+
+// anyFragment is the condition of an OR: each group's conditions joined by AND, the groups by
+// OR; an empty group holds for every node, and no group for none.
+func anyFragment(k kb.Kind, groups [][]kb.Filter, params map[string]any, next *int) (string, error) {
+	if len(groups) == 0 {
+		return "false", nil
+	}
+	parts := make([]string, len(groups))
+	for i, g := range groups {
+		conds, err := conditionsOf(k, g, params, next)
+		if err != nil {
+			return "", err
+		}
+		if len(conds) == 0 {
+			parts[i] = "true"
+			continue
+		}
+		parts[i] = "(" + strings.Join(conds, " AND ") + ")"
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", nil
 }
 
 // orderBy is the ORDER BY of a list: its sort keys, then the id.
@@ -99,16 +134,31 @@ func orderBy(q kb.ListQuery) (string, error) {
 			return "", err
 		}
 		key := "n." + prop
-		if s.Desc {
+		if s.Desc != q.Reverse {
 			key += " DESC"
 		}
 		order = append(order, key)
+	}
+	if q.Reverse {
+		return strings.Join(append(order, "n.id DESC"), ", "), nil
 	}
 	return strings.Join(append(order, "n.id"), ", "), nil
 }
 
 // filterFragment is the condition for one normalized filter, with its value as $p.
 func filterFragment(k kb.Kind, f kb.Filter, p string) (string, error) {
+	if f.Field == kb.StudyField && kb.OwnedByTheory(k) {
+		spec, _ := kb.OwnerOf(k)
+		rel, err := ident(string(spec.Rel))
+		if err != nil {
+			return "", err
+		}
+		cmp := "s.id = $" + p
+		if f.Op == kb.FilterIn {
+			cmp = "s.id IN $" + p
+		}
+		return fmt.Sprintf("EXISTS { MATCH (n)-[:%s]->(:ProgrammeTheory)-[:REPORTED_IN]->(s:Study) WHERE %s }", rel, cmp), nil
+	}
 	if rf, ok := kb.RelationFilterFor(k, f.Field); ok {
 		if f.Op != kb.FilterContains {
 			return "", fmt.Errorf("cypher: relation filter %s takes only contains, not %q", rf.Field, f.Op)
@@ -164,7 +214,7 @@ var filterOps = []kb.FilterOp{kb.FilterEq, kb.FilterIn, kb.FilterContains, kb.Fi
 // each operator, each relation filter) and every sort key both ways, so that All shows the
 // linter every fragment List can produce.
 func everyFragment(k kb.Kind) kb.ListQuery {
-	q := kb.ListQuery{Kind: k, Offset: 1, Limit: 10}
+	q := kb.ListQuery{Kind: k, Offset: 1, Limit: 10, Reverse: true}
 	for _, spec := range kb.FieldsOf(k) {
 		for _, op := range filterOps {
 			f := kb.Filter{Field: spec.Name, Op: op, Value: sampleValue(spec.Type, op)}
@@ -178,6 +228,14 @@ func everyFragment(k kb.Kind) kb.ListQuery {
 	}
 	for _, rf := range kb.RelationFilters(k) {
 		q.Filters = append(q.Filters, kb.Filter{Field: rf.Field, Op: kb.FilterContains, Value: "x"})
+	}
+	if kb.OwnedByTheory(k) {
+		q.Filters = append(q.Filters, kb.Filter{Field: kb.StudyField, Op: kb.FilterEq, Value: "x"},
+			kb.Filter{Field: kb.StudyField, Op: kb.FilterIn, Value: []any{"x"}})
+	}
+	// an OR of the first filter and of the next two, and an empty OR
+	if len(q.Filters) >= 3 {
+		q.Filters = append(q.Filters, kb.Filter{Any: [][]kb.Filter{q.Filters[:1], q.Filters[1:3], {}}}, kb.Filter{Any: [][]kb.Filter{}})
 	}
 	return q
 }

@@ -52,14 +52,11 @@ func (q ListQuery) Normalize() (ListQuery, error) {
 		return q, Invalid("first", "must be between 0 and %d", MaxPageSize)
 	}
 	out := q
-	out.Filters = make([]Filter, 0, len(q.Filters))
-	for _, f := range q.Filters {
-		nf, err := normalizeFilter(q.Kind, f)
-		if err != nil {
-			return q, err
-		}
-		out.Filters = append(out.Filters, nf)
+	filters, err := normalizeFilters(q.Kind, q.Filters, 0)
+	if err != nil {
+		return q, err
 	}
+	out.Filters = filters
 	for _, s := range q.Sort {
 		spec, ok := FieldFor(q.Kind, s.Field)
 		if !ok || spec.Type == FieldStringList {
@@ -69,8 +66,44 @@ func (q ListQuery) Normalize() (ListQuery, error) {
 	return out, nil
 }
 
-func normalizeFilter(k Kind, f Filter) (Filter, error) {
-	path := "where." + f.Field
+func normalizeFilters(k Kind, fs []Filter, depth int) ([]Filter, error) {
+	out := make([]Filter, 0, len(fs))
+	for _, f := range fs {
+		nf, err := normalizeFilter(k, f, depth)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, nf)
+	}
+	return out, nil
+}
+
+func normalizeFilter(k Kind, f Filter, depth int) (Filter, error) {
+	path := f.Path
+	if path == "" {
+		path = "where." + f.Field
+	}
+	if f.Any != nil {
+		if depth >= MaxFilterDepth {
+			return f, Invalid(path, "nests OR more than %d deep", MaxFilterDepth)
+		}
+		groups := make([][]Filter, len(f.Any))
+		for i, g := range f.Any {
+			ng, err := normalizeFilters(k, g, depth+1)
+			if err != nil {
+				return f, err
+			}
+			groups[i] = ng
+		}
+		f.Any = groups
+		return f, nil
+	}
+	if f.Field == StudyField && OwnedByTheory(k) {
+		if f.Op != FilterEq && f.Op != FilterIn {
+			return f, Invalid(path, "%s takes eq or in, not %q", StudyField, f.Op)
+		}
+		return normalizeValues(f, path, FieldString)
+	}
 	if rf, ok := RelationFilterFor(k, f.Field); ok {
 		if f.Op != FilterContains {
 			return f, Invalid(path, "%s filters by the text of linked nodes and takes only contains", rf.Field)
@@ -89,12 +122,17 @@ func normalizeFilter(k Kind, f Filter) (Filter, error) {
 	if !slices.Contains(opsByType[spec.Type], f.Op) {
 		return f, Invalid(path, "%s does not take %q", f.Field, f.Op)
 	}
-	many := f.Op == FilterIn || f.Op == FilterIncludesAny
 	elem := spec.Type
 	if elem == FieldStringList {
 		elem = FieldString
 	}
-	if many {
+	return normalizeValues(f, path, elem)
+}
+
+// normalizeValues puts a filter's value (a list of them for in and includesAny) in the shape
+// of elem.
+func normalizeValues(f Filter, path string, elem FieldType) (Filter, error) {
+	if f.Op == FilterIn || f.Op == FilterIncludesAny {
 		rv := reflect.ValueOf(f.Value)
 		if rv.Kind() != reflect.Slice {
 			return f, Invalid(path+"."+string(f.Op), "wants a list")

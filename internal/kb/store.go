@@ -91,12 +91,30 @@ const (
 	FilterIncludesAny FilterOp = "includesAny" // a list property holds one of the values
 )
 
-// Filter narrows a list. Field is a property name, or a relation filter such as a CMOC's
-// "outcome" (see RelationFilters).
+// Filter narrows a list. Field is a property name, a relation filter such as a CMOC's
+// "outcome" (see RelationFilters), or StudyField on the kinds a programme theory owns.
 type Filter struct {
 	Field string
 	Op    FilterOp
 	Value any
+	// Any makes the filter a disjunction: it holds when every filter of at least one group
+	// holds (GraphQL's OR); Field, Op and Value are then unset.
+	Any [][]Filter
+	// Path names the filter in errors (where.OR[1].code); "where.<Field>" when empty.
+	Path string
+}
+
+// StudyField filters the kinds a programme theory owns (CMOCs and elements) by the study
+// their theory is reported in, with eq or in.
+const StudyField = "studyId"
+
+// MaxFilterDepth bounds how deeply OR groups nest.
+const MaxFilterDepth = 5
+
+// OwnedByTheory says whether kind k is owned by a programme theory, and so takes StudyField.
+func OwnedByTheory(k Kind) bool {
+	spec, ok := OwnerOf(k)
+	return ok && spec.Kind == KindProgrammeTheory
 }
 
 // Sort orders a list by a property; ties break by id.
@@ -112,6 +130,9 @@ type ListQuery struct {
 	Sort    []Sort
 	Offset  int
 	Limit   int
+	// Reverse reads the list in the opposite order (every sort key and the id that breaks
+	// ties reversed, so missing values come first): the last items of a list in one read.
+	Reverse bool
 }
 
 // Page is one page of a list and the size of the whole.

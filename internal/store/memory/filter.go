@@ -9,41 +9,69 @@ import (
 	"github.com/cmograph/cmograph/internal/kb"
 )
 
-// matches evaluates normalized filters (see kb.ListQuery.Normalize) on one entry.
-// matcher applies one list's filters. Relation filters remember, per linked node, whether its
-// text matched: the elements of a theory are shared by many of its CMOCs, and lowering their
-// text once per list instead of once per CMOC is most of a text filter's cost.
+// matcher applies one list's normalized filters (see kb.ListQuery.Normalize). Relation filters
+// remember, per linked node, whether its text matched: the elements of a theory are shared by
+// many of its CMOCs, and lowering their text once per list instead of once per CMOC is most of
+// a text filter's cost. An OR's groups are matchers of their own.
 type matcher struct {
 	s        *Store
 	filters  []kb.Filter
 	needles  []string          // lowered, per filter
 	verdicts []map[string]bool // per filter: linked node id -> its text matched
+	groups   [][]*matcher      // per filter: an OR's groups
 }
 
 func (s *Store) newMatcher(filters []kb.Filter) *matcher {
-	m := &matcher{s: s, filters: filters, needles: make([]string, len(filters)), verdicts: make([]map[string]bool, len(filters))}
+	m := &matcher{s: s, filters: filters, needles: make([]string, len(filters)), verdicts: make([]map[string]bool, len(filters)),
+		groups: make([][]*matcher, len(filters))}
 	for i, f := range filters {
 		if v, ok := f.Value.(string); ok {
 			m.needles[i] = strings.ToLower(v)
 		}
 		m.verdicts[i] = map[string]bool{}
+		for _, g := range f.Any {
+			m.groups[i] = append(m.groups[i], s.newMatcher(g))
+		}
 	}
 	return m
 }
 
 func (m *matcher) matches(e *entry) bool {
 	for i, f := range m.filters {
-		if rf, ok := kb.RelationFilterFor(e.node.NodeKind(), f.Field); ok {
-			if !m.relationMatches(i, e.node.NodeID(), rf) {
+		switch {
+		case f.Any != nil:
+			if !slices.ContainsFunc(m.groups[i], func(g *matcher) bool { return g.matches(e) }) {
 				return false
 			}
-			continue
-		}
-		if !valueMatches(e.props[f.Field], f.Op, f.Value) {
-			return false
+		case f.Field == kb.StudyField && kb.OwnedByTheory(e.node.NodeKind()):
+			if !valueMatches(m.studyOf(e), f.Op, f.Value) {
+				return false
+			}
+		default:
+			if rf, ok := kb.RelationFilterFor(e.node.NodeKind(), f.Field); ok {
+				if !m.relationMatches(i, e.node.NodeID(), rf) {
+					return false
+				}
+				continue
+			}
+			if !valueMatches(e.props[f.Field], f.Op, f.Value) {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// studyOf is the study of the programme theory that owns e (nil when it has none).
+func (m *matcher) studyOf(e *entry) any {
+	pt, ok := m.s.g.nodes[e.node.Owner()]
+	if !ok {
+		return nil
+	}
+	if study, ok := m.s.g.nodes[pt.node.Owner()]; ok {
+		return study.node.NodeID()
+	}
+	return nil
 }
 
 // linkedToMatches yields the nodes linked by rf to a node whose text matches filter i: a text

@@ -272,6 +272,10 @@ func (s *Store) listLocked(q kb.ListQuery) kb.Page {
 		}
 		slices.SortFunc(matched, func(a, b *entry) int { return compareEntries(a, b, q.Sort) })
 	}
+	if q.Reverse {
+		matched = slices.Clone(matched)
+		slices.Reverse(matched)
+	}
 	page := kb.Page{Total: len(matched)}
 	start := min(q.Offset, len(matched))
 	end := len(matched)
@@ -313,6 +317,32 @@ func (s *Store) candidates(q kb.ListQuery, m *matcher) iter.Seq[string] {
 				for child := range s.g.children[id] {
 					if !yield(child) {
 						return
+					}
+				}
+			}
+		}
+	}
+	for _, f := range q.Filters {
+		if f.Field == kb.StudyField && kb.OwnedByTheory(q.Kind) {
+			// the children of the studies' programme theories
+			studies := []any{f.Value}
+			if f.Op == kb.FilterIn {
+				studies, _ = f.Value.([]any)
+			}
+			return func(yield func(string) bool) {
+				seen := make(map[string]bool, len(studies))
+				for _, st := range studies {
+					id, _ := st.(string)
+					if seen[id] {
+						continue
+					}
+					seen[id] = true
+					for pt := range s.g.children[id] {
+						for child := range s.g.children[pt] {
+							if !yield(child) {
+								return
+							}
+						}
 					}
 				}
 			}

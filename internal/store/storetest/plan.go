@@ -224,6 +224,9 @@ func testPlanFilteredSortedPaged(t *testing.T, s kb.Store) {
 		{Kind: kb.KindMechanism, Filters: []kb.Filter{{Field: "name", Op: kb.FilterContains, Value: "e"}}, Offset: 1},
 		{Kind: kb.KindQuote, Offset: 1000, Limit: 5},
 		{Kind: kb.KindContext, Filters: []kb.Filter{{Field: "name", Op: kb.FilterEq, Value: "nothing is called this"}}},
+		{Kind: kb.KindCMOC, Sort: []kb.Sort{{Field: "statement"}}, Reverse: true, Limit: 2},
+		{Kind: kb.KindOutcome, Filters: []kb.Filter{{Field: kb.StudyField, Op: kb.FilterIn, Value: []string{"youth", "adult"}},
+			{Any: [][]kb.Filter{{{Field: "name", Op: kb.FilterContains, Value: "hope"}}, {{Field: "name", Op: kb.FilterContains, Value: "engage"}}}}}},
 	}
 	for i, q := range queries {
 		for _, total := range []bool{true, false} {
