@@ -32,18 +32,26 @@ func weighComplexity(root *generated.ComplexityRoot) {
 		for j := range fields.NumField() {
 			goName := fields.Type().Field(j).Name
 			fd := lookupField(def, goName)
-			if fd == nil || fd.Type.Elem == nil && !isConnection(fd.Type) {
+			if fd == nil {
+				continue
+			}
+			own := fieldCost(def.Name, fd.Name)
+			list := fd.Type.Elem != nil || isConnection(fd.Type)
+			if !list && own == 1 {
 				continue
 			}
 			fn := fields.Field(j)
-			paged := fd.Arguments.ForName("first") != nil
+			paged := fd.Arguments.ForName("first") != nil || fd.Arguments.ForName("last") != nil
 			fn.Set(reflect.MakeFunc(fn.Type(), func(args []reflect.Value) []reflect.Value {
 				child := int(args[0].Int())
-				weight := NestedListWeight
-				if paged {
+				weight := 1
+				switch {
+				case paged:
 					weight = pageSize(args)
+				case list:
+					weight = NestedListWeight
 				}
-				return []reflect.Value{reflect.ValueOf(1 + weight*max(child, 1))}
+				return []reflect.Value{reflect.ValueOf(own + weight*max(child, 1))}
 			}))
 		}
 	}
@@ -51,17 +59,19 @@ func weighComplexity(root *generated.ComplexityRoot) {
 
 func isConnection(t *ast.Type) bool { return strings.HasSuffix(t.NamedType, "Connection") }
 
-// pageSize finds the `first` argument (an *int) among a complexity function's arguments.
+// pageSize finds the page size among a complexity function's arguments: the largest *int
+// given (first or last), else the default page.
 func pageSize(args []reflect.Value) int {
+	size := 0
 	for _, a := range args[1:] {
-		if p, ok := a.Interface().(*int); ok {
-			if p == nil {
-				return 20
-			}
-			return max(*p, 1)
+		if p, ok := a.Interface().(*int); ok && p != nil {
+			size = max(size, *p, 1)
 		}
 	}
-	return 20
+	if size == 0 {
+		return 20
+	}
+	return size
 }
 
 func lookupType(s *ast.Schema, goName string) *ast.Definition {

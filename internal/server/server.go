@@ -81,6 +81,8 @@ func NewGraphQL(opts Options) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.Use(depthLimit{max: MaxDepth})
+	srv.Use(introspectionLimit{})
+	srv.Use(errorCap{})
 	srv.Use(&graph.MutationGuard{})
 	srv.SetErrorPresenter(graph.ErrorPresenter(opts.Logger))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
