@@ -127,7 +127,7 @@ async function render() {
 let rendered = false;
 
 function markNav(page) {
-  for (const a of document.querySelectorAll('header nav a')) {
+  for (const a of document.querySelectorAll('header nav a[href^="#"]')) {
     const target = a.getAttribute('href').replace(/^#\/?/, '').split(/[/?]/)[0];
     const current = target === page || (target === '' && (page === 'study' || page === 'theory' || page === 'studies'));
     if (current) a.setAttribute('aria-current', 'page');

@@ -5,13 +5,13 @@ import { h, s } from './dom.js';
 export function bars(title, rows, { max = 12 } = {}) {
   const shown = rows.slice(0, max);
   const top = Math.max(1, ...shown.map((r) => r.count));
-  const LW = 230, BW = 220, RH = 24;
+  const LW = 250, BW = 220, RH = 24;
   const height = shown.length * RH + 8;
   const svg = s('svg', { viewBox: `0 0 ${LW + BW + 60} ${height}`, class: 'chart', role: 'img', 'aria-label': `${title}: ${shown.map((r) => `${r.label} ${r.count}`).join('; ')}`, 'font-size': 12 },
     shown.map((r, i) => {
       const y = 4 + i * RH;
       const w = (r.count / top) * BW;
-      const text = r.label.length > 36 ? r.label.slice(0, 35) + '…' : r.label;
+      const text = r.label.length > 33 ? r.label.slice(0, 32) + '…' : r.label;
       return s('g', null,
         s('title', null, `${r.label}: ${r.count} CMOC${r.count === 1 ? '' : 's'}${r.sub ? ', ' + r.sub : ''}`),
         s('text', { x: LW - 6, y: y + 15, 'text-anchor': 'end', fill: '#222' }, text),

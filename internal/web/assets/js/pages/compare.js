@@ -32,7 +32,13 @@ export async function render(ctx, rest, query) {
   if (!left || !right) return h('div', null, out, h('p', null, 'There are not two theories to compare yet.'));
   const { compareTheories: c } = await ctx.gql(QUERY, { left, right });
   out.push(h('p', { class: 'meta' }, `${c.left.name} (${c.left.study.year ?? 'n.d.'}) and ${c.right.name} (${c.right.study.year ?? 'n.d.'}). Explicit pairs are alignments a reviewer recorded; construct pairs share a construct; suggestions are text similarity of at least ${c.threshold}.`));
-  for (const [kind, k] of [['Contexts', c.contexts], ['Mechanisms', c.mechanisms], ['Outcomes', c.outcomes]]) {
+  const kinds = [['Contexts', c.contexts], ['Mechanisms', c.mechanisms], ['Outcomes', c.outcomes]];
+  out.push(h('table', { class: 'summary' }, h('caption', null, 'In short'),
+    h('thead', null, h('tr', null, ['', 'Explicit pairs', 'Construct pairs', 'Suggested pairs', 'Only left', 'Only right'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', null, kinds.map(([kind, k]) => h('tr', null, h('th', { scope: 'row' }, h('a', { href: `#cmp-${kind}`, onclick: (ev) => { ev.preventDefault(); document.getElementById(`cmp-${kind}`).scrollIntoView(); } }, kind)),
+      ['EXPLICIT', 'CONSTRUCT', 'SUGGESTION'].map((b) => h('td', { class: 'num' }, String(k.pairs.filter((p) => p.basis === b).length))),
+      h('td', { class: 'num' }, String(k.leftOnly.length)), h('td', { class: 'num' }, String(k.rightOnly.length)))))));
+  for (const [kind, k] of kinds) {
     out.push(h('section', { class: 'compare-kind', 'aria-labelledby': `cmp-${kind}` },
       h('h2', { id: `cmp-${kind}` }, kind),
       h('p', { class: 'meta' }, `${k.pairedLeft} of ${k.leftCount} left and ${k.pairedRight} of ${k.rightCount} right ${kind.toLowerCase()} are paired.`),

@@ -29,7 +29,8 @@ export async function render(ctx, [id]) {
     h('dl', { class: 'facts' },
       fact('Framing', label(st.framing)), fact('Population', label(st.population)),
       fact('Country', st.country || 'not stated'), fact('Informants', st.informants.map(label).join(', ') || 'not stated'),
-      fact('Sample size', st.sampleSize ?? 'not stated'), st.design ? fact('Design', st.design) : null),
+      fact('Sample size', st.sampleSize ?? 'not stated')),
+    st.design ? h('details', null, h('summary', null, 'Design'), h('p', null, st.design)) : null,
     st.abstract ? h('details', null, h('summary', null, 'Abstract'), h('p', null, st.abstract)) : null,
     st.programmeTheories.map((pt) => theorySection(ctx, pt)));
 }

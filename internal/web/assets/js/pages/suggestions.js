@@ -26,10 +26,16 @@ export async function render(ctx, rest, query) {
     contexts { id name } mechanisms { id name } outcomes { id name } } }`, { id: ptId });
   const elements = [...pt.contexts.map((e) => ({ ...e, kind: 'Context' })), ...pt.mechanisms.map((e) => ({ ...e, kind: 'Mechanism' })), ...pt.outcomes.map((e) => ({ ...e, kind: 'Outcome' }))];
   if (!elements.length) return h('div', null, out, h('p', null, 'This theory has no elements.'));
-  // one request for every element's suggestions, one alias each
-  const fields = elements.map((e, i) => `e${i}: suggestAlignments(elementId: ${JSON.stringify(e.id)}, first: 3) {
-    score sharedTerms aligned element { id name __typename } study { id title year } }`).join('\n');
-  const data = await ctx.gql(`{ ${fields} }`);
+  // a few elements' suggestions per request (aliases), the requests side by side: one
+  // request for them all would pass the server's complexity limit on a large theory
+  const CHUNK = 5;
+  const parts = [];
+  for (let i = 0; i < elements.length; i += CHUNK) {
+    const fields = elements.slice(i, i + CHUNK).map((e, j) => `e${i + j}: suggestAlignments(elementId: ${JSON.stringify(e.id)}, first: 3) {
+      score sharedTerms aligned element { id name } study { id title year } }`).join('\n');
+    parts.push(ctx.gql(`{ ${fields} }`));
+  }
+  const data = Object.assign({}, ...(await Promise.all(parts)));
   const hidden = rejected();
   const rows = [];
   elements.forEach((e, i) => {
