@@ -92,7 +92,10 @@ function ready(page) {
   document.documentElement.dataset.state = 'ready';
 }
 
+let renderSeq = 0;
+
 async function render() {
+  const seq = ++renderSeq;
   document.documentElement.dataset.state = 'loading';
   const v = ctx.viewer;
   if (!v || !v.role) {
@@ -111,6 +114,7 @@ async function render() {
     node = h('div', { class: 'card error', role: 'alert' }, h('h1', { tabindex: '-1' }, 'Something went wrong'), h('p', null, e.message));
     if (!(e instanceof ApiError)) console.warn(e); // a page bug: keep the stack for whoever looks
   }
+  if (seq !== renderSeq) return; // the reader moved on while this page loaded
   clear(main);
   main.append(node);
   const h1 = main.querySelector('h1');

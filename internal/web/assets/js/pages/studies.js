@@ -57,7 +57,7 @@ export async function render(ctx, rest, query) {
       st.informants.length ? tag('Informants', st.informants.map(label).join(', ')) : null),
     h('ul', { class: 'theories' }, st.programmeTheories.map((pt) => h('li', null,
       h('a', { href: `#/theory/${encodeURIComponent(pt.id)}` }, pt.name),
-      ` · ${label(pt.stage)} · ${pt.cmocs.length} CMOC${pt.cmocs.length === 1 ? '' : 's'}`))))));
+      ` · ${pt.stage ? label(pt.stage) : 'stage not stated'} · ${pt.cmocs.length} CMOC${pt.cmocs.length === 1 ? '' : 's'}`))))));
 
   return h('div', null,
     h('h1', null, 'Studies'),

@@ -91,6 +91,7 @@ export async function render(ctx, [id]) {
     apply();
   });
   frame.addEventListener('pointerup', () => { drag = null; });
+  frame.addEventListener('pointercancel', () => { drag = null; }); // a touch that scrolls the frame instead
 
   const fileBase = pt.id.replace(/[^A-Za-z0-9._-]+/g, '-');
   const downloadSVG = () => save(`${fileBase}.svg`, 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(serialize(svg, lay.width, lay.height)));
