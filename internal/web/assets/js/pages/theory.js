@@ -116,7 +116,15 @@ export async function render(ctx, [id]) {
     h('button', { type: 'button', onclick: () => { view = { x: 0, y: 0, w: lay.width, h: lay.height }; apply(); } }, 'Fit'),
     zoomLabel,
     h('button', { type: 'button', onclick: downloadSVG }, 'Download SVG'),
-    h('button', { type: 'button', onclick: downloadPNG }, 'Download PNG'));
+    h('button', { type: 'button', onclick: downloadPNG }, 'Download PNG'),
+    h('span', { class: 'legend', 'aria-hidden': 'true' }, h('span', { class: 'sw sw-c' }), 'Context', h('span', { class: 'sw sw-m' }), 'Mechanism', h('span', { class: 'sw sw-o' }), 'Outcome'));
+  frame.tabIndex = -1;
+  frame.addEventListener('keydown', (ev) => { // + and − zoom, 0 fits, while focus is in the diagram
+    if (ev.key === '+' || ev.key === '=') zoom(1.25);
+    else if (ev.key === '-') zoom(0.8);
+    else if (ev.key === '0') { view = { x: 0, y: 0, w: lay.width, h: lay.height }; apply(); } else return;
+    ev.preventDefault();
+  });
 
   const cmocList = h('details', { class: 'cmoc-list' }, h('summary', null, `The ${lay.cmocs.length} CMOCs`),
     h('ol', { class: 'plain' }, lay.cmocs.map((c) => h('li', null, h('strong', null, c.code), ': ', c.statement || c.label))));
@@ -128,7 +136,7 @@ export async function render(ctx, [id]) {
       h('a', { href: `#/compare?right=${encodeURIComponent(pt.id)}` }, 'Compare with another theory')),
     toolbar,
     h('div', { class: 'diagram-layout' }, frame, panel),
-    h('p', { class: 'hint' }, 'Drag to pan; Ctrl + wheel or the buttons zoom.'),
+    h('p', { class: 'hint' }, 'Drag to pan; Ctrl + wheel, the buttons, or + and − with an element focused zoom (0 fits).'),
     cmocList);
 }
 
