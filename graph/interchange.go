@@ -47,14 +47,14 @@ func readUploads(files []graphql.Upload, format *model.ImportFormat) ([]intercha
 	for i, f := range files {
 		path := fmt.Sprintf("files[%d]", i)
 		if f.Size > document.MaxFileSize {
-			return nil, kb.Invalid(path, "%s is %d bytes; at most %d", f.Filename, f.Size, document.MaxFileSize)
+			return nil, kb.Invalid(path, "%s is %d bytes; an upload is at most %d: import larger files with cmograph import", f.Filename, f.Size, document.MaxFileSize)
 		}
 		data, err := io.ReadAll(io.LimitReader(f.File, document.MaxFileSize+1))
 		if err != nil {
 			return nil, fmt.Errorf("reading upload %s: %w", f.Filename, err)
 		}
 		if len(data) > document.MaxFileSize {
-			return nil, kb.Invalid(path, "%s is over %d bytes", f.Filename, document.MaxFileSize)
+			return nil, kb.Invalid(path, "%s is over %d bytes; an upload is at most that: import larger files with cmograph import", f.Filename, document.MaxFileSize)
 		}
 		out[i] = interchange.Source{Name: f.Filename, Data: data}
 		if format != nil {

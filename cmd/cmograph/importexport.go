@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -37,6 +38,8 @@ Examples:
 	check := fs.Bool("check", false, "read and check the files against each other and the store; write nothing")
 	formatName := fs.String("format", "", "format of every file: "+joinNames(interchange.Formats)+" (default: from each file's name)")
 	mapping := fs.String("map", "", `CMOC table columns under other headers, e.g. "cmoc=CMOC code,outcome=Outcome (O)"`)
+	maxRows := fs.String("max-rows", env("CMOGRAPH_MAX_ROWS", ""), fmt.Sprintf("most rows one CMOC table may have (default %d) (CMOGRAPH_MAX_ROWS)", cmoctable.DefaultMaxRows))
+	maxSize := fs.String("max-file-size", env("CMOGRAPH_MAX_FILE_SIZE", ""), fmt.Sprintf("largest cmograph document to read, in bytes or with a unit (512MiB, 2GiB; default %d MiB); tables, citations and QDA files are at most %d MiB (CMOGRAPH_MAX_FILE_SIZE)", document.MaxDocumentSize>>20, document.MaxFileSize>>20))
 	storeCfg := storeFlags(fs)
 	newLogger := logFlags(fs, c)
 	if err := parse(fs, args); err != nil {
@@ -56,11 +59,21 @@ Examples:
 			return fmt.Errorf("--map: %w", err)
 		}
 	}
+	if *maxRows != "" {
+		if opts.MaxTableRows, err = strconv.Atoi(*maxRows); err != nil || opts.MaxTableRows <= 0 {
+			return fmt.Errorf("--max-rows: %q is not a positive number of rows", *maxRows)
+		}
+	}
+	if *maxSize != "" {
+		if opts.MaxDocumentSize, err = parseSize(*maxSize); err != nil {
+			return fmt.Errorf("--max-file-size: %w", err)
+		}
+	}
 	logger, err := newLogger()
 	if err != nil {
 		return err
 	}
-	read, err := document.ReadSources(fs.Args()...)
+	read, err := document.ReadSources(opts.MaxSize(), interchange.TooLarge, fs.Args()...)
 	if err != nil {
 		return err
 	}
@@ -129,6 +142,27 @@ func printCounts(w io.Writer, rep kb.CheckReport) {
 		}
 	}
 	_ = tw.Flush()
+}
+
+// parseSize reads a size as a user types it: bytes, or a number with KiB, MiB, GiB (or KB, MB,
+// GB, read as the same powers of two).
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("%q is not a size (bytes, or e.g. 512MiB, 2GiB)", s)
+	}
+	return n * mult, nil
 }
 
 func printNotes(c *cli, converted []interchange.Converted) {

@@ -4374,36 +4374,55 @@ enum ChainBasis {
 enum CountDimension {
   "By outcome; aligned outcomes of different studies (SAME_AS, BROADER, NARROWER, or one construct) count as one."
   OUTCOME
+  "By mechanism; aligned mechanisms of different studies (SAME_AS, BROADER, NARROWER, or one construct) count as one."
   MECHANISM
+  "By context; aligned contexts of different studies count as one, as for OUTCOME."
   CONTEXT
+  "By each actor the CMOC names; NOT_STATED when it names none."
   ACTOR
   "The population of the CMOC's study."
   POPULATION
   "The role of each person quoted for the CMOC; NOT_STATED when it has no quote."
   INFORMANT
+  "By the study that reports the CMOC."
   STUDY
+  "By where the CMOC stands after testing; NOT_STATED when not recorded."
   STATUS
+  "By the programme theory the CMOC belongs to."
   PROGRAMME_THEORY
 }
 
 "A kind of element."
 enum ElementKind {
+  "Contexts."
   CONTEXT
+  "Mechanisms."
   MECHANISM
+  "Outcomes."
   OUTCOME
 }
 
 "What full-text search can look in."
 enum SearchKind {
+  "Studies: title and abstract."
   STUDY
+  "Programme theories: name and description."
   PROGRAMME_THEORY
+  "CMOCs: label and statement."
   CMOC
+  "Contexts: name and description."
   CONTEXT
+  "Mechanisms: name, description, resource and reasoning."
   MECHANISM
+  "Outcomes: name and description."
   OUTCOME
+  "Quotes: their words."
   QUOTE
+  "Theories: name and description."
   THEORY
+  "Constructs: name and description."
   CONSTRUCT
+  "Settings: name, service type and description."
   SETTING
 }
 
@@ -4413,7 +4432,9 @@ and the quotes behind it. Accept it with alignElements(input: {fromId: <asked el
 element.id, relation: SAME_AS}).
 """
 type AlignmentSuggestion {
+  "The candidate: an element of the same kind in another study."
   element: Element!
+  "The candidate's study."
   study: Study!
   "BM25 relevance (higher is better; compares within one answer)."
   score: Float!
@@ -4425,12 +4446,17 @@ type AlignmentSuggestion {
 
 "Two programme theories side by side."
 type TheoryComparison {
+  "The programme theory asked as left."
   left: ProgrammeTheory!
+  "The programme theory asked as right."
   right: ProgrammeTheory!
   "The least similarity a SUGGESTION pair has."
   threshold: Float!
+  "The two theories' contexts compared."
   contexts: KindComparison!
+  "The two theories' mechanisms compared."
   mechanisms: KindComparison!
+  "The two theories' outcomes compared."
   outcomes: KindComparison!
 }
 
@@ -4438,28 +4464,39 @@ type TheoryComparison {
 type KindComparison {
   "Explicit pairs first, then construct pairs, then suggestions; by score within each."
   pairs: [ElementPair!]!
+  "Elements of the left theory in no pair: what only the left theory has."
   leftOnly: [Element!]!
+  "Elements of the right theory in no pair."
   rightOnly: [Element!]!
+  "How many elements of the kind the left theory has."
   leftCount: Int!
+  "How many the right theory has."
   rightCount: Int!
   "How many left elements are in some pair."
   pairedLeft: Int!
+  "How many right elements are in some pair."
   pairedRight: Int!
 }
 
 "An element of the left theory matched with one of the right."
 type ElementPair {
+  "The element of the left theory."
   left: Element!
+  "The element of the right theory."
   right: Element!
+  "Why they are paired: a recorded alignment, a shared construct, or similar text."
   basis: PairBasis!
   "The recorded alignment read from the left element (EXPLICIT pairs)."
   relation: AlignRelation
+  "The recorded alignment's confidence, 0 to 1 (EXPLICIT pairs); null otherwise or when not given."
   confidence: Float
+  "The recorded alignment's rationale (EXPLICIT pairs); empty otherwise."
   rationale: String!
   "The shared construct (CONSTRUCT pairs)."
   construct: Construct
   "TF-IDF cosine similarity of the two elements' text and quotes, 0 to 1."
   score: Float!
+  "Words the two share, matched by stem."
   sharedTerms: [String!]!
 }
 
@@ -4473,54 +4510,73 @@ type CMOCChain {
 
 "One step of a chain."
 type ChainLink {
+  "The CMOC whose outcome feeds the next."
   from: CMOC!
+  "The CMOC it feeds."
   to: CMOC!
+  "Why it feeds it: a recorded CHAINS_TO, an alignment, or a shared construct."
   basis: ChainBasis!
   "The outcome of ` + "`" + `from` + "`" + ` that meets (ALIGNED and CONSTRUCT links)."
   outcome: Element
   "The context of ` + "`" + `to` + "`" + ` it meets."
   context: Element
+  "The construct both are instances of (CONSTRUCT links); null otherwise."
   construct: Construct
+  "The recorded CHAINS_TO or ALIGNS rationale; empty when none."
   rationale: String!
 }
 
 "Everything across studies that bears on an outcome, mechanism, context or construct."
 type EvidenceReport {
+  "The outcome, mechanism, context or construct asked about."
   target: Node!
   "The elements that stand for the target: itself and those aligned with it (not contradicting), or a construct's instances."
   matched: [Element!]!
   "Grouped by study, oldest first."
   studies: [StudyEvidence!]!
+  "How many CMOCs, across studies, involve the target."
   cmocCount: Int!
+  "How many evidence links from quotes those CMOCs have (a quote evidencing two of them counts twice)."
   quoteCount: Int!
 }
 
 "What one study says about the target."
 type StudyEvidence {
+  "The study."
   study: Study!
+  "The study's population; null when not recorded."
   population: Population
   "Roles of the people quoted, each once."
   informants: [Informant!]!
+  "The study's CMOCs that involve the target, in natural order of code."
   cmocs: [CMOCEvidence!]!
 }
 
 "One CMOC that involves the target, with the quotes behind it."
 type CMOCEvidence {
+  "The CMOC."
   cmoc: CMOC!
   "The CMOC's elements that stand for the target."
   via: [Element!]!
+  "Quotes that support it."
   supporting: [Evidence!]!
+  "Quotes that refute it."
   refuting: [Evidence!]!
+  "Quotes that refine it."
   refining: [Evidence!]!
 }
 
 "A mechanism producing an outcome in CMOCs of several independent studies."
 type DemiRegularity {
+  "The mechanism: one element, or aligned mechanisms of several studies as one cluster."
   mechanism: ElementCluster!
+  "The outcome it produces, likewise a cluster."
   outcome: ElementCluster!
   "The studies whose CMOCs show it, oldest first."
   studies: [Study!]!
+  "How many studies show it."
   studyCount: Int!
+  "The CMOCs that show it, study by study."
   cmocs: [CMOC!]!
 }
 
@@ -4530,12 +4586,15 @@ type ElementCluster {
   key: ID!
   "The construct it instantiates, else its most used element name."
   label: String!
+  "Its elements, across studies."
   elements: [Element!]!
+  "Constructs its elements are instances of."
   constructs: [Construct!]!
 }
 
 "A full-text hit."
 type SearchResult {
+  "The node that matches."
   node: Node!
   "The node's type, e.g. \"Quote\"."
   kind: String!
@@ -4549,6 +4608,10 @@ type SearchResult {
 type CountBucket {
   "The value counted by (an enum value, a study or programme theory id, or a cluster key); NOT_STATED for CMOCs that record none."
   key: String!
+  """
+  A readable name for the key: the element cluster's label, the study's title, the programme
+  theory's name, else the key itself ("not stated" for NOT_STATED).
+  """
   label: String!
   "CMOCs in the bucket; a CMOC counts once per bucket."
   count: Int!
@@ -4566,11 +4629,15 @@ type ElementMatrix {
   rows: [MatrixRow!]!
 }
 
+"One row of the matrix: a cluster of elements and how many CMOCs of each study use it."
 type MatrixRow {
+  "The elements of the row, across studies."
   cluster: ElementCluster!
   "One count per study, in the order of ` + "`" + `studies` + "`" + `."
   counts: [Int!]!
+  "CMOCs across all the columns' studies that use the row's elements."
   total: Int!
+  "How many studies have a count above 0."
   studyCount: Int!
 }
 
@@ -4578,8 +4645,11 @@ type MatrixRow {
 type Gaps {
   "At most ` + "`" + `first` + "`" + ` of each list, in order; the counts say how many there are in all."
   cmocsWithoutQuoteCount: Int!
+  "How many CMOCs only staff quotes evidence."
   staffOnlyCmocsCount: Int!
+  "How many elements have no alignment and no construct."
   unlinkedElementsCount: Int!
+  "CMOCs no quote evidences: claims with nothing behind them yet."
   cmocsWithoutQuote: [CMOC!]!
   "CMOCs evidenced only by staff: no service user, peer worker or carer voice."
   staffOnlyCmocs: [CMOC!]!
@@ -4603,55 +4673,127 @@ type MissingPart {
 
 "What changed from one programme theory version to another."
 type VersionDiff {
+  "The earlier version."
   from: ProgrammeTheory!
+  "The later version."
   to: ProgrammeTheory!
   "The REVISES link recorded between them (either way round); null when none is."
   revision: Revision
   "CMOCs are matched by code, ignoring case and spacing."
   added: [CMOC!]!
+  "CMOCs of ` + "`" + `from` + "`" + ` with no CMOC of the same code in ` + "`" + `to` + "`" + `."
   removed: [CMOC!]!
+  "CMOCs in both whose content differs, with what changed."
   changed: [CMOCChange!]!
+  "CMOCs in both with the same content."
   unchanged: [CMOC!]!
   "Elements are matched by kind and name."
   addedElements: [Element!]!
+  "Elements of ` + "`" + `from` + "`" + ` with no element of the same kind and name in ` + "`" + `to` + "`" + `."
   removedElements: [Element!]!
 }
 
 "A CMOC in both versions whose content changed."
 type CMOCChange {
+  "The CMOC in the earlier version."
   before: CMOC!
+  "The CMOC in the later version."
   after: CMOC!
+  "The fields that differ."
   changes: [FieldChange!]!
 }
 
 "One field that differs, as text (lists joined with \"; \")."
 type FieldChange {
+  "The field's name, e.g. statement or contexts."
   field: String!
+  "Its value in the earlier version."
   before: String!
+  "Its value in the later version."
   after: String!
 }
 
 extend type Query {
   "Rank likely counterparts of an element in other studies."
-  suggestAlignments(elementId: ID!, first: Int = 10): [AlignmentSuggestion!]!
+  suggestAlignments(
+    "The context, mechanism or outcome to find counterparts of."
+    elementId: ID!
+    "How many suggestions, 1 to 100 (default 10)."
+    first: Int = 10
+  ): [AlignmentSuggestion!]!
   "Set two programme theories side by side: aligned pairs with their basis, and what only one side has."
-  compareTheories(left: ID!, right: ID!, threshold: Float = 0.25): TheoryComparison!
+  compareTheories(
+    "The id of one programme theory."
+    left: ID!
+    "The id of another (BAD_USER_INPUT when it is the same)."
+    right: ID!
+    "The least TF-IDF cosine similarity for a SUGGESTION pair, at most 1 (default 0.25, which 0 also means)."
+    threshold: Float = 0.25
+  ): TheoryComparison!
   "Chains of CMOCs ending in an outcome (or one aligned with it) or a construct; longest first."
-  chains(to: ID!, maxDepth: Int = 4, first: Int = 50): [CMOCChain!]!
+  chains(
+    "The outcome or construct the chains end in."
+    to: ID!
+    "The most links in a chain, 1 to 10 (default 4); cycles end a chain."
+    maxDepth: Int = 4
+    "How many chains at most, 1 to 500 (default 50)."
+    first: Int = 50
+  ): [CMOCChain!]!
   "Every CMOC across studies that involves an outcome, mechanism, context or construct, with its quotes."
-  evidence(id: ID!, includeAligned: Boolean = true): EvidenceReport!
+  evidence(
+    "The outcome, mechanism, context or construct."
+    id: ID!
+    "Also gather the CMOCs of elements aligned with it (SAME_AS, BROADER, NARROWER or RELATED; never CONTRADICTS). Default true."
+    includeAligned: Boolean = true
+  ): EvidenceReport!
   "Mechanism → outcome patterns that CMOCs of at least minStudies studies show; most studies first."
-  demiRegularities(minStudies: Int = 2, first: Int = 50): [DemiRegularity!]!
+  demiRegularities(
+    "The fewest independent studies a pattern needs, 1 or more (default 2)."
+    minStudies: Int = 2
+    "How many patterns at most, 1 to 1,000 (default 50)."
+    first: Int = 50
+  ): [DemiRegularity!]!
   "Full-text search with ranked hits and snippets (studies, CMOCs, elements and quotes unless kinds says otherwise)."
-  search(text: String!, kinds: [SearchKind!], first: Int = 20): [SearchResult!]!
+  search(
+    "The words to look for (at most 8,000 bytes); hits rank by how many and how rare."
+    text: String!
+    "What to look in; omitted: studies, CMOCs, contexts, mechanisms, outcomes and quotes."
+    kinds: [SearchKind!]
+    "How many hits at most, 1 to 1,000 (default 20)."
+    first: Int = 20
+  ): [SearchResult!]!
   "CMOC counts by a dimension, largest first (at most ` + "`" + `first` + "`" + ` buckets), over the given studies (all when none)."
-  cmocCounts(by: CountDimension!, studyIds: [ID!], first: Int = 100): [CountBucket!]!
+  cmocCounts(
+    "What to count CMOCs by."
+    by: CountDimension!
+    "Studies to count over; omitted or empty means every study. An unknown id is NOT_FOUND."
+    studyIds: [ID!]
+    "How many buckets at most, 1 to 10,000 (default 100)."
+    first: Int = 100
+  ): [CountBucket!]!
   "An element × study matrix over the given studies (all when none): the ` + "`" + `first` + "`" + ` rows most studies share."
-  elementMatrix(kind: ElementKind!, studyIds: [ID!], first: Int = 50): ElementMatrix!
+  elementMatrix(
+    "Contexts, mechanisms or outcomes."
+    kind: ElementKind!
+    "The studies to tabulate (the columns); omitted or empty means every study. An unknown id is NOT_FOUND."
+    studyIds: [ID!]
+    "How many rows at most, 1 to 1,000 (default 50)."
+    first: Int = 50
+  ): ElementMatrix!
   "Gaps in the given studies (all when none)."
-  gaps(studyIds: [ID!], first: Int = 100): Gaps!
+  gaps(
+    "The studies to look in; omitted or empty means every study. An unknown id is NOT_FOUND."
+    studyIds: [ID!]
+    "How many of each list at most, 1 to 10,000 (default 100); the counts are always complete."
+    first: Int = 100
+  ): Gaps!
   "What changed from one programme theory version to another."
-  compareVersions(from: ID!, to: ID!): VersionDiff!
+  compareVersions(
+    "The earlier programme theory."
+    from: ID!
+    "The later programme theory."
+    to: ID!
+  ): VersionDiff!
 }
 `, BuiltIn: false},
 	{Name: "../schema/cmoc.graphqls", Input: `"Where a CMOC stands after testing."
@@ -4980,15 +5122,25 @@ input TextFilter {
 
 "The kind of a node; also its Neo4j label."
 enum Kind {
+  "A paper (Study)."
   Study
+  "A study's programme theory."
   ProgrammeTheory
+  "A context-mechanism-outcome configuration."
   CMOC
+  "A context element."
   Context
+  "A mechanism element."
   Mechanism
+  "An outcome element."
   Outcome
+  "An excerpt of a study's data."
   Quote
+  "A substantive or middle-range theory, or a framework."
   Theory
+  "A named part of a theory."
   Construct
+  "A service or site a study observed."
   Setting
 }
 
@@ -5016,16 +5168,36 @@ input DeleteInput {
   expectedRevision: Int
 }
 
+"""
+Reads. Lists (studies, cmocs, contexts, …) are Relay connections over the whole knowledge
+base; the cross-study questions (compareTheories, chains, evidence, demiRegularities,
+cmocCounts, elementMatrix, gaps) answer across studies in one request.
+"""
 type Query {
   "Any node by id."
-  node(id: ID!): Node
+  node(
+    "The id of a node of any kind."
+    id: ID!
+  ): Node
   "Several nodes by id, in the order asked; unknown ids give null."
-  nodes(ids: [ID!]!): [Node]!
+  nodes(
+    "The ids, in the order you want the answer; repeats are answered each time."
+    ids: [ID!]!
+  ): [Node]!
 }
 
+"""
+Writes. Each mutation is one change, all of it or nothing. Several mutation fields in one
+request run in order and stop at the first that fails; extensions.mutation says which were
+applied (use applyBatch for several links as one change). Errors carry extensions.code
+(BAD_USER_INPUT, NOT_FOUND, CONFLICT, UNAUTHENTICATED, FORBIDDEN) and the path of the input field at fault.
+"""
 type Mutation {
   "Delete any node by id (see DeleteInput for the rules)."
-  deleteNode(input: DeleteInput!): Deleted!
+  deleteNode(
+    "Which node to delete, and whether to detach it from CMOCs."
+    input: DeleteInput!
+  ): Deleted!
 }
 
 """
@@ -5033,14 +5205,23 @@ One operation of a batch: set exactly one field. Each takes the input of the mut
 same name.
 """
 input BatchOperation {
+  "Record or change an ALIGNS link, as the alignElements mutation."
   alignElements: AlignInput
+  "Remove an ALIGNS link, as unalignElements."
   unalignElements: UnalignInput
+  "Link a quote to a CMOC as evidence, or change the judgement on the link, as linkEvidence."
   linkEvidence: EvidenceInput
+  "Remove an evidence link, as unlinkEvidence."
   unlinkEvidence: UnlinkEvidenceInput
+  "Add contexts, mechanisms or outcomes to a CMOC, as linkCMOCElements."
   linkCMOCElements: CMOCElementsInput
+  "Record that one CMOC's outcome feeds another, as chainCMOCs."
   chainCMOCs: ChainInput
+  "Remove a CHAINS_TO link, as unchainCMOCs."
   unchainCMOCs: ChainInput
+  "Mark an element as an instance of a construct, as linkConstruct."
   linkConstruct: ConstructLinkInput
+  "Remove an INSTANCE_OF link, as unlinkConstruct."
   unlinkConstruct: ConstructLinkInput
 }
 
@@ -5070,7 +5251,10 @@ extend type Mutation {
   suggested alignments at once. An error names the operation and field at fault, e.g.
   input.operations[3].alignElements.toId, and nothing of the batch is written.
   """
-  applyBatch(input: BatchInput!): BatchResult!
+  applyBatch(
+    "The operations, applied in order."
+    input: BatchInput!
+  ): BatchResult!
 }
 `, BuiltIn: false},
 	{Name: "../schema/element.graphqls", Input: `"Whether a context is a condition people bring or a component the programme supplies."
@@ -5403,7 +5587,9 @@ enum ImportFormat {
   XLSX
   "Citations: create or update studies, matched on DOI, then PMID, then title and year."
   RIS
+  "Citations as BibTeX, matched to studies as RIS citations are."
   BIBTEX
+  "Citations as CSL-JSON, matched to studies as RIS citations are."
   CSLJSON
   "A REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder): sources become studies, C/M/O codes elements, coded selections quotes, sets CMOCs."
   QDPX
@@ -5415,13 +5601,17 @@ enum ImportFormat {
 enum ExportFormat {
   "The canonical cmograph document."
   JSON
+  "The canonical cmograph document, as YAML."
   YAML
   "A CMOC table in the layout CSV import reads."
   CSV
   "CMOC tables for a RAMESES appendix."
   MARKDOWN
+  "The studies' citations as RIS."
   RIS
+  "The studies' citations as BibTeX."
   BIBTEX
+  "The studies' citations as CSL-JSON."
   CSLJSON
   "One programme theory's web of CMOCs (needs programmeTheoryId)."
   MERMAID
@@ -5489,15 +5679,24 @@ type ImportLinkCounts {
 
 "An export, as text."
 type ExportResult {
+  "The format asked for."
   format: ExportFormat!
   "The media type, e.g. text/csv."
   contentType: String!
+  "The export itself."
   text: String!
 }
 
 extend type Query {
   "The knowledge base, or the given studies (or programme theory, for diagrams), in a format."
-  export(format: ExportFormat!, studyIds: [ID!], programmeTheoryId: ID): ExportResult!
+  export(
+    "What to write."
+    format: ExportFormat!
+    "The studies to export, with everything they hold; omitted means the whole knowledge base."
+    studyIds: [ID!]
+    "One programme theory: required by MERMAID and DOT, and narrows GRAPHML to it."
+    programmeTheoryId: ID
+  ): ExportResult!
 }
 
 extend type Mutation {

@@ -32,15 +32,24 @@ type BatchInput struct {
 // One operation of a batch: set exactly one field. Each takes the input of the mutation of the
 // same name.
 type BatchOperation struct {
-	AlignElements    *AlignInput          `json:"alignElements,omitempty"`
-	UnalignElements  *UnalignInput        `json:"unalignElements,omitempty"`
-	LinkEvidence     *EvidenceInput       `json:"linkEvidence,omitempty"`
-	UnlinkEvidence   *UnlinkEvidenceInput `json:"unlinkEvidence,omitempty"`
-	LinkCMOCElements *CMOCElementsInput   `json:"linkCMOCElements,omitempty"`
-	ChainCMOCs       *ChainInput          `json:"chainCMOCs,omitempty"`
-	UnchainCMOCs     *ChainInput          `json:"unchainCMOCs,omitempty"`
-	LinkConstruct    *ConstructLinkInput  `json:"linkConstruct,omitempty"`
-	UnlinkConstruct  *ConstructLinkInput  `json:"unlinkConstruct,omitempty"`
+	// Record or change an ALIGNS link, as the alignElements mutation.
+	AlignElements *AlignInput `json:"alignElements,omitempty"`
+	// Remove an ALIGNS link, as unalignElements.
+	UnalignElements *UnalignInput `json:"unalignElements,omitempty"`
+	// Link a quote to a CMOC as evidence, or change the judgement on the link, as linkEvidence.
+	LinkEvidence *EvidenceInput `json:"linkEvidence,omitempty"`
+	// Remove an evidence link, as unlinkEvidence.
+	UnlinkEvidence *UnlinkEvidenceInput `json:"unlinkEvidence,omitempty"`
+	// Add contexts, mechanisms or outcomes to a CMOC, as linkCMOCElements.
+	LinkCMOCElements *CMOCElementsInput `json:"linkCMOCElements,omitempty"`
+	// Record that one CMOC's outcome feeds another, as chainCMOCs.
+	ChainCMOCs *ChainInput `json:"chainCMOCs,omitempty"`
+	// Remove a CHAINS_TO link, as unchainCMOCs.
+	UnchainCMOCs *ChainInput `json:"unchainCMOCs,omitempty"`
+	// Mark an element as an instance of a construct, as linkConstruct.
+	LinkConstruct *ConstructLinkInput `json:"linkConstruct,omitempty"`
+	// Remove an INSTANCE_OF link, as unlinkConstruct.
+	UnlinkConstruct *ConstructLinkInput `json:"unlinkConstruct,omitempty"`
 }
 
 // What a batch did: all of it, or nothing.
@@ -174,10 +183,12 @@ type EvidenceInput struct {
 
 // An export, as text.
 type ExportResult struct {
+	// The format asked for.
 	Format ExportFormat `json:"format"`
 	// The media type, e.g. text/csv.
 	ContentType string `json:"contentType"`
-	Text        string `json:"text"`
+	// The export itself.
+	Text string `json:"text"`
 }
 
 // What an import does (or would do) to one kind of node.
@@ -246,6 +257,10 @@ type MechanismEdge struct {
 	Node   *kb.Mechanism `json:"node"`
 }
 
+// Writes. Each mutation is one change, all of it or nothing. Several mutation fields in one
+// request run in order and stop at the first that fails; extensions.mutation says which were
+// applied (use applyBatch for several links as one change). Errors carry extensions.code
+// (BAD_USER_INPUT, NOT_FOUND, CONFLICT, UNAUTHENTICATED, FORBIDDEN) and the path of the input field at fault.
 type Mutation struct {
 }
 
@@ -291,6 +306,9 @@ type ProgrammeTheoryEdge struct {
 	Node   *kb.ProgrammeTheory `json:"node"`
 }
 
+// Reads. Lists (studies, cmocs, contexts, …) are Relay connections over the whole knowledge
+// base; the cross-study questions (compareTheories, chains, evidence, demiRegularities,
+// cmocCounts, elementMatrix, gaps) answer across studies in one request.
 type Query struct {
 }
 
@@ -493,9 +511,12 @@ func (e CMOCSortField) MarshalJSON() ([]byte, error) {
 type ElementKind string
 
 const (
-	ElementKindContext   ElementKind = "CONTEXT"
+	// Contexts.
+	ElementKindContext ElementKind = "CONTEXT"
+	// Mechanisms.
 	ElementKindMechanism ElementKind = "MECHANISM"
-	ElementKindOutcome   ElementKind = "OUTCOME"
+	// Outcomes.
+	ElementKindOutcome ElementKind = "OUTCOME"
 )
 
 var AllElementKind = []ElementKind{
@@ -610,14 +631,18 @@ type ExportFormat string
 const (
 	// The canonical cmograph document.
 	ExportFormatJSON ExportFormat = "JSON"
+	// The canonical cmograph document, as YAML.
 	ExportFormatYaml ExportFormat = "YAML"
 	// A CMOC table in the layout CSV import reads.
 	ExportFormatCSV ExportFormat = "CSV"
 	// CMOC tables for a RAMESES appendix.
 	ExportFormatMarkdown ExportFormat = "MARKDOWN"
-	ExportFormatRis      ExportFormat = "RIS"
-	ExportFormatBibtex   ExportFormat = "BIBTEX"
-	ExportFormatCsljson  ExportFormat = "CSLJSON"
+	// The studies' citations as RIS.
+	ExportFormatRis ExportFormat = "RIS"
+	// The studies' citations as BibTeX.
+	ExportFormatBibtex ExportFormat = "BIBTEX"
+	// The studies' citations as CSL-JSON.
+	ExportFormatCsljson ExportFormat = "CSLJSON"
 	// One programme theory's web of CMOCs (needs programmeTheoryId).
 	ExportFormatMermaid ExportFormat = "MERMAID"
 	// The same for Graphviz (needs programmeTheoryId).
@@ -693,8 +718,10 @@ const (
 	// The same table as the first sheet of a workbook.
 	ImportFormatXlsx ImportFormat = "XLSX"
 	// Citations: create or update studies, matched on DOI, then PMID, then title and year.
-	ImportFormatRis     ImportFormat = "RIS"
-	ImportFormatBibtex  ImportFormat = "BIBTEX"
+	ImportFormatRis ImportFormat = "RIS"
+	// Citations as BibTeX, matched to studies as RIS citations are.
+	ImportFormatBibtex ImportFormat = "BIBTEX"
+	// Citations as CSL-JSON, matched to studies as RIS citations are.
 	ImportFormatCsljson ImportFormat = "CSLJSON"
 	// A REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder): sources become studies, C/M/O codes elements, coded selections quotes, sets CMOCs.
 	ImportFormatQdpx ImportFormat = "QDPX"
@@ -937,16 +964,26 @@ func (e QuoteSortField) MarshalJSON() ([]byte, error) {
 type SearchKind string
 
 const (
-	SearchKindStudy           SearchKind = "STUDY"
+	// Studies: title and abstract.
+	SearchKindStudy SearchKind = "STUDY"
+	// Programme theories: name and description.
 	SearchKindProgrammeTheory SearchKind = "PROGRAMME_THEORY"
-	SearchKindCmoc            SearchKind = "CMOC"
-	SearchKindContext         SearchKind = "CONTEXT"
-	SearchKindMechanism       SearchKind = "MECHANISM"
-	SearchKindOutcome         SearchKind = "OUTCOME"
-	SearchKindQuote           SearchKind = "QUOTE"
-	SearchKindTheory          SearchKind = "THEORY"
-	SearchKindConstruct       SearchKind = "CONSTRUCT"
-	SearchKindSetting         SearchKind = "SETTING"
+	// CMOCs: label and statement.
+	SearchKindCmoc SearchKind = "CMOC"
+	// Contexts: name and description.
+	SearchKindContext SearchKind = "CONTEXT"
+	// Mechanisms: name, description, resource and reasoning.
+	SearchKindMechanism SearchKind = "MECHANISM"
+	// Outcomes: name and description.
+	SearchKindOutcome SearchKind = "OUTCOME"
+	// Quotes: their words.
+	SearchKindQuote SearchKind = "QUOTE"
+	// Theories: name and description.
+	SearchKindTheory SearchKind = "THEORY"
+	// Constructs: name and description.
+	SearchKindConstruct SearchKind = "CONSTRUCT"
+	// Settings: name, service type and description.
+	SearchKindSetting SearchKind = "SETTING"
 )
 
 var AllSearchKind = []SearchKind{

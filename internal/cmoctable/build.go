@@ -3,6 +3,7 @@ package cmoctable
 import (
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -59,19 +60,27 @@ type Replacement struct {
 }
 
 // build reads the header and rows of a table (from CSV or XLSX) into a document.
-func build(base document.Document, name string, rows []record, m Mapping) (document.Document, Report, error) {
-	for len(rows) > 0 && blank(rows[0].cells) {
-		rows = rows[1:] // a sheet may start with empty rows
+func build(base document.Document, name string, next rowReader, opts Options) (document.Document, Report, error) {
+	var header record
+	for {
+		rec, err := next()
+		if errors.Is(err, io.EOF) {
+			// a sheet may start with empty rows
+			return document.Document{}, Report{}, fmt.Errorf("%s: the table is empty; it starts with a header row", name)
+		}
+		if err != nil {
+			return document.Document{}, Report{}, fmt.Errorf("%s: %w", name, err)
+		}
+		if !blank(rec.cells) {
+			header = rec
+			break
+		}
 	}
-	if len(rows) == 0 {
-		return document.Document{}, Report{}, fmt.Errorf("%s: the table is empty; it starts with a header row", name)
-	}
-	header := rows[0]
 	if len(header.cells) == 1 && strings.ContainsAny(header.cells[0], ";\t") {
 		return document.Document{}, Report{}, fmt.Errorf("%s: the header is a single column %q; CMOC tables are comma-separated (this file seems to use ';' or tabs)",
 			header.where, header.cells[0])
 	}
-	lay, err := resolveHeader(header.cells, m)
+	lay, err := resolveHeader(header.cells, opts.Mapping)
 	if err != nil {
 		return document.Document{}, Report{}, prefixAll(header.where, err)
 	}
@@ -81,7 +90,14 @@ func build(base document.Document, name string, rows []record, m Mapping) (docum
 		b.baseStudy[base.Studies[i].ID] = &base.Studies[i]
 	}
 	rowsRead, stopped := 0, false
-	for _, rec := range rows[1:] {
+	for {
+		rec, err := next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return document.Document{}, Report{}, fmt.Errorf("%s: %w", name, err)
+		}
 		if len(b.errs) >= maxErrors {
 			stopped = true
 			break

@@ -62,6 +62,8 @@ type Options struct {
 	Mapping Mapping
 	// Name is the file's name, which every error starts with.
 	Name string
+	// MaxRows bounds the rows read after the header (0: DefaultMaxRows).
+	MaxRows int
 }
 
 // headerKey is how headers compare: "Mechanism Resource", "mechanism_resource" and

@@ -388,3 +388,20 @@ func TestWideSparseTableReadsQuickly(t *testing.T) {
 		t.Errorf("error for 1000 unknown columns: %d lines", strings.Count(fmt.Sprint(err), "\n"))
 	}
 }
+
+// A table over the row limit is refused at the first row past it, in CSV and XLSX alike, with
+// how to raise the limit.
+func TestRowLimit(t *testing.T) {
+	table := []byte("study,theory,cmoc,outcome\ns,T,C1,O\n,,,\ns,T,C2,O\ns,T,C3,O\n")
+	if _, err := Read(document.Document{}, table, Options{Name: "t.csv", MaxRows: 3}); err == nil ||
+		!strings.HasPrefix(err.Error(), "t.csv:5: the table has more than 3 rows") || !strings.Contains(err.Error(), "--max-rows") {
+		t.Errorf("CSV over the limit: %v", err)
+	}
+	if _, err := Read(document.Document{}, table, Options{Name: "t.csv", MaxRows: 4}); err != nil {
+		t.Errorf("CSV at the limit: %v", err)
+	}
+	if _, err := ReadXLSX(document.Document{}, workbookOf(t, table), Options{Name: "t.xlsx", MaxRows: 3}); err == nil ||
+		!strings.Contains(err.Error(), "the table has more than 3 rows") {
+		t.Errorf("XLSX over the limit: %v", err)
+	}
+}

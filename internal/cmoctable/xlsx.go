@@ -44,7 +44,10 @@ func ReadXLSXReport(base document.Document, data []byte, opts Options) (document
 	if err != nil {
 		return document.Document{}, Report{}, err
 	}
-	return build(base, name, rows, opts.Mapping)
+	if len(rows) > opts.maxRows()+1 {
+		return document.Document{}, Report{}, tooManyRows(rows[opts.maxRows()+1].where, opts.maxRows())
+	}
+	return build(base, name, sliceRows(rows), opts)
 }
 
 type workbook struct {

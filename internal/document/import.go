@@ -14,16 +14,17 @@ type Source struct {
 	Data []byte
 }
 
-// ReadSources reads files from disk, refusing oversized ones before reading them whole.
-func ReadSources(paths ...string) ([]Source, error) {
+// ReadSources reads files from disk, refusing one over limit bytes before reading it whole;
+// tooLarge words the refusal (how to raise the limit).
+func ReadSources(limit int64, tooLarge func(name string, size, limit int64) error, paths ...string) ([]Source, error) {
 	out := make([]Source, 0, len(paths))
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", p, err)
 		}
-		if info.Size() > MaxFileSize {
-			return nil, fmt.Errorf("%s: file is %d bytes; at most %d", p, info.Size(), MaxFileSize)
+		if info.Size() > limit {
+			return nil, tooLarge(p, info.Size(), limit)
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {

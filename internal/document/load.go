@@ -14,23 +14,39 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// MaxFileSize bounds what one import reads, so a runaway file fails fast with a clear error.
+// MaxFileSize bounds what one import reads of a file other than a cmograph document (a CMOC
+// table, citations, a QDA project: their readers hold the whole file and more), so a runaway
+// file fails fast with a clear error.
 const MaxFileSize = 64 << 20
+
+// MaxDocumentSize bounds a cmograph document: room for the export of a review several times
+// the 10,000-CMOC synthetic corpus (82 MB), which must import back. A large JSON document is
+// decoded as a stream (see parseJSON).
+const MaxDocumentSize = 512 << 20
 
 // File is a parsed document with what is needed to point an error at its line.
 type File struct {
 	Name string
 	Doc  Document
 	root *yaml.Node
+	json *jsonSource // a streamed JSON document's bytes, for Line
 }
 
-// Parse reads a YAML or JSON document. Errors name the file and line.
+// Parse reads a YAML or JSON document. Errors name the file and line. The caller bounds the
+// size (MaxDocumentSize, unless the user raised it).
 func Parse(name string, data []byte) (*File, error) {
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: file is %d bytes; at most %d", name, len(data), MaxFileSize)
-	}
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("%s:%d: file is not UTF-8 text", name, text.FirstInvalidLine(data))
+	}
+	if len(data) > streamAbove && looksLikeJSON(data) {
+		f, err := parseJSON(name, data)
+		if err != nil {
+			return nil, err
+		}
+		if f.Doc.Format != FormatV1 {
+			return nil, f.errorAt("format", fmt.Sprintf("is %q; this cmograph reads %q", f.Doc.Format, FormatV1))
+		}
+		return f, nil
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -102,7 +118,7 @@ func Built(name string, doc Document) *File { return &File{Name: name, Doc: doc}
 
 // errorAt formats an error at a field path such as "studies[0].programmeTheories[1].cmocs[2]".
 func (f *File) errorAt(path, msg string) error {
-	if f.root == nil {
+	if f.root == nil && f.json == nil {
 		return fmt.Errorf("%s: %s: %s", f.Name, path, msg)
 	}
 	return fmt.Errorf("%s:%d: %s: %s", f.Name, f.Line(path), path, msg)
@@ -111,6 +127,9 @@ func (f *File) errorAt(path, msg string) error {
 // Line returns the line of the value at path, or of the nearest enclosing value that exists;
 // 0 for a document built in code.
 func (f *File) Line(path string) int {
+	if f.json != nil {
+		return f.json.line(path)
+	}
 	n := f.root
 	if n == nil {
 		return 0

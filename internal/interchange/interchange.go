@@ -134,6 +134,37 @@ type Source struct {
 type Options struct {
 	// Mapping renames CMOC table columns (see cmoctable.ParseMapping).
 	Mapping cmoctable.Mapping
+	// MaxDocumentSize bounds a cmograph document (0: document.MaxDocumentSize). Other formats
+	// are at most document.MaxFileSize: their readers hold the whole file several times over.
+	MaxDocumentSize int64
+	// MaxTableRows bounds the rows of one CMOC table (0: cmoctable.DefaultMaxRows).
+	MaxTableRows int
+}
+
+// RaiseLimitHint says how a user raises the document limit; the CLI and the API set their own.
+const RaiseLimitHint = "raise it with cmograph import --max-file-size or CMOGRAPH_MAX_FILE_SIZE"
+
+func (o Options) maxDocument() int64 {
+	if o.MaxDocumentSize > 0 {
+		return o.MaxDocumentSize
+	}
+	return document.MaxDocumentSize
+}
+
+// MaxSize is the largest file of any format an import with these options reads.
+func (o Options) MaxSize() int64 { return max(o.maxDocument(), document.MaxFileSize) }
+
+// TooLarge refuses a file over the largest a cmograph document may be, saying how to raise it.
+func TooLarge(name string, size, limit int64) error {
+	return inputError(fmt.Errorf("%s: file is %d bytes; a cmograph document is at most %d (%s)", name, size, limit, RaiseLimitHint))
+}
+
+// tooLarge refuses a file over its format's limit.
+func tooLarge(name string, size, limit int64, format Format) error {
+	if format == FormatDocument {
+		return TooLarge(name, size, limit)
+	}
+	return inputError(fmt.Errorf("%s: file is %d bytes; a CMOC table, citation file or QDA project is at most %d (64 MiB): split it, or bring it in as a cmograph document", name, size, limit))
 }
 
 // Converted is one source made into a document, with what the converter has to say about it.
@@ -204,9 +235,6 @@ func convertAll(ctx context.Context, store kb.Store, sources []Source, opts Opti
 }
 
 func convertOne(ctx context.Context, b *baseline, before []Converted, s Source, opts Options) (Converted, error) {
-	if len(s.Data) > document.MaxFileSize {
-		return Converted{}, inputError(fmt.Errorf("%s: file is %d bytes; at most %d", s.Name, len(s.Data), document.MaxFileSize))
-	}
 	format := s.Format
 	if format == "" {
 		f, err := Detect(s.Name, s.Data)
@@ -214,6 +242,13 @@ func convertOne(ctx context.Context, b *baseline, before []Converted, s Source, 
 			return Converted{}, inputError(err)
 		}
 		format = f
+	}
+	limit := int64(document.MaxFileSize)
+	if format == FormatDocument {
+		limit = opts.maxDocument()
+	}
+	if int64(len(s.Data)) > limit {
+		return Converted{}, tooLarge(s.Name, int64(len(s.Data)), limit, format)
 	}
 	if format == FormatDocument {
 		f, err := document.Parse(s.Name, s.Data)
@@ -379,7 +414,7 @@ func convert(base document.Document, s Source, format Format, opts Options) (Con
 			read = cmoctable.ReadXLSXReport
 		}
 		var rep cmoctable.Report
-		if doc, rep, err = read(base, s.Data, cmoctable.Options{Mapping: opts.Mapping, Name: s.Name}); err == nil {
+		if doc, rep, err = read(base, s.Data, cmoctable.Options{Mapping: opts.Mapping, Name: s.Name, MaxRows: opts.MaxTableRows}); err == nil {
 			tableNotes(&c, s.Name, rep)
 		}
 	case FormatRIS, FormatBibTeX, FormatCSLJSON:
