@@ -36,8 +36,10 @@ type StudyEvidence struct {
 // Evidence is everything across studies that bears on an element or construct.
 type Evidence struct {
 	Target kb.Node
-	// Matched lists the elements that stand for the target, the target first.
-	Matched    []kb.Node
+	// Matched lists the elements that stand for the target, the target first, then by hops.
+	Matched []kb.Node
+	// Matches says how each matched element was reached, in the same order.
+	Matches    []Match
 	Studies    []StudyEvidence
 	CMOCCount  int
 	QuoteCount int
@@ -52,9 +54,13 @@ func (a *Analyst) Evidence(ctx context.Context, targetID string, aligned bool) (
 	if err != nil {
 		return nil, err
 	}
-	matched, err := r.standIns(ctx, target, aligned)
+	matches, err := r.standIns(ctx, target, aligned)
 	if err != nil {
 		return nil, err
+	}
+	matched := make([]string, len(matches))
+	for i, m := range matches {
+		matched[i] = m.Element.NodeID()
 	}
 	uses, err := r.links(ctx, true, matched, elementRels...)
 	if err != nil {
@@ -95,11 +101,9 @@ func (a *Analyst) Evidence(ctx context.Context, targetID string, aligned bool) (
 			quotesOf[l.To] = append(quotesOf[l.To], QuoteEvidence{Quote: q, Link: l})
 		}
 	}
-	out := &Evidence{Target: target}
-	for _, id := range matched {
-		if n := r.node(id); n != nil {
-			out.Matched = append(out.Matched, n)
-		}
+	out := &Evidence{Target: target, Matches: matches}
+	for _, m := range matches {
+		out.Matched = append(out.Matched, m.Element)
 	}
 	byStudy := map[string]*StudyEvidence{}
 	for _, id := range cmocIDs {
@@ -147,36 +151,124 @@ func (a *Analyst) Evidence(ctx context.Context, targetID string, aligned bool) (
 	return out, nil
 }
 
-// standIns lists the elements that stand for the target: the element itself and, with
-// aligned, those aligned with it without contradicting it; or a construct's instances.
-func (r *reader) standIns(ctx context.Context, target kb.Node, aligned bool) ([]string, error) {
+// MaxEvidenceHops bounds how many alignments evidence follows from its target.
+const MaxEvidenceHops = 6
+
+// Match is an element that stands for the target of an evidence report, and how it was reached.
+type Match struct {
+	Element kb.Node
+	// Hops counts the alignments between the target (or, for a construct, one of its
+	// instances) and the element: 0 for the target itself or an instance.
+	Hops int
+	// Path lists the ids from where the walk started (the target, or the instance) to the
+	// element, both included.
+	Path []string
+	// Relation is that of the last alignment on the path, read towards the element; "" at 0
+	// hops.
+	Relation kb.AlignRelation
+}
+
+// standIns lists the elements that stand for the target. For an element: itself and, with
+// aligned, every element reached through SAME_AS, BROADER and NARROWER alignments between
+// elements of its kind, however many hops away (each element once, by its shortest path), and
+// the elements one RELATED alignment, or one joining alignment to another kind, away from any
+// of those; never a contradiction. For a construct: its instances and
+// what is aligned with them the same way. A walk reads one hop's links per store call.
+func (r *reader) standIns(ctx context.Context, target kb.Node, aligned bool) ([]Match, error) {
 	id := target.NodeID()
+	var frontier []Match
 	if target.NodeKind() == kb.KindConstruct {
 		ls, err := r.links(ctx, true, []string{id}, kb.RelInstanceOf, kb.RelExplainedBy)
 		if err != nil {
 			return nil, err
 		}
-		var out []string
+		var starts []string
 		for _, l := range ls {
-			out = append(out, l.From)
+			starts = append(starts, l.From)
 		}
-		out = uniqueSorted(out)
-		return out, r.load(ctx, out...)
+		for _, s := range uniqueSorted(starts) {
+			frontier = append(frontier, Match{Hops: 0, Path: []string{s}})
+		}
+		aligned = true
+	} else {
+		frontier = []Match{{Hops: 0, Path: []string{id}}}
 	}
-	var others []string
-	if aligned {
-		ls, err := r.linksBothWays(ctx, []string{id}, kb.RelAligns)
+	seen := map[string]bool{}
+	var out []Match
+	for _, m := range frontier {
+		seen[m.Path[0]] = true
+		out = append(out, m)
+	}
+	for hop := 1; aligned && hop <= MaxEvidenceHops && len(frontier) > 0; hop++ {
+		ends := make([]string, len(frontier))
+		for i, m := range frontier {
+			ends[i] = m.Path[len(m.Path)-1]
+		}
+		ls, err := r.linksBothWays(ctx, ends, kb.RelAligns)
 		if err != nil {
 			return nil, err
 		}
-		for _, l := range ls {
-			if l.Relation != kb.AlignContradicts {
-				others = append(others, otherEnd(l, id))
+		// in a stable order, so that a tie between two shortest paths is settled the same way
+		slices.SortFunc(ls, func(a, b kb.Link) int { return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To)) })
+		var next []Match
+		for _, m := range frontier {
+			end := m.Path[len(m.Path)-1]
+			for _, l := range ls {
+				if l.From != end && l.To != end {
+					continue
+				}
+				other, rel := l.To, l.Relation
+				if l.To == end {
+					other, rel = l.From, l.Relation.Inverse()
+				}
+				if seen[other] || rel == kb.AlignContradicts {
+					continue
+				}
+				// a RELATED element counts, but the walk does not go on through it
+				if !joins(rel) && rel != kb.AlignRelated {
+					continue
+				}
+				seen[other] = true
+				found := Match{Hops: hop, Path: append(slices.Clone(m.Path), other), Relation: rel}
+				out = append(out, found)
+				if joins(rel) {
+					next = append(next, found)
+				}
 			}
 		}
+		// the walk goes on only between elements of one kind: an outcome the same as a context
+		// is where one configuration feeds the next, not one thing (see joins)
+		if err := r.load(ctx, append(ends, pathEnds(next)...)...); err != nil {
+			return nil, err
+		}
+		frontier = slices.DeleteFunc(next, func(m Match) bool {
+			from, to := r.node(m.Path[len(m.Path)-2]), r.node(m.Path[len(m.Path)-1])
+			return from == nil || to == nil || from.NodeKind() != to.NodeKind()
+		})
 	}
-	out := append([]string{id}, uniqueSorted(others)...)
-	return out, r.load(ctx, out...)
+	ids := make([]string, len(out))
+	for i, m := range out {
+		ids[i] = m.Path[len(m.Path)-1]
+	}
+	if err := r.load(ctx, ids...); err != nil {
+		return nil, err
+	}
+	kept := out[:0]
+	for i, m := range out {
+		if n := r.node(ids[i]); n != nil {
+			m.Element = n
+			kept = append(kept, m)
+		}
+	}
+	return kept, nil
+}
+
+func pathEnds(ms []Match) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Path[len(m.Path)-1]
+	}
+	return out
 }
 
 // cmocLess orders CMOCs by programme theory, then by code as people number them (CMOC 2

@@ -21,6 +21,10 @@ type Suggestion struct {
 	// Aligned is the relation already recorded between the two, read from the element's side,
 	// or "" when none is: a reviewer accepts a suggestion by aligning the pair.
 	Aligned kb.AlignRelation
+	// TextScore is the BM25 relevance alone; Score weighs it by what the graph knows (see
+	// weighByGraph), and Reasons says what that was.
+	TextScore float64
+	Reasons   PairReasons
 }
 
 // quoteWeight is how much a match in the quotes behind a candidate counts against a match in
@@ -111,6 +115,9 @@ func (a *Analyst) Suggest(ctx context.Context, elementID string, limit int) ([]S
 			out = append(out, Suggestion{Element: r.node(id), StudyID: study, Score: scores[id]})
 		}
 	}
+	if err := a.weighByGraph(ctx, r, el, out); err != nil {
+		return nil, err
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
 			return out[i].Score > out[j].Score
@@ -188,4 +195,71 @@ func clip(s string, n int) string {
 		return s[:i]
 	}
 	return s[:n]
+}
+
+// weighByGraph weighs each candidate's relevance by what the graph knows of the pair (see
+// pairScorer): the match of their neighbours raises it by up to half, and CMOCs about other
+// people halve it. It reads the CMOCs of the programme theories involved in two store calls.
+func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, out []Suggestion) error {
+	if len(out) == 0 {
+		return nil
+	}
+	pts := []string{el.Owner()}
+	for _, s := range out {
+		pts = append(pts, s.Element.Owner())
+	}
+	st, err := r.structureOf(ctx, uniqueSorted(pts)...)
+	if err != nil {
+		return err
+	}
+	// the neighbours are compared by their own words, within their kind
+	var neighbourIDs []string
+	for _, id := range append([]string{el.NodeID()}, suggestionIDs(out)...) {
+		neighbourIDs = append(neighbourIDs, st.neighbours[id]...)
+	}
+	if err := r.load(ctx, neighbourIDs...); err != nil {
+		return err
+	}
+	docs := map[kb.Kind]map[string]string{}
+	ps := pairScorer{st: st, corpora: map[kb.Kind]*text.Corpus{}, kindOf: map[string]kb.Kind{}}
+	for _, id := range neighbourIDs {
+		n := r.node(id)
+		if n == nil {
+			continue
+		}
+		k := n.NodeKind()
+		if docs[k] == nil {
+			docs[k] = map[string]string{}
+		}
+		docs[k][id] = kb.SearchText(n)
+		ps.kindOf[id] = k
+	}
+	for k, d := range docs {
+		ps.corpora[k] = text.NewCorpus(d)
+	}
+	// the pair's own words are scored by BM25 already: score only what the graph adds
+	own := el.NodeKind()
+	ps.corpora[own] = text.NewCorpus(nil)
+	ps.kindOf[el.NodeID()] = own
+	for i := range out {
+		id := out[i].Element.NodeID()
+		ps.kindOf[id] = own
+		_, why := ps.score(el.NodeID(), id)
+		factor := 1 + neighbourWeight*why.NeighbourScore
+		if why.OtherActors {
+			factor *= otherActors
+		}
+		out[i].TextScore = out[i].Score
+		out[i].Score *= factor
+		out[i].Reasons = why
+	}
+	return nil
+}
+
+func suggestionIDs(ss []Suggestion) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = s.Element.NodeID()
+	}
+	return out
 }

@@ -34,6 +34,7 @@ var analysisTests = []struct {
 	{"ChainsToConstruct", testChainsToConstruct},
 	{"Evidence", testEvidence},
 	{"EvidenceForConstruct", testEvidenceForConstruct},
+	{"EvidenceFollowsAlignments", testEvidenceFollowsAlignments},
 	{"DemiRegularities", testDemiRegularities},
 	{"SearchSnippets", testSearchSnippets},
 	{"CountCMOCs", testCountCMOCs},
@@ -386,7 +387,35 @@ func testEvidenceForConstruct(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 			got = append(got, c.CMOC.ID)
 		}
 	}
-	sameIDs(t, "CMOCs involving CHIME hope", got, []string{"c.pt.1", "c.pt.2", "b.ipt.1"})
+	// the instances' CMOCs, and those of what they are aligned with: a's hope is the same as
+	// b's, and the same as b's hopeful context
+	sameIDs(t, "CMOCs involving CHIME hope", got, []string{"a.cm.1", "c.pt.1", "c.pt.2", "b.ipt.1", "b.ipt.2"})
+	var paths []string
+	for _, m := range e.Matches {
+		paths = append(paths, fmt.Sprintf("%d %s %v", m.Hops, m.Relation, m.Path))
+	}
+	sameIDs(t, "paths", paths, []string{"0  [b.ipt.o.hope]", "0  [c.pt.c.optimistic]", "0  [c.pt.o.optimism]",
+		"1 SAME_AS [b.ipt.o.hope a.cm.o.hope]", "2 SAME_AS [b.ipt.o.hope a.cm.o.hope b.ipt.c.hopeful]"})
+}
+
+// testEvidenceFollowsAlignments: b's modelling is NARROWER than a's role-modelling, which c's
+// is the SAME_AS; evidence for b's follows both hops, and says how.
+func testEvidenceFollowsAlignments(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	e, err := a.Evidence(context.Background(), "b.ipt.m.modelling", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, m := range e.Matches {
+		paths = append(paths, fmt.Sprintf("%d %s %v", m.Hops, m.Relation, m.Path))
+	}
+	sameIDs(t, "paths", paths, []string{"0  [b.ipt.m.modelling]", "1 NARROWER [b.ipt.m.modelling a.cm.m.role]",
+		"2 SAME_AS [b.ipt.m.modelling a.cm.m.role c.pt.m.role]"})
+	var studies []string
+	for _, s := range e.Studies {
+		studies = append(studies, s.Study.ID)
+	}
+	sameIDs(t, "studies (oldest first)", studies, []string{"a", "c", "b"})
 }
 
 func testDemiRegularities(t *testing.T, a *analysis.Analyst, _ kb.Store) {

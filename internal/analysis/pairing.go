@@ -1,0 +1,139 @@
+package analysis
+
+import (
+	"context"
+	"slices"
+
+	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/text"
+)
+
+// Words alone pair elements badly across studies: the youth paper's empowerment of the peer
+// worker shares more words with Gillard's role-modelling than the youth paper's own peer
+// modelling does. What the graph knows tells them apart: whose reasoning the CMOCs using an
+// element are about (its actors), and what it is used with (its neighbours: the outcomes a
+// mechanism produces, the mechanisms an outcome comes from, the mechanisms a context triggers).
+// Two mechanisms about the same people, producing outcomes that match, are likelier
+// counterparts than two that merely share words.
+
+// structure is what the CMOCs of some programme theories say about their elements.
+type structure struct {
+	actors     map[string][]kb.Actor // element -> the actors of the CMOCs using it, each once
+	neighbours map[string][]string   // element -> the elements of other kinds its CMOCs use
+}
+
+// structureOf reads the CMOCs of the programme theories and the elements they use, in two
+// store calls.
+func (r *reader) structureOf(ctx context.Context, ptIDs ...string) (*structure, error) {
+	cmocs, err := r.owned(ctx, kb.KindCMOC, ptIDs...)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(cmocs))
+	for i, c := range cmocs {
+		ids[i] = c.NodeID()
+	}
+	uses, err := r.links(ctx, false, ids, elementRels...)
+	if err != nil {
+		return nil, err
+	}
+	usedBy := map[string][]string{}
+	for _, l := range uses {
+		usedBy[l.From] = append(usedBy[l.From], l.To)
+	}
+	st := &structure{actors: map[string][]kb.Actor{}, neighbours: map[string][]string{}}
+	relOf := map[string]kb.RelType{}
+	for _, l := range uses {
+		relOf[l.To] = l.Type
+	}
+	for _, c := range cmocs {
+		cmoc := c.(*kb.CMOC)
+		for _, e := range usedBy[cmoc.ID] {
+			for _, a := range cmoc.Actors {
+				if !slices.Contains(st.actors[e], a) {
+					st.actors[e] = append(st.actors[e], a)
+				}
+			}
+			for _, other := range usedBy[cmoc.ID] {
+				if relOf[other] != relOf[e] && neighbourly(relOf[e], relOf[other]) && !slices.Contains(st.neighbours[e], other) {
+					st.neighbours[e] = append(st.neighbours[e], other)
+				}
+			}
+		}
+	}
+	return st, nil
+}
+
+// neighbourly says which elements of a CMOC characterise one another: a mechanism by its
+// outcomes, an outcome by its mechanisms, a context by the mechanisms it triggers. (A context
+// says little of an outcome, and the other way round.)
+func neighbourly(of, by kb.RelType) bool {
+	switch of {
+	case kb.RelHasMechanism:
+		return by == kb.RelHasOutcome
+	case kb.RelHasOutcome, kb.RelHasContext:
+		return by == kb.RelHasMechanism
+	}
+	return false
+}
+
+// Weights of the graph's signals in a pair's score.
+const (
+	// neighbourWeight is how much the best match among two elements' neighbours adds to the
+	// similarity of their own words.
+	neighbourWeight = 0.5
+	// otherActors scales the score of two elements whose CMOCs are about different people
+	// (both recorded, none in common): the peer worker's growth is no counterpart of a
+	// mechanism that works on the young person.
+	otherActors = 0.5
+)
+
+// pairScorer scores pairs of elements of two sides from their words, their neighbours and
+// their actors.
+type pairScorer struct {
+	st      *structure
+	corpora map[kb.Kind]*text.Corpus // per kind, over both sides' elements
+	kindOf  map[string]kb.Kind
+}
+
+// PairReasons say why a pair scores as it does, beyond the words the two share.
+type PairReasons struct {
+	// Neighbours is the best-matching pair of neighbours (one of each side), when any match.
+	Neighbours [2]string
+	// NeighbourScore is their similarity, 0 to 1.
+	NeighbourScore float64
+	// SharedActors are the actors both sides' CMOCs are about; OtherActors says both record
+	// actors and share none.
+	SharedActors []kb.Actor
+	OtherActors  bool
+}
+
+// score is the pair's combined score and why.
+func (ps pairScorer) score(a, b string) (float64, PairReasons) {
+	k := ps.kindOf[a]
+	s := ps.corpora[k].Similarity(a, b)
+	var why PairReasons
+	for _, na := range ps.st.neighbours[a] {
+		for _, nb := range ps.st.neighbours[b] {
+			nk := ps.kindOf[na]
+			if nk != ps.kindOf[nb] || ps.corpora[nk] == nil {
+				continue
+			}
+			if sim := ps.corpora[nk].Similarity(na, nb); sim > why.NeighbourScore {
+				why.NeighbourScore, why.Neighbours = sim, [2]string{na, nb}
+			}
+		}
+	}
+	s += neighbourWeight * why.NeighbourScore
+	aa, ab := ps.st.actors[a], ps.st.actors[b]
+	for _, x := range aa {
+		if slices.Contains(ab, x) {
+			why.SharedActors = append(why.SharedActors, x)
+		}
+	}
+	if len(aa) > 0 && len(ab) > 0 && len(why.SharedActors) == 0 {
+		why.OtherActors = true
+		s *= otherActors
+	}
+	return s, why
+}
