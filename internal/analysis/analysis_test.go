@@ -10,7 +10,10 @@ import (
 	"github.com/cmograph/cmograph/internal/store/memory"
 )
 
-func seeded(t testing.TB) *analysis.Analyst {
+func seeded(t testing.TB) *analysis.Analyst { return analysis.New(seededStore(t)) }
+
+// seededStore is an embedded store holding the seed corpus.
+func seededStore(t testing.TB) *memory.Store {
 	t.Helper()
 	ctx := context.Background()
 	s, err := memory.Open(ctx, memory.Options{})
@@ -24,7 +27,7 @@ func seeded(t testing.TB) *analysis.Analyst {
 	if _, err := document.Import(ctx, s, "test", src...); err != nil {
 		t.Fatal(err)
 	}
-	return analysis.New(s)
+	return s
 }
 
 // The acceptance example: Gillard's role-modelling finds the youth CMOC 1 mechanism.

@@ -7,10 +7,7 @@ import (
 	"testing"
 
 	"github.com/cmograph/cmograph/internal/analysis"
-	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/kb"
-	"github.com/cmograph/cmograph/internal/seed"
-	"github.com/cmograph/cmograph/internal/store/memory"
 )
 
 // The crosswalk benchmark: the counterparts the seed papers state themselves. The youth paper
@@ -54,17 +51,7 @@ func (s crosswalkScores) String() string {
 func hiddenSeed(t testing.TB) *analysis.Analyst {
 	t.Helper()
 	ctx := context.Background()
-	s, err := memory.Open(ctx, memory.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := seed.Sources()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := document.Import(ctx, s, "test", src...); err != nil {
-		t.Fatal(err)
-	}
+	s := seededStore(t)
 	ls, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, All: true})
 	if err != nil {
 		t.Fatal(err)
