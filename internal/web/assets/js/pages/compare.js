@@ -33,10 +33,14 @@ export async function render(ctx, rest, query) {
   const { compareTheories: c } = await ctx.gql(QUERY, { left, right });
   out.push(h('p', { class: 'meta' }, `${c.left.name} (${c.left.study.year ?? 'n.d.'}) and ${c.right.name} (${c.right.study.year ?? 'n.d.'}). Explicit pairs are alignments a reviewer recorded; construct pairs share a construct; suggestions are text similarity of at least ${c.threshold}.`));
   const kinds = [['Contexts', c.contexts], ['Mechanisms', c.mechanisms], ['Outcomes', c.outcomes]];
+  // every basis the answer uses, known ones in the API's order first
+  const known = ['EXPLICIT', 'CONSTRUCT', 'TRANSITIVE', 'SUGGESTION'];
+  const used = new Set(kinds.flatMap(([, k]) => k.pairs.map((p) => p.basis)));
+  const bases = [...known.filter((b) => used.has(b)), ...[...used].filter((b) => !known.includes(b))];
   out.push(h('table', { class: 'summary' }, h('caption', null, 'In short'),
-    h('thead', null, h('tr', null, ['', 'Explicit pairs', 'Construct pairs', 'Suggested pairs', 'Only left', 'Only right'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', null, h('tr', null, ['', ...bases.map((b) => `${label(b)} pairs`), 'Only left', 'Only right'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', null, kinds.map(([kind, k]) => h('tr', null, h('th', { scope: 'row' }, h('a', { href: `#cmp-${kind}`, onclick: (ev) => { ev.preventDefault(); document.getElementById(`cmp-${kind}`).scrollIntoView(); } }, kind)),
-      ['EXPLICIT', 'CONSTRUCT', 'SUGGESTION'].map((b) => h('td', { class: 'num' }, String(k.pairs.filter((p) => p.basis === b).length))),
+      bases.map((b) => h('td', { class: 'num' }, String(k.pairs.filter((p) => p.basis === b).length))),
       h('td', { class: 'num' }, String(k.leftOnly.length)), h('td', { class: 'num' }, String(k.rightOnly.length)))))));
   for (const [kind, k] of kinds) {
     out.push(h('section', { class: 'compare-kind', 'aria-labelledby': `cmp-${kind}` },
