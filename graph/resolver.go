@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cmograph/cmograph/internal/analysis"
+	"github.com/cmograph/cmograph/internal/auth"
 	"github.com/cmograph/cmograph/internal/kb"
 )
 
@@ -21,6 +22,8 @@ type Resolver struct {
 	Logger  *slog.Logger
 	// Clock stamps changes; nil means the store's clock.
 	Clock func() time.Time
+	// Tokens keeps the API tokens that admins create and revoke (nil: none).
+	Tokens auth.TokenStore
 }
 
 func (r *Resolver) analyst() *analysis.Analyst {

@@ -36,7 +36,12 @@ func WithActor(next http.Handler) http.Handler {
 	})
 }
 
+// actorOf is who makes a change: the authenticated principal; only an anonymous request of
+// open development mode may name itself with ActorHeader.
 func actorOf(ctx context.Context) string {
+	if p := principalOf(ctx); !p.Anonymous() && p.Actor != "" {
+		return p.Actor
+	}
 	if a, ok := ctx.Value(actorKey{}).(string); ok {
 		return a
 	}

@@ -3,9 +3,7 @@ package main_test
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -125,19 +123,9 @@ func serve(t *testing.T, dir string, args ...string) *server {
 
 func (s *server) query(t *testing.T, q string) map[string]any {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"query": q})
-	resp, err := http.Post(s.url+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatalf("response is not JSON: %s", raw)
-	}
+	_, out := post(t, s.url+"/graphql", q)
 	if out["errors"] != nil {
-		t.Fatalf("query failed: %s", raw)
+		t.Fatalf("query failed: %v", out["errors"])
 	}
 	return out["data"].(map[string]any)
 }

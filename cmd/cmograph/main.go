@@ -21,16 +21,20 @@ mechanisms, outcomes, quotes and the theories behind them) as one graph, served 
 
 Usage:
   cmograph serve [flags]          serve the GraphQL API and GraphiQL
+  cmograph token create|list|revoke   API tokens and their roles (reader, editor, admin)
   cmograph import [flags] FILE…   import cmograph documents (YAML or JSON), all or nothing
   cmograph export [flags]         write the graph as a cmograph document
   cmograph migrate [flags]        create Neo4j's constraints and indexes (idempotent)
   cmograph generate [flags]       write (or --load) a synthetic corpus for benchmarks
   cmograph bench [flags]          time the reference reads against Neo4j, Cypher, @neo4j/graphql
+  cmograph healthcheck            exit 0 if a running serve answers /healthz
   cmograph help [COMMAND]         explain a command and its flags
+  cmograph --version              the version, revision and Go it was built with
 
 Start here:
   cmograph serve --demo           the four peer-support papers on the embedded store;
-                                  open http://localhost:8080/ for GraphiQL
+                                  open http://localhost:8080/ (GraphiQL at /graphiql); this
+                                  machine only until you create a token (cmograph help token)
 
 Stores: the embedded store (one data file, no setup) is the default; give --neo4j-uri (or set
 NEO4J_URI) to use Neo4j 5. Every flag can also be set from the environment variable shown in
@@ -63,6 +67,8 @@ func commands() []command {
 		{"migrate", "create Neo4j constraints and indexes", runMigrate},
 		{"generate", "generate a synthetic corpus", runGenerate},
 		{"bench", "time the reference reads against their peers", runBench},
+		{"token", "create, list and revoke API tokens", runToken},
+		{"healthcheck", "ask a running serve whether it is alive", runHealthcheck},
 	}
 }
 
@@ -70,6 +76,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := &cli{stdout: stdout, stderr: stderr, started: time.Now()}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if args[0] == "--version" || args[0] == "version" {
+		printVersion(c)
 		return 0
 	}
 	name, rest := args[0], args[1:]

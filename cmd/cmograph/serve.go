@@ -19,23 +19,42 @@ const shutdownGrace = 10 * time.Second
 
 func runServe(ctx context.Context, c *cli, args []string) error {
 	fs := newFlags(c, "serve", "serve [flags]", `
-Serve the GraphQL API at /graphql, GraphiQL at /, and /healthz and /readyz for health checks.
-Stops cleanly on Ctrl-C or SIGTERM.
+Serve the reviewer pages at /, the GraphQL API at /graphql, GraphiQL at /graphiql, /healthz and
+/readyz for health checks and /metrics for Prometheus. Stops cleanly on Ctrl-C or SIGTERM.
+
+Who may do what: with no API tokens the server is open (anyone may write, and names itself
+with X-Cmograph-Actor), so it listens only on this machine. Create a token with
+"cmograph token create" and every request needs one (Authorization: Bearer …); --public lets
+anyone read while writes still need a token.
 
 Examples:
-  cmograph serve --demo                       the seed corpus on the embedded store
+  cmograph serve --demo                       the seed corpus on the embedded store, on 127.0.0.1:8080
   cmograph serve --data review.json           your own review's data file
+  cmograph serve --addr :8080 --public        for a team: tokens to write, anyone reads
   NEO4J_URI=neo4j://localhost:7687 NEO4J_PASSWORD=secret cmograph serve --demo`)
-	addr := fs.String("addr", env("CMOGRAPH_ADDR", ":8080"), "address to listen on (CMOGRAPH_ADDR)")
+	addr := fs.String("addr", env("CMOGRAPH_ADDR", defaultAddr), "address to listen on; :8080 for every interface (CMOGRAPH_ADDR)")
 	demo := fs.Bool("demo", env("CMOGRAPH_DEMO", "") == "true",
 		"load the four peer-support papers if the store is empty (CMOGRAPH_DEMO=true)")
 	migrate := fs.Bool("migrate", true, "on Neo4j, create constraints and indexes at start-up")
 	storeCfg := storeFlags(fs)
+	netCfg := networkFlags(fs, storeCfg)
 	newLogger := logFlags(fs, c)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	logger, err := newLogger()
+	if err != nil {
+		return err
+	}
+	if err := netCfg.checkTLS(); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", *addr, err)
+	}
+	defer ln.Close()
+	authn, tokens, mode, err := netCfg.access(ctx, ln.Addr())
 	if err != nil {
 		return err
 	}
@@ -49,23 +68,26 @@ Examples:
 			return err
 		}
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", *addr, err)
-	}
 	analyst := analysis.New(store)
-	srv := &http.Server{
-		Handler:           server.New(server.Options{Store: store, Analyst: analyst, Logger: logger}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
+	handler := server.New(server.Options{Store: store, Analyst: analyst, Logger: logger, RequestTimeout: netCfg.timeout,
+		Auth: authn, Tokens: tokens, AllowedHosts: netCfg.allowedHostList(), CORSOrigins: splitList(netCfg.corsOrigins),
+		RateLimit: netCfg.rate, RateBurst: netCfg.burst, TrustProxy: netCfg.trustProxy, MaxConcurrent: netCfg.concurrent,
+		NoIntrospection: !netCfg.introspect, NoGraphiQL: !netCfg.graphiql})
+	timeouts := server.DefaultTimeouts
+	timeouts.Write = max(timeouts.Write, netCfg.timeout+10*time.Second)
+	srv := server.NewHTTPServer(handler, timeouts, logger)
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	scheme := "http"
+	if netCfg.tlsCert != "" {
+		scheme = "https"
+		go func() { served <- srv.ServeTLS(ln, netCfg.tlsCert, netCfg.tlsKey) }()
+	} else {
+		go func() { served <- srv.Serve(ln) }()
+	}
 	go warm(ctx, store, analyst, logger)
-	logger.InfoContext(ctx, "cmograph is serving", "graphiql", "http://"+displayAddr(ln.Addr()),
-		"graphql", "http://"+displayAddr(ln.Addr())+"/graphql", "store", storeKind(*storeCfg),
+	base := scheme + "://" + displayAddr(ln.Addr())
+	logger.InfoContext(ctx, "cmograph is serving", "graphiql", base+"/graphiql", "graphql", base+"/graphql",
+		"store", storeKind(*storeCfg), "access", mode, "tokens", tokens.Path(),
 		"startup", time.Since(c.started).Round(time.Millisecond))
 	select {
 	case err := <-served:
@@ -81,6 +103,10 @@ Examples:
 	logger.Info("stopped")
 	return nil
 }
+
+// defaultAddr is loopback: an open server must not be reachable from other machines unless its
+// operator says so.
+const defaultAddr = "127.0.0.1:8080"
 
 func storeKind(cfg app.StoreConfig) string {
 	r, err := cfg.Resolve()

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/cmograph/cmograph/internal/auth"
 	"github.com/cmograph/cmograph/internal/kb"
 )
 
@@ -123,6 +124,14 @@ type ContextEdge struct {
 	Node   *kb.Context `json:"node"`
 }
 
+// A token to create.
+type CreateAPITokenInput struct {
+	// Who or what will use it (a person, a dashboard); recorded as the actor of its changes.
+	Name string `json:"name"`
+	// What it may do.
+	Role Role `json:"role"`
+}
+
 // A new CMOC with its elements, made in one step. It needs at least one context, mechanism or
 // outcome, all of its own programme theory. Without an id: "<programme theory id>.<slug of code>".
 type CreateCMOCInput struct {
@@ -139,6 +148,14 @@ type CreateCMOCInput struct {
 	MechanismIds      []string       `json:"mechanismIds,omitempty"`
 	OutcomeIds        []string       `json:"outcomeIds,omitempty"`
 	SettingIds        []string       `json:"settingIds,omitempty"`
+}
+
+// A token just created, with its secret.
+type CreatedAPIToken struct {
+	// The token as kept.
+	Token *auth.Token `json:"token"`
+	// The secret to send as `Authorization: Bearer <secret>`. Shown this once: the server keeps only its hash.
+	Secret string `json:"secret"`
 }
 
 // Input to delete a node. Links that touch it go with it; a node that still owns others (a
@@ -334,6 +351,12 @@ type ReviseInput struct {
 	Rationale *string           `json:"rationale,omitempty"`
 }
 
+// A token to revoke.
+type RevokeAPITokenInput struct {
+	// The token's id (tok_…), as `apiTokens` lists it.
+	ID string `json:"id"`
+}
+
 type SettingConnection struct {
 	Edges      []SettingEdge `json:"edges"`
 	Nodes      []kb.Setting  `json:"nodes"`
@@ -384,6 +407,16 @@ type UnalignInput struct {
 type UnlinkEvidenceInput struct {
 	QuoteID string `json:"quoteId"`
 	CmocID  string `json:"cmocId"`
+}
+
+// Who this request is, as the server sees it.
+type Viewer struct {
+	// Recorded as createdBy and updatedBy of your changes: the token's name or the JWT's subject; empty when anonymous.
+	Actor string `json:"actor"`
+	// What you may do; null when you may do nothing without credentials.
+	Role *Role `json:"role,omitempty"`
+	// How you were recognised: TOKEN, JWT or ANONYMOUS.
+	Via string `json:"via"`
 }
 
 // Which way an alignment was recorded.
@@ -955,6 +988,69 @@ func (e *QuoteSortField) UnmarshalJSON(b []byte) error {
 }
 
 func (e QuoteSortField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a client may do. A reader reads; an editor also writes the review (every mutation but
+// token administration); an admin also creates and revokes API tokens. A request refused for its
+// role answers `FORBIDDEN`, one without credentials where they are needed `UNAUTHENTICATED`.
+type Role string
+
+const (
+	// Reads everything; writes nothing.
+	RoleReader Role = "READER"
+	// Reads and writes the review.
+	RoleEditor Role = "EDITOR"
+	// Everything, including creating and revoking API tokens.
+	RoleAdmin Role = "ADMIN"
+)
+
+var AllRole = []Role{
+	RoleReader,
+	RoleEditor,
+	RoleAdmin,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleReader, RoleEditor, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,5 +134,26 @@ func TestJWTVerifier(t *testing.T) {
 	forged, _ := jwt.Signed(forger).Claims(base()).Serialize()
 	if _, err := v.Verify(ctx, forged); !auth.IsUnauthenticated(err) {
 		t.Errorf("a JWT signed with another key: %v", err)
+	}
+}
+
+// TestAnOpenServerClosesWhenATokenIsCreated: open development mode lasts while no token
+// exists; the first token closes it without a restart.
+func TestAnOpenServerClosesWhenATokenIsCreated(t *testing.T) {
+	ctx := context.Background()
+	tokens := auth.NewFileStore(filepath.Join(t.TempDir(), "tokens.json"), nil)
+	a := &auth.Authenticator{Tokens: tokens, OpenWhileNoTokens: true}
+	req := httptest.NewRequest("GET", "/graphql", nil)
+	if p, err := a.Authenticate(req); err != nil || p.Role != auth.RoleAdmin || !p.Anonymous() {
+		t.Fatalf("no tokens: %+v %v", p, err)
+	}
+	tok, secret, _ := tokens.Create(ctx, "ana", auth.RoleReader, "test")
+	if p, err := a.Authenticate(req); err != nil || p.Role != auth.RoleNone {
+		t.Fatalf("with a token, anonymous must be nobody: %+v %v", p, err)
+	}
+	withToken := httptest.NewRequest("GET", "/graphql", nil)
+	withToken.Header.Set("Authorization", "Bearer "+secret)
+	if p, err := a.Authenticate(withToken); err != nil || p.Role != auth.RoleReader || p.Actor != "ana" || p.TokenID != tok.ID {
+		t.Fatalf("the token: %+v %v", p, err)
 	}
 }

@@ -17,6 +17,9 @@ type Authenticator struct {
 	// Anonymous is what a request without credentials may do: RoleAdmin in open development
 	// mode, RoleReader in public read-only mode, RoleNone when credentials are required.
 	Anonymous Role
+	// OpenWhileNoTokens makes an anonymous request an admin while Tokens holds no token: a
+	// server started open closes as soon as someone creates a token, without a restart.
+	OpenWhileNoTokens bool
 }
 
 // Unauthenticated is an error a client caused by its credentials: it answers 401.
@@ -36,7 +39,17 @@ func IsUnauthenticated(err error) bool {
 func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 	h := strings.TrimSpace(r.Header.Get("Authorization"))
 	if h == "" {
-		return Principal{Actor: "", Role: a.Anonymous, Via: ViaAnonymous}, nil
+		role := a.Anonymous
+		if a.OpenWhileNoTokens {
+			open, err := a.noTokens(r.Context())
+			if err != nil {
+				return Principal{}, err
+			}
+			if open {
+				role = RoleAdmin
+			}
+		}
+		return Principal{Role: role, Via: ViaAnonymous}, nil
 	}
 	scheme, cred, _ := strings.Cut(h, " ")
 	cred = strings.TrimSpace(cred)
@@ -44,6 +57,17 @@ func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 		return Principal{}, &Unauthenticated{"the Authorization header must be `Bearer <token>`"}
 	}
 	return a.verify(r.Context(), cred)
+}
+
+func (a *Authenticator) noTokens(ctx context.Context) (bool, error) {
+	if a.Tokens == nil {
+		return true, nil
+	}
+	ts, err := a.Tokens.List(ctx)
+	if err != nil {
+		return false, fmt.Errorf("checking for tokens: %w", err)
+	}
+	return len(ts) == 0, nil
 }
 
 func (a *Authenticator) verify(ctx context.Context, cred string) (Principal, error) {

@@ -1,5 +1,6 @@
-// Package server puts cmograph on HTTP: the GraphQL endpoint, the GraphiQL page and the health
-// checks an operator's orchestrator polls.
+// Package server puts cmograph on HTTP: the GraphQL endpoint, the GraphiQL page, the health
+// checks an operator's orchestrator polls and /metrics, behind what a shared server needs
+// (authentication, host and origin checks, limits, security headers).
 package server
 
 import (
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,12 +18,14 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/cmograph/cmograph/graph"
 	"github.com/cmograph/cmograph/graph/generated"
 	"github.com/cmograph/cmograph/internal/analysis"
+	"github.com/cmograph/cmograph/internal/auth"
 	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/server/graphiql"
+	"github.com/cmograph/cmograph/internal/web"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -54,6 +58,28 @@ type Options struct {
 	// RequestTimeout bounds the work of one GraphQL request (0: DefaultRequestTimeout); a
 	// request whose client goes away stops too.
 	RequestTimeout time.Duration
+
+	// Auth says who a request is (nil: open development mode, where every request may do
+	// everything and names its actor with X-Cmograph-Actor).
+	Auth *auth.Authenticator
+	// Tokens keeps the API tokens the admin mutations create and revoke (nil: none).
+	Tokens auth.TokenStore
+	// AllowedHosts are the host names the server answers to besides IP addresses and
+	// localhost ("*": any; nil: no check, as tests drive the handler).
+	AllowedHosts []string
+	// CORSOrigins may call the API from a browser page of theirs ("*": any origin).
+	CORSOrigins []string
+	// RateLimit is the requests per second one client (token or address) may make to
+	// /graphql, with bursts of RateBurst (0: no limit).
+	RateLimit float64
+	RateBurst int
+	// TrustProxy keys anonymous clients by X-Forwarded-For's last address, for a server behind
+	// a reverse proxy.
+	TrustProxy bool
+	// MaxConcurrent bounds the GraphQL requests served at once (0: no bound).
+	MaxConcurrent int
+	// NoIntrospection refuses introspection queries; NoGraphiQL serves no GraphiQL page.
+	NoIntrospection, NoGraphiQL bool
 }
 
 // DefaultRequestTimeout bounds one request: room for an import or an export of a large review.
@@ -61,11 +87,22 @@ const DefaultRequestTimeout = 2 * time.Minute
 
 // NewGraphQL returns the GraphQL endpoint alone, as tests drive it.
 func NewGraphQL(opts Options) *handler.Server {
+	return newGraphQL(opts, nil)
+}
+
+func newGraphQL(opts Options, m *metrics) *handler.Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
 	analyst := opts.Analyst
 	if analyst == nil {
 		analyst = analysis.New(opts.Store)
 	}
-	cfg := generated.Config{Resolvers: &graph.Resolver{Store: opts.Store, Analyst: analyst, Logger: opts.Logger, Clock: opts.Clock}}
+	store := opts.Store
+	if m != nil {
+		store = timedStore{Store: store, m: m}
+	}
+	cfg := generated.Config{Resolvers: &graph.Resolver{Store: store, Analyst: analyst, Logger: opts.Logger, Clock: opts.Clock, Tokens: opts.Tokens}}
 	weighComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
@@ -74,11 +111,22 @@ func NewGraphQL(opts Options) *handler.Server {
 	// uploads for importFiles: a body may hold files up to an import's limit; parts beyond
 	// MaxUploadMemory go to temporary files rather than memory
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: MaxUploadMemory})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	var queries graphql.Cache[*ast.QueryDocument] = lru.New[*ast.QueryDocument](1000)
+	var persisted graphql.Cache[string] = lru.New[string](100)
+	if m != nil {
+		queries, persisted = countCache(m, "documents", queries), countCache(m, "persisted_queries", persisted)
+		srv.Use(operationObserver{m})
+	}
+	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(MaxTokens)
 	srv.Use(documentLimits{})
-	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	if opts.NoIntrospection {
+		srv.Use(noIntrospection{})
+	} else {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: persisted})
+	srv.Use(graph.AccessControl{})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.Use(depthLimit{max: MaxDepth})
 	srv.Use(introspectionLimit{})
@@ -103,10 +151,32 @@ func New(opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	authn := opts.Auth
+	if authn == nil {
+		authn = &auth.Authenticator{Anonymous: auth.RoleAdmin}
+	}
+	m := newMetrics()
+	var limiter *clientLimiter
+	if opts.RateLimit > 0 {
+		limiter = newClientLimiter(opts.RateLimit, opts.RateBurst, time.Now)
+	}
+	// an anonymous client names itself, which counts only where it may write (open
+	// development mode); with credentials the actor is the token's, never a header's
+	var gql http.Handler = graph.WithActor(graph.WithLoaders(opts.Store, opts.LoaderWait, newGraphQL(opts, m)))
+	gql = limitBody(requirePreflightForUploads(gql))
+	gql = withDeadline(cmp.Or(opts.RequestTimeout, DefaultRequestTimeout), gql)
+	gql = authenticate(authn, opts.Logger, rateLimit(limiter, opts.TrustProxy, limitConcurrency(opts.MaxConcurrent, queueWait, gql)))
+
 	mux := http.NewServeMux()
-	gql := graph.WithActor(graph.WithLoaders(opts.Store, opts.LoaderWait, NewGraphQL(opts)))
-	mux.Handle("/graphql", withDeadline(cmp.Or(opts.RequestTimeout, DefaultRequestTimeout), limitBody(requirePreflightForUploads(gql))))
-	mux.Handle("GET /{$}", playground.Handler("cmograph", "/graphql"))
+	mux.Handle("/graphql", gql)
+	if !opts.NoGraphiQL {
+		mux.Handle("GET /graphiql", graphiql.Handler("/graphql"))
+		mux.Handle("GET "+graphiql.AssetPrefix, graphiql.Assets())
+	}
+	// the reviewers' pages, built on /graphql alone
+	mux.Handle("GET /{$}", web.Handler())
+	mux.Handle("GET "+web.AssetPrefix, web.Handler())
+	mux.Handle("GET /metrics", authenticate(authn, opts.Logger, requireReader(m.handler())))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusOK, "ok", "")
 	})
@@ -120,21 +190,11 @@ func New(opts Options) http.Handler {
 		}
 		writeStatus(w, http.StatusOK, "ok", "")
 	})
-	return logRequests(opts.Logger, mux)
+	return securityHeaders(logRequests(opts.Logger, m, checkHost(opts.AllowedHosts, cors(opts.CORSOrigins, mux))))
 }
 
-// limitBody caps a request body: a plain GraphQL request at MaxBodyBytes, an upload at
-// MaxUploadBytes.
-func limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limit := int64(MaxBodyBytes)
-		if isMultipart(r) {
-			limit = MaxUploadBytes
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		next.ServeHTTP(w, r)
-	})
-}
+// queueWait is how long a request waits for a free slot when MaxConcurrent are running.
+const queueWait = 2 * time.Second
 
 func isMultipart(r *http.Request) bool {
 	return strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/form-data")
@@ -145,8 +205,9 @@ func isMultipart(r *http.Request) bool {
 // post files into the knowledge base (the same rule Apollo Server applies).
 func requirePreflightForUploads(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isMultipart(r) && r.Header.Get(graph.ActorHeader) == "" && r.Header.Get("GraphQL-Preflight") == "" && r.Header.Get("Apollo-Require-Preflight") == "" {
-			writeStatus(w, http.StatusBadRequest, "refused", "an upload must carry an "+graph.ActorHeader+" or GraphQL-Preflight header")
+		if isMultipart(r) && r.Header.Get(graph.ActorHeader) == "" && r.Header.Get("Authorization") == "" &&
+			r.Header.Get("GraphQL-Preflight") == "" && r.Header.Get("Apollo-Require-Preflight") == "" {
+			writeStatus(w, http.StatusBadRequest, "refused", "an upload must carry an Authorization, "+graph.ActorHeader+" or GraphQL-Preflight header")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -173,13 +234,25 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
-func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
+// Unwrap lets http.ResponseController reach the connection.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests writes the access log (never a header, so never a token) and counts requests.
+func logRequests(logger *slog.Logger, m *metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		info := &requestInfo{}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		logger.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"duration", time.Since(start))
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info)))
+		m.requests.WithLabelValues(pathLabel(r.URL.Path), strconv.Itoa(rec.status)).Inc()
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || strings.HasPrefix(r.URL.Path, graphiql.AssetPrefix) {
+			return // probes and static files would drown the log
+		}
+		info.mu.Lock()
+		defer info.mu.Unlock()
+		logger.InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"operation", info.operation, "outcome", info.outcome, "actor", info.actor,
+			"duration", time.Since(start).Round(time.Microsecond))
 	})
 }
 

@@ -57,7 +57,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func TestGraphiQLPage(t *testing.T) {
-	rec := do(t, newHandler(t, nil), "GET", "/", "")
+	rec := do(t, newHandler(t, nil), "GET", "/graphiql", "")
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "graphiql") || !strings.Contains(rec.Body.String(), "/graphql") {
 		t.Fatalf("GraphiQL page: %d %.200s", rec.Code, rec.Body)
 	}

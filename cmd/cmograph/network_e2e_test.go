@@ -1,0 +1,163 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestServeStaysOnLoopbackWithoutTokens: an open server listens beyond loopback only when
+// told so in as many words.
+func TestServeStaysOnLoopbackWithoutTokens(t *testing.T) {
+	dir := t.TempDir()
+	_, stderr, code := cmograph(t, dir, "serve", "--addr", ":0")
+	if code != 1 || !strings.Contains(stderr, "no API tokens exist") || !strings.Contains(stderr, "--insecure-no-auth") {
+		t.Fatalf("serve --addr :0 without tokens: exit %d\n%s", code, stderr)
+	}
+	s := serve(t, dir, "--addr", ":0", "--insecure-no-auth")
+	if !strings.Contains(s.stderr.buf.String(), "access=\"open") {
+		t.Fatalf("the start-up log should say the server is open:\n%s", s.stderr.buf.String())
+	}
+	s.stop(t)
+	s = serve(t, dir) // the default address is loopback, and open
+	if !strings.Contains(s.url, "127.0.0.1:") {
+		t.Fatalf("serve listens on %s by default", s.url)
+	}
+	s.stop(t)
+}
+
+func post(t *testing.T, url, query string, headers ...string) (int, map[string]any) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("%d: not JSON: %s", resp.StatusCode, raw)
+	}
+	return resp.StatusCode, out
+}
+
+func firstCode(out map[string]any) string {
+	errs, _ := out["errors"].([]any)
+	if len(errs) == 0 {
+		return ""
+	}
+	ext, _ := errs[0].(map[string]any)["extensions"].(map[string]any)
+	c, _ := ext["code"].(string)
+	return c
+}
+
+var secretRE = regexp.MustCompile(`cmo_[A-Za-z0-9_-]{43}`)
+
+// TestATeamServer walks the README's "Running it for a team": tokens from the CLI, a public
+// read-only server, a dashboard origin, a revocation that takes effect at once.
+func TestATeamServer(t *testing.T) {
+	dir := t.TempDir()
+	out, stderr, code := cmograph(t, dir, "token", "create", "--name", "ana", "--role", "editor")
+	editor := secretRE.FindString(out)
+	if code != 0 || editor == "" {
+		t.Fatalf("token create: %d %s %s", code, out, stderr)
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, "cmograph-tokens.json"))
+	if strings.Contains(string(raw), editor) {
+		t.Fatal("the tokens file holds the secret")
+	}
+	out, _, _ = cmograph(t, dir, "token", "list")
+	id := regexp.MustCompile(`tok_[0-9a-f]{12}`).FindString(out)
+	if !strings.Contains(out, "ana") || !strings.Contains(out, "editor") || id == "" || strings.Contains(out, "cmo_") {
+		t.Fatalf("token list: %s", out)
+	}
+	const dash = "https://dashboard.example.org"
+	s := serve(t, dir, "--demo", "--public", "--cors-origins", dash)
+	gql := s.url + "/graphql"
+
+	if c, body := post(t, gql, `{ studies { totalCount } }`); c != 200 || firstCode(body) != "" {
+		t.Fatalf("anonymous read: %d %v", c, body)
+	}
+	const write = `mutation { createStudy(input: {id: "team-study", title: "A team's study", year: 2026}) { createdBy } }`
+	if _, body := post(t, gql, write, "X-Cmograph-Actor", "mallory"); firstCode(body) != "UNAUTHENTICATED" {
+		t.Fatalf("anonymous write: %v", body)
+	}
+	_, body := post(t, gql, write, "Authorization", "Bearer "+editor, "X-Cmograph-Actor", "mallory")
+	if by := body["data"].(map[string]any)["createStudy"].(map[string]any)["createdBy"]; by != "ana" {
+		t.Fatalf("the actor should be the token's: %v", body)
+	}
+
+	pre, _ := http.NewRequest("OPTIONS", gql, nil)
+	pre.Header.Set("Origin", dash)
+	pre.Header.Set("Access-Control-Request-Method", "POST")
+	pre.Header.Set("Access-Control-Request-Headers", "authorization,content-type")
+	resp, err := http.DefaultClient.Do(pre)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != dash {
+		t.Fatalf("preflight from the dashboard: %d %v", resp.StatusCode, resp.Header)
+	}
+
+	if _, _, code := cmograph(t, dir, "token", "revoke", id); code != 0 {
+		t.Fatal("token revoke failed")
+	}
+	if c, body := post(t, gql, `{ viewer { actor } }`, "Authorization", "Bearer "+editor); c != 401 || firstCode(body) != "UNAUTHENTICATED" {
+		t.Fatalf("a revoked token: %d %v", c, body)
+	}
+	log := s.stop(t)
+	if strings.Contains(log, editor) {
+		t.Fatal("the log shows a token")
+	}
+	if !strings.Contains(log, "actor=ana") {
+		t.Fatalf("the access log should name the actor:\n%s", log)
+	}
+}
+
+func TestVersionAndHealthcheck(t *testing.T) {
+	out, _, code := cmograph(t, t.TempDir(), "--version")
+	if code != 0 || !strings.HasPrefix(out, "cmograph ") || !strings.Contains(out, "go1.") {
+		t.Fatalf("--version: %d %q", code, out)
+	}
+	dir := t.TempDir()
+	s := serve(t, dir)
+	addr := strings.TrimPrefix(s.url, "http://")
+	if out, stderr, code := cmograph(t, dir, "healthcheck", "--addr", addr); code != 0 || !strings.Contains(out, "ok") {
+		t.Fatalf("healthcheck of a running serve: %d %s %s", code, out, stderr)
+	}
+	s.stop(t)
+	if _, _, code := cmograph(t, dir, "healthcheck", "--addr", addr, "--timeout", "1s"); code != 1 {
+		t.Fatalf("healthcheck of a stopped serve: exit %d", code)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	go func() {
+		_ = http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) }))
+	}()
+	if _, _, code := cmograph(t, dir, "healthcheck", "--addr", ln.Addr().String()); code != 1 {
+		t.Fatalf("healthcheck of an unhealthy server: exit %d", code)
+	}
+}
+
+func TestAnUnparsableNeo4jURIDoesNotPrintItsPassword(t *testing.T) {
+	for _, cmd := range []string{"serve", "export", "migrate"} {
+		_, stderr, code := cmograph(t, t.TempDir(), cmd, "--neo4j-uri", "bolt://neo4j:secret@[::1:7687")
+		if code == 0 || strings.Contains(stderr, "secret") || !strings.Contains(stderr, "cannot be parsed") {
+			t.Errorf("%s: exit %d\n%s", cmd, code, stderr)
+		}
+	}
+}
