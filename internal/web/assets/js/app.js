@@ -40,8 +40,10 @@ async function loadViewer() {
     const data = await gql('{ viewer { actor role via } }');
     ctx.viewer = data.viewer;
   } catch (e) {
-    if (e instanceof ApiError && e.code === 'UNAUTHENTICATED') ctx.viewer = { role: null, actor: '', via: 'ANONYMOUS', error: e.message };
-    else throw e;
+    if (!(e instanceof ApiError) || e.code !== 'UNAUTHENTICATED') throw e;
+    // a refused token is forgotten: the reader is asked for another, and told why
+    ctx.viewer = { role: null, actor: '', via: 'ANONYMOUS', error: token() ? e.message : '' };
+    setToken('');
   }
   ctx.canEdit = ctx.viewer.role === 'EDITOR' || ctx.viewer.role === 'ADMIN';
   showWho();
@@ -99,7 +101,7 @@ async function render() {
   document.documentElement.dataset.state = 'loading';
   const v = ctx.viewer;
   if (!v || !v.role) {
-    signIn(v?.error && token() ? `That token was refused: ${v.error}` : '');
+    signIn(v?.error ? `That token was refused: ${v.error}` : '');
     return;
   }
   const { page, rest, query } = parse();
@@ -157,6 +159,6 @@ async function start() {
 
 window.addEventListener('hashchange', render);
 window.addEventListener('cmograph:unauthenticated', (ev) => {
-  if (ctx.viewer?.role && token()) { setToken(''); ctx.viewer = { role: null, error: ev.detail }; signIn(`Your token was refused: ${ev.detail}`); }
+  if (ctx.viewer?.role && token()) { setToken(''); ctx.viewer = { role: null, error: ev.detail }; showWho(); signIn(`Your token was refused: ${ev.detail}`); }
 });
 start();
