@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/cmograph/cmograph/internal/kb"
 	"github.com/cmograph/cmograph/internal/text"
@@ -17,6 +18,9 @@ const (
 	BasisExplicit Basis = "EXPLICIT"
 	// BasisConstruct: both are instances of the same construct (e.g. CHIME's Hope).
 	BasisConstruct Basis = "CONSTRUCT"
+	// BasisTransitive: recorded alignments join them through elements of other theories (A is
+	// the same as B, which is narrower than C): the reviewer's own links, carried over.
+	BasisTransitive Basis = "TRANSITIVE"
 	// BasisSuggestion: their words, their neighbours and their actors make them each other's
 	// best match on the other side, with a rank at or above the threshold.
 	BasisSuggestion Basis = "SUGGESTION"
@@ -39,6 +43,9 @@ type Pair struct {
 	Rationale  string
 	// Construct is the shared construct (construct pairs only).
 	Construct *kb.Construct
+	// Path runs from the left element to the right one through the aligned elements between
+	// them (transitive pairs only).
+	Path []string
 	// Score is the TF-IDF cosine similarity of the two elements' text and quotes, 0 to 1.
 	Score       float64
 	SharedTerms []string
@@ -143,8 +150,22 @@ func (a *Analyst) Compare(ctx context.Context, leftID, rightID string, threshold
 		}
 		scorer.corpora[k] = text.NewCorpus(docs)
 	}
+	var leftIDs []string
+	rightSet := map[string]bool{}
+	for _, sides := range elements {
+		for _, n := range sides[0] {
+			leftIDs = append(leftIDs, n.NodeID())
+		}
+		for _, n := range sides[1] {
+			rightSet[n.NodeID()] = true
+		}
+	}
+	paths, err := r.reachAcross(ctx, leftIDs, rightSet)
+	if err != nil {
+		return nil, err
+	}
 	c := &Comparison{Left: left.(*kb.ProgrammeTheory), Right: right.(*kb.ProgrammeTheory), Threshold: threshold}
-	in := comparisonInput{r: r, aligns: aligns, instances: instances, quotes: quotes, threshold: threshold, scorer: scorer}
+	in := comparisonInput{r: r, aligns: aligns, instances: instances, quotes: quotes, threshold: threshold, scorer: scorer, paths: paths}
 	c.Contexts = in.compareKind(kb.KindContext, elements[kb.KindContext])
 	c.Mechanisms = in.compareKind(kb.KindMechanism, elements[kb.KindMechanism])
 	c.Outcomes = in.compareKind(kb.KindOutcome, elements[kb.KindOutcome])
@@ -160,6 +181,7 @@ type comparisonInput struct {
 	quotes    map[string][]*kb.Quote
 	threshold float64
 	scorer    pairScorer
+	paths     map[[2]string][]string // (left, right) -> a path of recorded alignments between them
 }
 
 func (in comparisonInput) compareKind(k kb.Kind, sides [2][]kb.Node) KindComparison {
@@ -203,6 +225,11 @@ func (in comparisonInput) compareKind(k kb.Kind, sides [2][]kb.Node) KindCompari
 			for _, r := range byConstruct[cid][1] {
 				add(Pair{Left: in.r.node(l), Right: in.r.node(r), Basis: BasisConstruct, Construct: construct})
 			}
+		}
+	}
+	for _, key := range sortedPairs(in.paths) {
+		if onLeft[key[0]] && onRight[key[1]] {
+			add(Pair{Left: in.r.node(key[0]), Right: in.r.node(key[1]), Basis: BasisTransitive, Path: in.paths[key]})
 		}
 	}
 	// a suggestion pairs two elements that are each other's best match on the other side, by
@@ -260,7 +287,7 @@ func bestIndex(n int, score func(int) float64, threshold float64) int {
 	return best
 }
 
-var basisRank = map[Basis]int{BasisExplicit: 0, BasisConstruct: 1, BasisSuggestion: 2}
+var basisRank = map[Basis]int{BasisExplicit: 0, BasisConstruct: 1, BasisTransitive: 2, BasisSuggestion: 3}
 
 func unpaired(nodes []kb.Node, inPair map[string]bool) ([]kb.Node, int) {
 	out := []kb.Node{}
@@ -307,4 +334,76 @@ func nodeName(n kb.Node) string {
 		return c.Code + ": " + c.Label
 	}
 	return kb.NameOf(n)
+}
+
+func sortedPairs(m map[[2]string][]string) [][2]string {
+	out := make([][2]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b [2]string) int {
+		if a[0] != b[0] {
+			return strings.Compare(a[0], b[0])
+		}
+		return strings.Compare(a[1], b[1])
+	})
+	return out
+}
+
+// reachAcross finds, for each start, the targets it reaches through two or more joining
+// alignments (SAME_AS, BROADER, NARROWER) between elements of its kind, by a shortest path:
+// the pairs a reviewer's links imply without stating. One hop's links per store call, at most
+// MaxEvidenceHops hops.
+func (r *reader) reachAcross(ctx context.Context, starts []string, targets map[string]bool) (map[[2]string][]string, error) {
+	type walk struct{ path []string }
+	var frontier []walk
+	seen := map[[2]string]bool{}
+	for _, s := range starts {
+		frontier = append(frontier, walk{[]string{s}})
+		seen[[2]string{s, s}] = true
+	}
+	out := map[[2]string][]string{}
+	for hop := 1; hop <= MaxEvidenceHops && len(frontier) > 0; hop++ {
+		ends := make([]string, len(frontier))
+		for i, w := range frontier {
+			ends[i] = w.path[len(w.path)-1]
+		}
+		ends = uniqueSorted(ends)
+		ls, err := r.linksBothWays(ctx, ends, kb.RelAligns)
+		if err != nil {
+			return nil, err
+		}
+		byEnd := map[string][]kb.Link{}
+		var others []string
+		for _, l := range ls {
+			if joins(l.Relation) {
+				byEnd[l.From] = append(byEnd[l.From], l)
+				byEnd[l.To] = append(byEnd[l.To], l)
+				others = append(others, l.From, l.To)
+			}
+		}
+		if err := r.load(ctx, append(starts, others...)...); err != nil {
+			return nil, err
+		}
+		var next []walk
+		for _, w := range frontier {
+			start, end := w.path[0], w.path[len(w.path)-1]
+			for _, l := range byEnd[end] {
+				other := otherEnd(l, end)
+				key := [2]string{start, other}
+				n, s := r.node(other), r.node(start)
+				if seen[key] || n == nil || s == nil || n.NodeKind() != s.NodeKind() {
+					continue
+				}
+				seen[key] = true
+				p := append(slices.Clone(w.path), other)
+				if targets[other] && hop >= 2 {
+					out[key] = p
+				}
+				next = append(next, walk{p})
+			}
+		}
+		frontier = next
+	}
+	return out, nil
 }

@@ -15,7 +15,7 @@ func (b ChainBasis) MarshalGQL(w io.Writer) { writeQuoted(w, string(b)) }
 func (d Dimension) MarshalGQL(w io.Writer)  { writeQuoted(w, string(d)) }
 
 func (b *Basis) UnmarshalGQL(v any) error {
-	return unmarshalEnum(v, "PairBasis", (*string)(b), BasisExplicit, BasisConstruct, BasisSuggestion)
+	return unmarshalEnum(v, "PairBasis", (*string)(b), BasisExplicit, BasisConstruct, BasisTransitive, BasisSuggestion)
 }
 
 func (b *ChainBasis) UnmarshalGQL(v any) error {

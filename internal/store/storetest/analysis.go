@@ -29,6 +29,7 @@ var analysisTests = []struct {
 	{"Suggest", testSuggest},
 	{"CompareTheories", testCompareTheories},
 	{"CompareByConstruct", testCompareByConstruct},
+	{"CompareTransitive", testCompareTransitive},
 	{"Chains", testChains},
 	{"ChainsSurviveCycles", testChainsCycle},
 	{"ChainsToConstruct", testChainsToConstruct},
@@ -251,6 +252,20 @@ func testCompareByConstruct(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 		}
 	}
 	sameIDs(t, "outcome pairs", got, []string{"CONSTRUCT b.ipt.o.hope c.pt.o.optimism"})
+}
+
+// testCompareTransitive: b's modelling is NARROWER than a's role-modelling, which c's is the
+// SAME_AS; comparing b with c pairs the two through a's, with the path.
+func testCompareTransitive(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	c, err := a.Compare(context.Background(), "b.ipt", "c.pt", 0.99)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.Mechanisms.Pairs {
+		got = append(got, fmt.Sprintf("%s %s %s %v", p.Basis, p.Left.NodeID(), p.Right.NodeID(), p.Path))
+	}
+	sameIDs(t, "mechanism pairs", got, []string{"TRANSITIVE b.ipt.m.modelling c.pt.m.role [b.ipt.m.modelling a.cm.m.role c.pt.m.role]"})
 }
 
 func chainIDs(cs []analysis.Chain) []string {
