@@ -350,7 +350,7 @@ func sortedPairs(m map[[2]string][]string) [][2]string {
 	return out
 }
 
-// reachAcross finds, for each start, the targets it reaches through two or more joining
+// reachAcross finds, for each start, the targets (any element when nil) it reaches through two or more joining
 // alignments (SAME_AS, BROADER, NARROWER) between elements of its kind, by a shortest path:
 // the pairs a reviewer's links imply without stating. One hop's links per store call, at most
 // MaxEvidenceHops hops.
@@ -397,7 +397,7 @@ func (r *reader) reachAcross(ctx context.Context, starts []string, targets map[s
 				}
 				seen[key] = true
 				p := append(slices.Clone(w.path), other)
-				if targets[other] && hop >= 2 {
+				if (targets == nil || targets[other]) && hop >= 2 {
 					out[key] = p
 				}
 				next = append(next, walk{p})

@@ -25,6 +25,9 @@ type Suggestion struct {
 	// weighByGraph), and Reasons says what that was.
 	TextScore float64
 	Reasons   PairReasons
+	// Path, when set, runs from the element to the candidate through recorded SAME_AS, BROADER
+	// and NARROWER alignments: the reviewer's links imply the pair, and it ranks first.
+	Path []string
 }
 
 // quoteWeight is how much a match in the quotes behind a candidate counts against a match in
@@ -100,6 +103,23 @@ func (a *Analyst) Suggest(ctx context.Context, elementID string, limit int) ([]S
 			scores[id] += quoteWeight * s
 		}
 	}
+	// what the reviewer's own alignments imply (A~B and B~C suggests A~C) ranks above what
+	// words suggest
+	implied, err := r.reachAcross(ctx, []string{elementID}, nil)
+	if err != nil {
+		return nil, err
+	}
+	top := 0.0
+	textScores := make(map[string]float64, len(scores))
+	for id, s := range scores {
+		top = max(top, s)
+		textScores[id] = s
+	}
+	paths := map[string][]string{}
+	for key, p := range implied {
+		paths[key[1]] = p
+		scores[key[1]] += top + 1
+	}
 	candidates := make([]string, 0, len(scores))
 	for id := range scores {
 		candidates = append(candidates, id)
@@ -112,7 +132,7 @@ func (a *Analyst) Suggest(ctx context.Context, elementID string, limit int) ([]S
 	var out []Suggestion
 	for _, id := range candidates {
 		if study := studyOf[id]; study != "" && study != home {
-			out = append(out, Suggestion{Element: r.node(id), StudyID: study, Score: scores[id]})
+			out = append(out, Suggestion{Element: r.node(id), StudyID: study, Score: scores[id], TextScore: textScores[id], Path: paths[id]})
 		}
 	}
 	if err := a.weighByGraph(ctx, r, el, out); err != nil {
@@ -249,7 +269,6 @@ func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, out [
 		if why.OtherActors {
 			factor *= otherActors
 		}
-		out[i].TextScore = out[i].Score
 		out[i].Score *= factor
 		out[i].Reasons = why
 	}

@@ -30,6 +30,7 @@ var analysisTests = []struct {
 	{"CompareTheories", testCompareTheories},
 	{"CompareByConstruct", testCompareByConstruct},
 	{"CompareTransitive", testCompareTransitive},
+	{"SuggestImplied", testSuggestImplied},
 	{"Chains", testChains},
 	{"ChainsSurviveCycles", testChainsCycle},
 	{"ChainsToConstruct", testChainsToConstruct},
@@ -252,6 +253,21 @@ func testCompareByConstruct(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 		}
 	}
 	sameIDs(t, "outcome pairs", got, []string{"CONSTRUCT b.ipt.o.hope c.pt.o.optimism"})
+}
+
+// testSuggestImplied: b's modelling is NARROWER than a's role-modelling, which c's is the
+// SAME_AS: c's comes first among b's suggestions, with the path that implies it.
+func testSuggestImplied(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	got, err := a.Suggest(context.Background(), "b.ipt.m.modelling", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[0].Element.NodeID() != "c.pt.m.role" || !slices.Equal(got[0].Path, []string{"b.ipt.m.modelling", "a.cm.m.role", "c.pt.m.role"}) {
+		t.Fatalf("first suggestion %+v, want c.pt.m.role through a.cm.m.role", got)
+	}
+	if got[0].TextScore >= got[0].Score {
+		t.Errorf("an implied pair's score %g does not rank above its words' %g", got[0].Score, got[0].TextScore)
+	}
 }
 
 // testCompareTransitive: b's modelling is NARROWER than a's role-modelling, which c's is the
