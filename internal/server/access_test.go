@@ -2,14 +2,22 @@ package server_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/cmograph/cmograph/graph/generated"
 	"github.com/cmograph/cmograph/internal/app"
@@ -342,5 +350,33 @@ func TestPublicReadOnlyMode(t *testing.T) {
 	}
 	if _, resp := tm.gql(t, auth.RoleEditor, write); len(resp.Errors) > 0 {
 		t.Fatalf("editor write in public mode: %v", resp.Errors)
+	}
+}
+
+// TestAJWTFromTheIdentityProvider: a JWT signed by a key of the configured JWKS carries its
+// role and actor through the handler.
+func TestAJWTFromTheIdentityProvider(t *testing.T) {
+	ctx := context.Background()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	set, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: key.Public(), KeyID: "k", Algorithm: "ES256", Use: "sig"}}})
+	jwks := filepath.Join(t.TempDir(), "jwks.json")
+	if err := os.WriteFile(jwks, set, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v, err := auth.NewJWTVerifier(ctx, auth.JWTConfig{JWKS: jwks, Issuer: "https://idp.example", RoleClaim: "roles", ActorClaim: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := memory.Open(ctx, memory.Options{})
+	h := server.New(server.Options{Store: s, Auth: &auth.Authenticator{JWT: v}})
+	signer, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: key}, (&jose.SignerOptions{}).WithHeader("kid", "k"))
+	for role, want := range map[string]string{"editor": `"createdBy":"ana@example.org"`, "reader": `"code":"FORBIDDEN"`} {
+		tok, _ := jwt.Signed(signer).Claims(map[string]any{"iss": "https://idp.example", "sub": "u1", "email": "ana@example.org",
+			"exp": time.Now().Add(time.Hour).Unix(), "roles": role}).Serialize()
+		req := postQuery(`mutation { createStudy(input: {id: \"jwt-` + role + `\", title: \"T\", year: 2020}) { createdBy } }`)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		if rec := serveReq(h, req); !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("a JWT with role %s: %d %s", role, rec.Code, rec.Body)
+		}
 	}
 }
