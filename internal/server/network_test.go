@@ -142,46 +142,65 @@ func TestConcurrencyCap(t *testing.T) {
 	}
 }
 
-// TestSlowlorisIsCutOff: a client that sends its headers slowly loses the connection after
-// the read-header timeout, on the http.Server serve runs.
-func TestSlowlorisIsCutOff(t *testing.T) {
+// TestSlowClientsAreCutOff: on the http.Server serve runs, a client that sends its headers
+// slowly (slowloris), or its body, or keeps a connection idle, loses the connection after the
+// timeout for that phase.
+func TestSlowClientsAreCutOff(t *testing.T) {
 	if server.DefaultTimeouts.ReadHeader <= 0 || server.DefaultTimeouts.Read <= 0 || server.DefaultTimeouts.Idle <= 0 ||
 		server.DefaultTimeouts.Write <= server.DefaultRequestTimeout {
 		t.Fatalf("serve's timeouts are unset or too short: %+v", server.DefaultTimeouts)
 	}
-	s, _ := memory.Open(context.Background(), memory.Options{})
-	tmo := server.DefaultTimeouts
-	tmo.ReadHeader = 300 * time.Millisecond
-	srv := server.NewHTTPServer(server.New(server.Options{Store: s}), tmo, nil)
-	if srv.ReadTimeout != tmo.Read || srv.WriteTimeout != tmo.Write || srv.IdleTimeout != tmo.Idle || srv.MaxHeaderBytes == 0 {
-		t.Fatalf("the server does not carry the timeouts: %+v", srv)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	defer srv.Close()
-	conn, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	start := time.Now()
-	_, _ = conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: localhost\r\n"))
-	// keep dribbling a header byte now and then, as slowloris does
-	go func() {
-		for range 20 {
+	// dribble writes a byte now and then, as slowloris does
+	dribble := func(conn net.Conn) {
+		for range 30 {
 			time.Sleep(100 * time.Millisecond)
 			if _, err := conn.Write([]byte("X")); err != nil {
 				return
 			}
 		}
-	}()
-	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, err = io.ReadAll(conn) // until the server closes the connection
-	if took := time.Since(start); err != nil || took > 2*time.Second {
-		t.Fatalf("the connection was held %v (err %v); want it closed after the 300ms read-header timeout", took, err)
+	}
+	for _, c := range []struct {
+		name  string
+		set   func(*server.Timeouts)
+		start string
+		slow  bool
+	}{
+		{"headers", func(t *server.Timeouts) { t.ReadHeader = 300 * time.Millisecond }, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n", true},
+		{"body", func(t *server.Timeouts) { t.Read = 500 * time.Millisecond },
+			"POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{", true},
+		{"idle", func(t *server.Timeouts) { t.Idle = 300 * time.Millisecond }, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, _ := memory.Open(context.Background(), memory.Options{})
+			tmo := server.DefaultTimeouts
+			c.set(&tmo)
+			srv := server.NewHTTPServer(server.New(server.Options{Store: s}), tmo, nil)
+			if srv.ReadHeaderTimeout != tmo.ReadHeader || srv.ReadTimeout != tmo.Read || srv.WriteTimeout != tmo.Write ||
+				srv.IdleTimeout != tmo.Idle || srv.MaxHeaderBytes == 0 {
+				t.Fatalf("the server does not carry the timeouts: %+v", srv)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			go srv.Serve(ln)
+			defer srv.Close()
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			start := time.Now()
+			_, _ = conn.Write([]byte(c.start))
+			if c.slow {
+				go dribble(conn)
+			}
+			_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			_, err = io.ReadAll(conn) // until the server closes the connection
+			if took := time.Since(start); err != nil || took > 2*time.Second {
+				t.Fatalf("the connection was held %v (err %v); want it closed after the timeout", took, err)
+			}
+		})
 	}
 }
 
