@@ -229,3 +229,17 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+func TestServeRefusesNonsenseNetworkFlags(t *testing.T) {
+	for _, c := range [][]string{
+		{"--cors-origins", "https://dash.example/", "--cors-origins"},
+		{"--rate-limit", "-1", "--rate-limit"},
+		{"--tls-cert", "cert.pem", "--tls-key"},
+		{"--max-concurrent", "-2", "--max-concurrent"},
+	} {
+		_, stderr, code := cmograph(t, t.TempDir(), "serve", c[0], c[1])
+		if code != 1 || !strings.Contains(stderr, c[2]) {
+			t.Errorf("serve %s %s: exit %d, %s", c[0], c[1], code, stderr)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -180,9 +181,24 @@ func (c *networkConfig) allowedHostList() []string {
 	return append(hosts, splitList(c.allowedHosts)...)
 }
 
-func (c *networkConfig) checkTLS() error {
-	if (c.tlsCert == "") != (c.tlsKey == "") {
+// validate refuses flag values that make no sense, naming the flag.
+func (c *networkConfig) validate() error {
+	switch {
+	case (c.tlsCert == "") != (c.tlsKey == ""):
 		return errors.New("--tls-cert and --tls-key go together")
+	case c.rate < 0:
+		return fmt.Errorf("--rate-limit is %v: give requests per second, or 0 for no limit", c.rate)
+	case c.rate > 0 && c.burst < 1:
+		return fmt.Errorf("--rate-burst is %d: give at least 1", c.burst)
+	case c.concurrent < 0:
+		return fmt.Errorf("--max-concurrent is %d: give 0 (no bound) or more", c.concurrent)
+	case c.timeout <= 0:
+		return fmt.Errorf("--request-timeout is %v: give a positive duration such as 2m", c.timeout)
+	}
+	for _, o := range splitList(c.corsOrigins) {
+		if u, err := url.Parse(o); o != "*" && (err != nil || u.Scheme == "" || u.Host == "" || u.Path != "") {
+			return fmt.Errorf("--cors-origins: %q is not an origin; write it as the browser sends it, e.g. https://dashboard.example.org", o)
+		}
 	}
 	return nil
 }

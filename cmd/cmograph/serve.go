@@ -46,7 +46,7 @@ Examples:
 	if err != nil {
 		return err
 	}
-	if err := netCfg.checkTLS(); err != nil {
+	if err := netCfg.validate(); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
