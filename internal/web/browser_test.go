@@ -580,9 +580,9 @@ func screenshots(t *testing.T, b *browser, st *site, dir string) {
 		prepare          string
 	}{
 		{"studies", "#/", "studies", 1280, 800, ""},
-		{"study", "#/study/youth-peer-support-2023", "study", 1280, 800, ""},
+		{"study", "#/study/youth-peer-support-2023", "study", 1280, 800, `document.querySelector('section.theory h2').scrollIntoView()`},
 		{"diagram", "#/theory/" + youth, "theory", 1280, 800, `document.querySelector('g.node[data-id="` + youth + `.o.hope"]').dispatchEvent(new MouseEvent('click', {bubbles: true}))`},
-		{"compare", "#/compare?left=" + gillard + "&right=" + youth, "compare", 1280, 800, ""},
+		{"compare", "#/compare?left=" + gillard + "&right=" + youth, "compare", 1280, 800, `document.getElementById('cmp-Mechanisms').scrollIntoView()`},
 		{"suggestions", "#/suggestions?theory=" + youth, "suggestions", 1280, 800, ""},
 		{"evidence", "#/evidence/" + youth + ".o.hope", "evidence", 1280, 800, ""},
 		{"dashboard", "#/dashboard", "dashboard", 1280, 800, ""},
