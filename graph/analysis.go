@@ -1,6 +1,9 @@
 package graph
 
 import (
+	"context"
+	"slices"
+
 	"github.com/cmograph/cmograph/graph/model"
 	"github.com/cmograph/cmograph/internal/analysis"
 	"github.com/cmograph/cmograph/internal/kb"
@@ -31,4 +34,38 @@ var elementKinds = map[model.ElementKind]kb.Kind{
 	model.ElementKindContext:   kb.KindContext,
 	model.ElementKindMechanism: kb.KindMechanism,
 	model.ElementKindOutcome:   kb.KindOutcome,
+}
+
+// matchPath is the elements of an evidence match's path, in order.
+func (r *Resolver) matchPath(ctx context.Context, m *analysis.Match) ([]kb.Node, error) {
+	return r.pathOf(ctx, m.Path)
+}
+
+// pathOf is the nodes of a path of ids, in order, leaving out any since deleted.
+func (r *Resolver) pathOf(ctx context.Context, ids []string) ([]kb.Node, error) {
+	nodes, err := nodesOrNil(ctx, r, ids)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(nodes, func(n kb.Node) bool { return n == nil }), nil
+}
+
+// optionalRelation is a relation, or null when there is none.
+func optionalRelation(rel kb.AlignRelation) *kb.AlignRelation {
+	if rel == "" {
+		return nil
+	}
+	return &rel
+}
+
+// neighbourMatch is a pair's best-matching neighbours, or null when none match.
+func (r *Resolver) neighbourMatch(ctx context.Context, why *analysis.PairReasons) (*model.NeighbourMatch, error) {
+	if why.Neighbours[0] == "" {
+		return nil, nil
+	}
+	nodes, err := nodesOrNil(ctx, r, why.Neighbours[:])
+	if err != nil || nodes[0] == nil || nodes[1] == nil {
+		return nil, err
+	}
+	return &model.NeighbourMatch{Left: nodes[0], Right: nodes[1], Score: why.NeighbourScore}, nil
 }

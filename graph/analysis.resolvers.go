@@ -19,6 +19,11 @@ func (r *alignmentSuggestionResolver) Study(ctx context.Context, obj *analysis.S
 	return mustByID[kb.Study](ctx, r.Resolver, obj.StudyID)
 }
 
+// Path is the resolver for the path field.
+func (r *alignmentSuggestionResolver) Path(ctx context.Context, obj *analysis.Suggestion) ([]kb.Node, error) {
+	return r.pathOf(ctx, obj.Path)
+}
+
 // Supporting is the resolver for the supporting field.
 func (r *cMOCEvidenceResolver) Supporting(ctx context.Context, obj *analysis.CMOCEvidence) ([]kb.Link, error) {
 	return evidenceLinks(obj.Supporting), nil
@@ -32,6 +37,26 @@ func (r *cMOCEvidenceResolver) Refuting(ctx context.Context, obj *analysis.CMOCE
 // Refining is the resolver for the refining field.
 func (r *cMOCEvidenceResolver) Refining(ctx context.Context, obj *analysis.CMOCEvidence) ([]kb.Link, error) {
 	return evidenceLinks(obj.Refining), nil
+}
+
+// Path is the resolver for the path field.
+func (r *elementPairResolver) Path(ctx context.Context, obj *analysis.Pair) ([]kb.Node, error) {
+	return r.pathOf(ctx, obj.Path)
+}
+
+// Path is the resolver for the path field.
+func (r *evidenceMatchResolver) Path(ctx context.Context, obj *analysis.Match) ([]kb.Node, error) {
+	return r.matchPath(ctx, obj)
+}
+
+// Relation is the resolver for the relation field.
+func (r *evidenceMatchResolver) Relation(ctx context.Context, obj *analysis.Match) (*kb.AlignRelation, error) {
+	return optionalRelation(obj.Relation), nil
+}
+
+// Neighbours is the resolver for the neighbours field.
+func (r *pairReasonsResolver) Neighbours(ctx context.Context, obj *analysis.PairReasons) (*model.NeighbourMatch, error) {
+	return r.neighbourMatch(ctx, obj)
 }
 
 // SuggestAlignments is the resolver for the suggestAlignments field.
@@ -101,11 +126,23 @@ func (r *Resolver) AlignmentSuggestion() generated.AlignmentSuggestionResolver {
 // CMOCEvidence returns generated.CMOCEvidenceResolver implementation.
 func (r *Resolver) CMOCEvidence() generated.CMOCEvidenceResolver { return &cMOCEvidenceResolver{r} }
 
+// ElementPair returns generated.ElementPairResolver implementation.
+func (r *Resolver) ElementPair() generated.ElementPairResolver { return &elementPairResolver{r} }
+
+// EvidenceMatch returns generated.EvidenceMatchResolver implementation.
+func (r *Resolver) EvidenceMatch() generated.EvidenceMatchResolver { return &evidenceMatchResolver{r} }
+
+// PairReasons returns generated.PairReasonsResolver implementation.
+func (r *Resolver) PairReasons() generated.PairReasonsResolver { return &pairReasonsResolver{r} }
+
 // SearchResult returns generated.SearchResultResolver implementation.
 func (r *Resolver) SearchResult() generated.SearchResultResolver { return &searchResultResolver{r} }
 
 type (
 	alignmentSuggestionResolver struct{ *Resolver }
 	cMOCEvidenceResolver        struct{ *Resolver }
+	elementPairResolver         struct{ *Resolver }
+	evidenceMatchResolver       struct{ *Resolver }
+	pairReasonsResolver         struct{ *Resolver }
 	searchResultResolver        struct{ *Resolver }
 )

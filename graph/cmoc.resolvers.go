@@ -184,8 +184,8 @@ func (r *queryResolver) Cmoc(ctx context.Context, id string) (*kb.CMOC, error) {
 }
 
 // Cmocs is the resolver for the cmocs field.
-func (r *queryResolver) Cmocs(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.CMOCConnection, error) {
-	p, err := listPage[kb.CMOC](ctx, r.Resolver, where, sort, first, after)
+func (r *queryResolver) Cmocs(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.CMOCConnection, error) {
+	p, err := listPage[kb.CMOC](ctx, r.Resolver, where, sort, paging{first, after, last, before})
 	if err != nil {
 		return nil, err
 	}

@@ -267,8 +267,8 @@ func (r *queryResolver) Context(ctx context.Context, id string) (*kb.Context, er
 }
 
 // Contexts is the resolver for the contexts field.
-func (r *queryResolver) Contexts(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.ContextConnection, error) {
-	p, err := listPage[kb.Context](ctx, r.Resolver, where, sort, first, after)
+func (r *queryResolver) Contexts(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.ContextConnection, error) {
+	p, err := listPage[kb.Context](ctx, r.Resolver, where, sort, paging{first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
@@ -282,8 +282,8 @@ func (r *queryResolver) Mechanism(ctx context.Context, id string) (*kb.Mechanism
 }
 
 // Mechanisms is the resolver for the mechanisms field.
-func (r *queryResolver) Mechanisms(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.MechanismConnection, error) {
-	p, err := listPage[kb.Mechanism](ctx, r.Resolver, where, sort, first, after)
+func (r *queryResolver) Mechanisms(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.MechanismConnection, error) {
+	p, err := listPage[kb.Mechanism](ctx, r.Resolver, where, sort, paging{first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
@@ -297,8 +297,8 @@ func (r *queryResolver) Outcome(ctx context.Context, id string) (*kb.Outcome, er
 }
 
 // Outcomes is the resolver for the outcomes field.
-func (r *queryResolver) Outcomes(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.OutcomeConnection, error) {
-	p, err := listPage[kb.Outcome](ctx, r.Resolver, where, sort, first, after)
+func (r *queryResolver) Outcomes(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.OutcomeConnection, error) {
+	p, err := listPage[kb.Outcome](ctx, r.Resolver, where, sort, paging{first, after, last, before})
 	if err != nil {
 		return nil, err
 	}

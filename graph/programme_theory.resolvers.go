@@ -87,8 +87,8 @@ func (r *queryResolver) ProgrammeTheory(ctx context.Context, id string) (*kb.Pro
 }
 
 // ProgrammeTheories is the resolver for the programmeTheories field.
-func (r *queryResolver) ProgrammeTheories(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.ProgrammeTheoryConnection, error) {
-	p, err := listPage[kb.ProgrammeTheory](ctx, r.Resolver, where, sort, first, after)
+func (r *queryResolver) ProgrammeTheories(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.ProgrammeTheoryConnection, error) {
+	p, err := listPage[kb.ProgrammeTheory](ctx, r.Resolver, where, sort, paging{first, after, last, before})
 	if err != nil {
 		return nil, err
 	}

@@ -37,8 +37,8 @@ func (r *queryResolver) Quote(ctx context.Context, id string) (*kb.Quote, error)
 }
 
 // Quotes is the resolver for the quotes field.
-func (r *queryResolver) Quotes(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.QuoteConnection, error) {
-	p, err := listPage[kb.Quote](ctx, r.Resolver, where, sort, first, after)
+func (r *queryResolver) Quotes(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.QuoteConnection, error) {
+	p, err := listPage[kb.Quote](ctx, r.Resolver, where, sort, paging{first, after, last, before})
 	if err != nil {
 		return nil, err
 	}

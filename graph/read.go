@@ -2,7 +2,9 @@ package graph
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -245,24 +247,82 @@ type page[T any] struct {
 
 const defaultPageSize = 20
 
+// paging is a list field's Relay arguments.
+type paging struct {
+	first  *int
+	after  *string
+	last   *int
+	before *string
+}
+
+// window is the part of a sorted, filtered list a page covers: positions start to end
+// (exclusive; -1 for the end of the list). A page of the last n with no before is read
+// backwards from the end.
+type window struct {
+	start, end int
+	last       int // > 0: the last items before end, read backwards when end is -1
+}
+
+// windowOf turns Relay's arguments into a window, refusing what would be ambiguous: first
+// and last together, or last after a cursor with no before to count back from.
+func windowOf(pg paging, sig string) (window, error) {
+	size := func(field string, n *int) (int, error) {
+		if *n < 0 || *n > kb.MaxPageSize {
+			return 0, kb.Invalid(field, "must be between 0 and %d", kb.MaxPageSize)
+		}
+		return *n, nil
+	}
+	w := window{end: -1}
+	if pg.after != nil {
+		off, err := decodeCursor("after", *pg.after, sig)
+		if err != nil {
+			return w, err
+		}
+		w.start = off + 1
+	}
+	if pg.before != nil {
+		off, err := decodeCursor("before", *pg.before, sig)
+		if err != nil {
+			return w, err
+		}
+		w.end = max(off, w.start)
+	}
+	switch {
+	case pg.first != nil && pg.last != nil:
+		return w, kb.Invalid("last", "give first or last, not both")
+	case pg.last != nil:
+		n, err := size("last", pg.last)
+		if err != nil {
+			return w, err
+		}
+		if w.end < 0 && pg.after != nil {
+			return w, kb.Invalid("last", "with after needs before too: the page is counted back from before")
+		}
+		if w.end >= 0 {
+			w.start = max(w.start, w.end-n)
+		} else {
+			w.last = n
+		}
+	default:
+		n := defaultPageSize
+		if pg.first != nil {
+			var err error
+			if n, err = size("first", pg.first); err != nil {
+				return w, err
+			}
+		}
+		if w.end < 0 || w.start+n < w.end {
+			w.end = w.start + n
+		}
+	}
+	return w, nil
+}
+
 // listPage reads a page of T's kind filtered by a GraphQL where and sorted by a GraphQL sort.
-func listPage[T any, P nodePtr[T]](ctx context.Context, r *Resolver, where map[string]any, sort []map[string]any, first *int, after *string) (page[T], error) {
+func listPage[T any, P nodePtr[T]](ctx context.Context, r *Resolver, where map[string]any, sort []map[string]any, pg paging) (page[T], error) {
 	var zero T
 	kind := P(&zero).NodeKind()
-	q := kb.ListQuery{Kind: kind, Limit: defaultPageSize}
-	if first != nil {
-		if *first < 0 || *first > kb.MaxPageSize {
-			return page[T]{}, kb.Invalid("first", "must be between 0 and %d", kb.MaxPageSize)
-		}
-		q.Limit = *first
-	}
-	if after != nil {
-		off, err := decodeCursor(*after)
-		if err != nil {
-			return page[T]{}, err
-		}
-		q.Offset = off + 1
-	}
+	q := kb.ListQuery{Kind: kind}
 	filters, err := whereToFilters(where)
 	if err != nil {
 		return page[T]{}, err
@@ -272,30 +332,50 @@ func listPage[T any, P nodePtr[T]](ctx context.Context, r *Resolver, where map[s
 	if err != nil {
 		return page[T]{}, err
 	}
-	nodeSels, total := connectionNodes(ctx, kind, rootSelection(ctx))
-	countOnly := q.Limit == 0
-	if countOnly {
-		// first: 0 asks only for the count
-		q.Limit = 1
-	}
-	plan, err := runPlan(ctx, r, kb.ReadPlan{List: &q, Total: total || countOnly}, []kb.Kind{kind}, nodeSels...)
+	sig, err := listSignature(kind, where, sort)
 	if err != nil {
 		return page[T]{}, err
 	}
-	res := kb.Page{Nodes: plan.Roots, Total: plan.Total}
-	if countOnly {
-		res.Nodes = nil
+	w, err := windowOf(pg, sig)
+	if err != nil {
+		return page[T]{}, err
 	}
-	p := page[T]{total: res.Total, nodes: make([]T, 0, len(res.Nodes)), info: &model.PageInfo{}}
-	for i, n := range res.Nodes {
+	if w.last > 0 {
+		q.Reverse, q.Limit = true, w.last
+	} else {
+		q.Offset, q.Limit = w.start, w.end-w.start
+	}
+	nodeSels, total := connectionNodes(ctx, kind, rootSelection(ctx))
+	countOnly := q.Limit == 0
+	if countOnly {
+		// an empty window asks only for the count
+		q.Limit = 1
+	}
+	// a page read backwards from the end needs the total to know where it starts
+	plan, err := runPlan(ctx, r, kb.ReadPlan{List: &q, Total: total || countOnly || q.Reverse}, []kb.Kind{kind}, nodeSels...)
+	if err != nil {
+		return page[T]{}, err
+	}
+	nodes := plan.Roots
+	if countOnly {
+		nodes = nil
+	}
+	if q.Reverse {
+		// read backwards from the end: put the page in list order and say where it starts
+		nodes = slices.Clone(nodes)
+		slices.Reverse(nodes)
+		q.Offset = plan.Total - len(nodes)
+	}
+	p := page[T]{total: plan.Total, nodes: make([]T, 0, len(nodes)), info: &model.PageInfo{}}
+	for i, n := range nodes {
 		p.nodes = append(p.nodes, *(*T)(n.(P)))
-		p.cursors = append(p.cursors, encodeCursor(q.Offset+i))
+		p.cursors = append(p.cursors, encodeCursor(q.Offset+i, sig))
 	}
 	if len(p.cursors) > 0 {
 		p.info.StartCursor, p.info.EndCursor = &p.cursors[0], &p.cursors[len(p.cursors)-1]
 	}
 	p.info.HasPreviousPage = q.Offset > 0
-	p.info.HasNextPage = q.Offset+len(res.Nodes) < res.Total
+	p.info.HasNextPage = q.Offset+len(nodes) < plan.Total
 	return p, nil
 }
 
@@ -308,43 +388,110 @@ func edges[T, E any](p page[T], mk func(cursor string, node *T) E) []E {
 	return out
 }
 
-const cursorPrefix = "offset:"
+const cursorPrefix = "c1:"
 
-// Cursors are opaque to clients; they hold the position in the sorted, filtered list.
-func encodeCursor(offset int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(offset)))
+// Cursors are opaque to clients. One holds a position in the sorted, filtered list and a
+// signature of the list's kind, filters and sort, so a cursor handed to a list with other
+// filters or another sort is refused rather than read as a position it never named.
+func encodeCursor(offset int, sig string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(offset) + ":" + sig))
 }
 
-func decodeCursor(c string) (int, error) {
+func decodeCursor(field, c, sig string) (int, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(c)
-	s := string(raw)
-	if err != nil || !strings.HasPrefix(s, cursorPrefix) {
-		return 0, kb.Invalid("after", "%q is not a cursor from this API", c)
+	s, ok := strings.CutPrefix(string(raw), cursorPrefix)
+	if err != nil || !ok {
+		return 0, kb.Invalid(field, "%q is not a cursor from this API", c)
 	}
-	n, err := strconv.Atoi(strings.TrimPrefix(s, cursorPrefix))
-	if err != nil || n < 0 {
-		return 0, kb.Invalid("after", "%q is not a cursor from this API", c)
+	pos, from, ok := strings.Cut(s, ":")
+	n, err := strconv.Atoi(pos)
+	if !ok || err != nil || n < 0 {
+		return 0, kb.Invalid(field, "%q is not a cursor from this API", c)
+	}
+	if from != sig {
+		return 0, kb.Invalid(field, "is a cursor of a list with other filters or another sort; page this list from its start")
 	}
 	return n, nil
 }
 
+// listSignature names a list's kind, filters and sort in a few characters.
+func listSignature(kind kb.Kind, where map[string]any, sort []map[string]any) (string, error) {
+	data, err := json.Marshal([]any{kind, where, sort})
+	if err != nil {
+		return "", fmt.Errorf("signing the list: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	return base64.RawURLEncoding.EncodeToString(sum[:6]), nil
+}
+
 // whereToFilters turns a where input ({year: {gte: 2015}, outcome: {contains: "hope"}}) into
-// store filters. Field and operator names are the schema's, which are the store's.
+// store filters. Field and operator names are the schema's, which are the store's. AND lists
+// more wheres that must all hold, OR wheres of which one must; each filter keeps its path in
+// the input for errors.
 func whereToFilters(where map[string]any) ([]kb.Filter, error) {
+	return whereAt("where", where, 0)
+}
+
+// anyList reads a list as gqlgen hands it over: from variables as []any, from a literal as
+// the input's Go type.
+func anyList(v any) ([]any, bool) {
+	switch l := v.(type) {
+	case []any:
+		return l, true
+	case []map[string]any:
+		out := make([]any, len(l))
+		for i, m := range l {
+			out[i] = m
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+func whereAt(path string, where map[string]any, depth int) ([]kb.Filter, error) {
+	if depth > kb.MaxFilterDepth {
+		return nil, kb.Invalid(path, "nests AND and OR more than %d deep", kb.MaxFilterDepth)
+	}
 	var out []kb.Filter
 	for _, field := range sortedKeys(where) {
+		if where[field] == nil {
+			continue
+		}
+		at := path + "." + field
+		switch field {
+		case "AND", "OR":
+			list, ok := anyList(where[field])
+			if !ok {
+				return nil, kb.Invalid(at, "wants a list of conditions")
+			}
+			groups := make([][]kb.Filter, 0, len(list))
+			for i, item := range list {
+				w, ok := item.(map[string]any)
+				if !ok {
+					return nil, kb.Invalid(fmt.Sprintf("%s[%d]", at, i), "wants an object of conditions")
+				}
+				g, err := whereAt(fmt.Sprintf("%s[%d]", at, i), w, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				groups = append(groups, g)
+			}
+			if field == "AND" {
+				out = append(out, slices.Concat(groups...)...)
+			} else {
+				out = append(out, kb.Filter{Any: groups, Path: at})
+			}
+			continue
+		}
 		ops, ok := where[field].(map[string]any)
 		if !ok {
-			if where[field] == nil {
-				continue
-			}
-			return nil, kb.Invalid("where."+field, "wants an object of operators")
+			return nil, kb.Invalid(at, "wants an object of operators")
 		}
 		for _, op := range sortedKeys(ops) {
 			if ops[op] == nil {
 				continue
 			}
-			out = append(out, kb.Filter{Field: field, Op: kb.FilterOp(op), Value: ops[op]})
+			out = append(out, kb.Filter{Field: field, Op: kb.FilterOp(op), Value: ops[op], Path: at})
 		}
 	}
 	return out, nil

@@ -53,8 +53,8 @@ func (r *queryResolver) Setting(ctx context.Context, id string) (*kb.Setting, er
 }
 
 // Settings is the resolver for the settings field.
-func (r *queryResolver) Settings(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.SettingConnection, error) {
-	p, err := listPage[kb.Setting](ctx, r.Resolver, where, sort, first, after)
+func (r *queryResolver) Settings(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.SettingConnection, error) {
+	p, err := listPage[kb.Setting](ctx, r.Resolver, where, sort, paging{first, after, last, before})
 	if err != nil {
 		return nil, err
 	}

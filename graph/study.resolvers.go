@@ -44,8 +44,8 @@ func (r *queryResolver) Study(ctx context.Context, id string) (*kb.Study, error)
 }
 
 // Studies is the resolver for the studies field.
-func (r *queryResolver) Studies(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.StudyConnection, error) {
-	p, err := listPage[kb.Study](ctx, r.Resolver, where, sort, first, after)
+func (r *queryResolver) Studies(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.StudyConnection, error) {
+	p, err := listPage[kb.Study](ctx, r.Resolver, where, sort, paging{first, after, last, before})
 	if err != nil {
 		return nil, err
 	}

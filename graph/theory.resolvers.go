@@ -86,8 +86,8 @@ func (r *queryResolver) Theory(ctx context.Context, id string) (*kb.Theory, erro
 }
 
 // Theories is the resolver for the theories field.
-func (r *queryResolver) Theories(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.TheoryConnection, error) {
-	p, err := listPage[kb.Theory](ctx, r.Resolver, where, sort, first, after)
+func (r *queryResolver) Theories(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.TheoryConnection, error) {
+	p, err := listPage[kb.Theory](ctx, r.Resolver, where, sort, paging{first, after, last, before})
 	if err != nil {
 		return nil, err
 	}
@@ -101,8 +101,8 @@ func (r *queryResolver) Construct(ctx context.Context, id string) (*kb.Construct
 }
 
 // Constructs is the resolver for the constructs field.
-func (r *queryResolver) Constructs(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.ConstructConnection, error) {
-	p, err := listPage[kb.Construct](ctx, r.Resolver, where, sort, first, after)
+func (r *queryResolver) Constructs(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.ConstructConnection, error) {
+	p, err := listPage[kb.Construct](ctx, r.Resolver, where, sort, paging{first, after, last, before})
 	if err != nil {
 		return nil, err
 	}

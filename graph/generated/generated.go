@@ -40,10 +40,13 @@ type ResolverRoot interface {
 	Chain() ChainResolver
 	Construct() ConstructResolver
 	Context() ContextResolver
+	ElementPair() ElementPairResolver
 	Evidence() EvidenceResolver
+	EvidenceMatch() EvidenceMatchResolver
 	Mechanism() MechanismResolver
 	Mutation() MutationResolver
 	Outcome() OutcomeResolver
+	PairReasons() PairReasonsResolver
 	ProgrammeTheory() ProgrammeTheoryResolver
 	Query() QueryResolver
 	Quote() QuoteResolver
@@ -71,9 +74,12 @@ type ComplexityRoot struct {
 	AlignmentSuggestion struct {
 		Aligned     func(childComplexity int) int
 		Element     func(childComplexity int) int
+		Path        func(childComplexity int) int
+		Reasons     func(childComplexity int) int
 		Score       func(childComplexity int) int
 		SharedTerms func(childComplexity int) int
 		Study       func(childComplexity int) int
+		TextScore   func(childComplexity int) int
 	}
 
 	ApiToken struct {
@@ -264,7 +270,10 @@ type ComplexityRoot struct {
 		Confidence  func(childComplexity int) int
 		Construct   func(childComplexity int) int
 		Left        func(childComplexity int) int
+		Path        func(childComplexity int) int
+		Rank        func(childComplexity int) int
 		Rationale   func(childComplexity int) int
+		Reasons     func(childComplexity int) int
 		Relation    func(childComplexity int) int
 		Right       func(childComplexity int) int
 		Score       func(childComplexity int) int
@@ -283,9 +292,17 @@ type ComplexityRoot struct {
 		Stance    func(childComplexity int) int
 	}
 
+	EvidenceMatch struct {
+		Element  func(childComplexity int) int
+		Hops     func(childComplexity int) int
+		Path     func(childComplexity int) int
+		Relation func(childComplexity int) int
+	}
+
 	EvidenceReport struct {
 		CMOCCount  func(childComplexity int) int
 		Matched    func(childComplexity int) int
+		Matches    func(childComplexity int) int
 		QuoteCount func(childComplexity int) int
 		Studies    func(childComplexity int) int
 		Target     func(childComplexity int) int
@@ -452,6 +469,12 @@ type ComplexityRoot struct {
 		UpdateTheory          func(childComplexity int, input map[string]any) int
 	}
 
+	NeighbourMatch struct {
+		Left  func(childComplexity int) int
+		Right func(childComplexity int) int
+		Score func(childComplexity int) int
+	}
+
 	Outcome struct {
 		Alignments      func(childComplexity int) int
 		Cmocs           func(childComplexity int) int
@@ -487,6 +510,12 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	PairReasons struct {
+		Neighbours   func(childComplexity int) int
+		OtherActors  func(childComplexity int) int
+		SharedActors func(childComplexity int) int
 	}
 
 	ProgrammeTheory struct {
@@ -527,35 +556,35 @@ type ComplexityRoot struct {
 		Chains            func(childComplexity int, to string, maxDepth *int, first *int) int
 		Cmoc              func(childComplexity int, id string) int
 		CmocCounts        func(childComplexity int, by analysis.Dimension, studyIds []string, first *int) int
-		Cmocs             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Cmocs             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		CompareTheories   func(childComplexity int, left string, right string, threshold *float64) int
 		CompareVersions   func(childComplexity int, from string, to string) int
 		Construct         func(childComplexity int, id string) int
-		Constructs        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Constructs        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Context           func(childComplexity int, id string) int
-		Contexts          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Contexts          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		DemiRegularities  func(childComplexity int, minStudies *int, first *int) int
 		ElementMatrix     func(childComplexity int, kind model.ElementKind, studyIds []string, first *int) int
 		Evidence          func(childComplexity int, id string, includeAligned *bool) int
 		Export            func(childComplexity int, format model.ExportFormat, studyIds []string, programmeTheoryID *string) int
 		Gaps              func(childComplexity int, studyIds []string, first *int) int
 		Mechanism         func(childComplexity int, id string) int
-		Mechanisms        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Mechanisms        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Node              func(childComplexity int, id string) int
 		Nodes             func(childComplexity int, ids []string) int
 		Outcome           func(childComplexity int, id string) int
-		Outcomes          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		ProgrammeTheories func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Outcomes          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
+		ProgrammeTheories func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		ProgrammeTheory   func(childComplexity int, id string) int
 		Quote             func(childComplexity int, id string) int
-		Quotes            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Quotes            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Search            func(childComplexity int, text string, kinds []model.SearchKind, first *int) int
 		Setting           func(childComplexity int, id string) int
-		Settings          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Studies           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Settings          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
+		Studies           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Study             func(childComplexity int, id string) int
 		SuggestAlignments func(childComplexity int, elementID string, first *int) int
-		Theories          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Theories          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Theory            func(childComplexity int, id string) int
 		Viewer            func(childComplexity int) int
 	}
@@ -753,6 +782,8 @@ type AlignmentResolver interface {
 }
 type AlignmentSuggestionResolver interface {
 	Study(ctx context.Context, obj *analysis.Suggestion) (*kb.Study, error)
+
+	Path(ctx context.Context, obj *analysis.Suggestion) ([]kb.Node, error)
 }
 type ApiTokenResolver interface {
 	Role(ctx context.Context, obj *auth.Token) (model.Role, error)
@@ -789,9 +820,16 @@ type ContextResolver interface {
 	Alignments(ctx context.Context, obj *kb.Context) ([]model.Alignment, error)
 	InstanceOf(ctx context.Context, obj *kb.Context) ([]kb.Construct, error)
 }
+type ElementPairResolver interface {
+	Path(ctx context.Context, obj *analysis.Pair) ([]kb.Node, error)
+}
 type EvidenceResolver interface {
 	Quote(ctx context.Context, obj *kb.Link) (*kb.Quote, error)
 	Cmoc(ctx context.Context, obj *kb.Link) (*kb.CMOC, error)
+}
+type EvidenceMatchResolver interface {
+	Path(ctx context.Context, obj *analysis.Match) ([]kb.Node, error)
+	Relation(ctx context.Context, obj *analysis.Match) (*kb.AlignRelation, error)
 }
 type MechanismResolver interface {
 	ProgrammeTheory(ctx context.Context, obj *kb.Mechanism) (*kb.ProgrammeTheory, error)
@@ -862,6 +900,9 @@ type OutcomeResolver interface {
 	Alignments(ctx context.Context, obj *kb.Outcome) ([]model.Alignment, error)
 	InstanceOf(ctx context.Context, obj *kb.Outcome) ([]kb.Construct, error)
 }
+type PairReasonsResolver interface {
+	Neighbours(ctx context.Context, obj *analysis.PairReasons) (*model.NeighbourMatch, error)
+}
 type ProgrammeTheoryResolver interface {
 	Study(ctx context.Context, obj *kb.ProgrammeTheory) (*kb.Study, error)
 	Cmocs(ctx context.Context, obj *kb.ProgrammeTheory) ([]kb.CMOC, error)
@@ -888,26 +929,26 @@ type QueryResolver interface {
 	Gaps(ctx context.Context, studyIds []string, first *int) (*analysis.Gaps, error)
 	CompareVersions(ctx context.Context, from string, to string) (*analysis.VersionDiff, error)
 	Cmoc(ctx context.Context, id string) (*kb.CMOC, error)
-	Cmocs(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.CMOCConnection, error)
+	Cmocs(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.CMOCConnection, error)
 	Context(ctx context.Context, id string) (*kb.Context, error)
-	Contexts(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.ContextConnection, error)
+	Contexts(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.ContextConnection, error)
 	Mechanism(ctx context.Context, id string) (*kb.Mechanism, error)
-	Mechanisms(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.MechanismConnection, error)
+	Mechanisms(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.MechanismConnection, error)
 	Outcome(ctx context.Context, id string) (*kb.Outcome, error)
-	Outcomes(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.OutcomeConnection, error)
+	Outcomes(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.OutcomeConnection, error)
 	Export(ctx context.Context, format model.ExportFormat, studyIds []string, programmeTheoryID *string) (*model.ExportResult, error)
 	ProgrammeTheory(ctx context.Context, id string) (*kb.ProgrammeTheory, error)
-	ProgrammeTheories(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.ProgrammeTheoryConnection, error)
+	ProgrammeTheories(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.ProgrammeTheoryConnection, error)
 	Quote(ctx context.Context, id string) (*kb.Quote, error)
-	Quotes(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.QuoteConnection, error)
+	Quotes(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.QuoteConnection, error)
 	Setting(ctx context.Context, id string) (*kb.Setting, error)
-	Settings(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.SettingConnection, error)
+	Settings(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.SettingConnection, error)
 	Study(ctx context.Context, id string) (*kb.Study, error)
-	Studies(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.StudyConnection, error)
+	Studies(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.StudyConnection, error)
 	Theory(ctx context.Context, id string) (*kb.Theory, error)
-	Theories(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.TheoryConnection, error)
+	Theories(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.TheoryConnection, error)
 	Construct(ctx context.Context, id string) (*kb.Construct, error)
-	Constructs(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.ConstructConnection, error)
+	Constructs(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.ConstructConnection, error)
 }
 type QuoteResolver interface {
 	Study(ctx context.Context, obj *kb.Quote) (*kb.Study, error)
@@ -1009,6 +1050,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AlignmentSuggestion.Element(childComplexity), true
+	case "AlignmentSuggestion.path":
+		if e.ComplexityRoot.AlignmentSuggestion.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlignmentSuggestion.Path(childComplexity), true
+	case "AlignmentSuggestion.reasons":
+		if e.ComplexityRoot.AlignmentSuggestion.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlignmentSuggestion.Reasons(childComplexity), true
 	case "AlignmentSuggestion.score":
 		if e.ComplexityRoot.AlignmentSuggestion.Score == nil {
 			break
@@ -1027,6 +1080,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AlignmentSuggestion.Study(childComplexity), true
+	case "AlignmentSuggestion.textScore":
+		if e.ComplexityRoot.AlignmentSuggestion.TextScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlignmentSuggestion.TextScore(childComplexity), true
 
 	case "ApiToken.createdAt":
 		if e.ComplexityRoot.ApiToken.CreatedAt == nil {
@@ -1776,12 +1835,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ElementPair.Left(childComplexity), true
+	case "ElementPair.path":
+		if e.ComplexityRoot.ElementPair.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementPair.Path(childComplexity), true
+	case "ElementPair.rank":
+		if e.ComplexityRoot.ElementPair.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementPair.Rank(childComplexity), true
 	case "ElementPair.rationale":
 		if e.ComplexityRoot.ElementPair.Rationale == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ElementPair.Rationale(childComplexity), true
+	case "ElementPair.reasons":
+		if e.ComplexityRoot.ElementPair.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElementPair.Reasons(childComplexity), true
 	case "ElementPair.relation":
 		if e.ComplexityRoot.ElementPair.Relation == nil {
 			break
@@ -1862,6 +1939,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evidence.Stance(childComplexity), true
 
+	case "EvidenceMatch.element":
+		if e.ComplexityRoot.EvidenceMatch.Element == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceMatch.Element(childComplexity), true
+	case "EvidenceMatch.hops":
+		if e.ComplexityRoot.EvidenceMatch.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceMatch.Hops(childComplexity), true
+	case "EvidenceMatch.path":
+		if e.ComplexityRoot.EvidenceMatch.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceMatch.Path(childComplexity), true
+	case "EvidenceMatch.relation":
+		if e.ComplexityRoot.EvidenceMatch.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceMatch.Relation(childComplexity), true
+
 	case "EvidenceReport.cmocCount":
 		if e.ComplexityRoot.EvidenceReport.CMOCCount == nil {
 			break
@@ -1874,6 +1976,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EvidenceReport.Matched(childComplexity), true
+	case "EvidenceReport.matches":
+		if e.ComplexityRoot.EvidenceReport.Matches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceReport.Matches(childComplexity), true
 	case "EvidenceReport.quoteCount":
 		if e.ComplexityRoot.EvidenceReport.QuoteCount == nil {
 			break
@@ -2898,6 +3006,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.UpdateTheory(childComplexity, args["input"].(map[string]any)), true
 
+	case "NeighbourMatch.left":
+		if e.ComplexityRoot.NeighbourMatch.Left == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourMatch.Left(childComplexity), true
+	case "NeighbourMatch.right":
+		if e.ComplexityRoot.NeighbourMatch.Right == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourMatch.Right(childComplexity), true
+	case "NeighbourMatch.score":
+		if e.ComplexityRoot.NeighbourMatch.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourMatch.Score(childComplexity), true
+
 	case "Outcome.alignments":
 		if e.ComplexityRoot.Outcome.Alignments == nil {
 			break
@@ -3051,6 +3178,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "PairReasons.neighbours":
+		if e.ComplexityRoot.PairReasons.Neighbours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairReasons.Neighbours(childComplexity), true
+	case "PairReasons.otherActors":
+		if e.ComplexityRoot.PairReasons.OtherActors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairReasons.OtherActors(childComplexity), true
+	case "PairReasons.sharedActors":
+		if e.ComplexityRoot.PairReasons.SharedActors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairReasons.SharedActors(childComplexity), true
 
 	case "ProgrammeTheory.cmocs":
 		if e.ComplexityRoot.ProgrammeTheory.Cmocs == nil {
@@ -3248,7 +3394,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Cmocs(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Cmocs(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.compareTheories":
 		if e.ComplexityRoot.Query.CompareTheories == nil {
 			break
@@ -3292,7 +3438,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Constructs(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Constructs(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.context":
 		if e.ComplexityRoot.Query.Context == nil {
 			break
@@ -3314,7 +3460,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Contexts(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Contexts(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.demiRegularities":
 		if e.ComplexityRoot.Query.DemiRegularities == nil {
 			break
@@ -3392,7 +3538,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Mechanisms(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Mechanisms(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3436,7 +3582,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Outcomes(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Outcomes(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.programmeTheories":
 		if e.ComplexityRoot.Query.ProgrammeTheories == nil {
 			break
@@ -3447,7 +3593,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ProgrammeTheories(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.ProgrammeTheories(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.programmeTheory":
 		if e.ComplexityRoot.Query.ProgrammeTheory == nil {
 			break
@@ -3480,7 +3626,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Quotes(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Quotes(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -3513,7 +3659,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Settings(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Settings(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.studies":
 		if e.ComplexityRoot.Query.Studies == nil {
 			break
@@ -3524,7 +3670,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Studies(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Studies(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.study":
 		if e.ComplexityRoot.Query.Study == nil {
 			break
@@ -3557,7 +3703,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Theories(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Theories(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.theory":
 		if e.ComplexityRoot.Query.Theory == nil {
 			break
@@ -4567,6 +4713,8 @@ enum PairBasis {
   EXPLICIT
   "Both are instances of the same construct (e.g. CHIME's Hope)."
   CONSTRUCT
+  "Recorded SAME_AS, BROADER or NARROWER alignments join them through elements of other theories (the pair's path names them)."
+  TRANSITIVE
   "Their text and quotes are similar (TF-IDF cosine at or above the threshold) and one is the other's best match."
   SUGGESTION
 }
@@ -4647,8 +4795,14 @@ type AlignmentSuggestion {
   element: Element!
   "The candidate's study."
   study: Study!
-  "BM25 relevance (higher is better; compares within one answer)."
+  "What suggestions are ranked by: textScore, raised by up to half by the match of the two elements' neighbours and halved when their CMOCs are about different people (higher is better; compares within one answer)."
   score: Float!
+  "BM25 relevance of the words alone."
+  textScore: Float!
+  "When the reviewer's own SAME_AS, BROADER and NARROWER alignments join the two through other elements, from the asked element to the candidate (such a pair ranks first); empty otherwise."
+  path: [Element!]!
+  "What the graph adds to the words: matching neighbours and actors."
+  reasons: PairReasons!
   "Words the two share (matched by stem), as the asked element writes them."
   sharedTerms: [String!]!
   "The relation already recorded between the two, read from the asked element; null when none."
@@ -4705,10 +4859,16 @@ type ElementPair {
   rationale: String!
   "The shared construct (CONSTRUCT pairs)."
   construct: Construct
+  "From the left element to the right one through the elements the alignments pass (TRANSITIVE pairs); empty otherwise."
+  path: [Element!]!
   "TF-IDF cosine similarity of the two elements' text and quotes, 0 to 1."
   score: Float!
   "Words the two share, matched by stem."
   sharedTerms: [String!]!
+  "What suggestions are chosen and ordered by: score, plus half the similarity of the two elements' best-matching neighbours, halved when their CMOCs are about different people."
+  rank: Float!
+  "What the graph adds to the words: matching neighbours and actors."
+  reasons: PairReasons!
 }
 
 "A run of CMOCs, each one's outcome acting as the next one's context."
@@ -4741,14 +4901,48 @@ type ChainLink {
 type EvidenceReport {
   "The outcome, mechanism, context or construct asked about."
   target: Node!
-  "The elements that stand for the target: itself and those aligned with it (not contradicting), or a construct's instances."
+  "The elements that stand for the target: itself and those aligned with it (not contradicting), or a construct's instances and those aligned with them; by hops."
   matched: [Element!]!
+  "How each matched element was reached from the target: SAME_AS, BROADER and NARROWER alignments are followed however many hops away, a RELATED one a single step."
+  matches: [EvidenceMatch!]!
   "Grouped by study, oldest first."
   studies: [StudyEvidence!]!
   "How many CMOCs, across studies, involve the target."
   cmocCount: Int!
   "How many evidence links from quotes those CMOCs have (a quote evidencing two of them counts twice)."
   quoteCount: Int!
+}
+
+"An element that stands for an evidence report's target, and the alignments that lead to it."
+type EvidenceMatch {
+  "The element."
+  element: Element!
+  "How many alignments lie between the target (or, for a construct, one of its instances) and the element: 0 for the target itself or an instance."
+  hops: Int!
+  "From where the walk started (the target, or the construct's instance) to the element, both included."
+  path: [Element!]!
+  "The relation of the last alignment on the path, read towards the element; null at 0 hops."
+  relation: AlignRelation
+}
+
+"Why a pair of elements ranks as it does, beyond the words the two share."
+type PairReasons {
+  "The best-matching neighbours, one of each side (the outcomes two mechanisms produce, the mechanisms two outcomes come from or two contexts trigger); null when none match."
+  neighbours: NeighbourMatch
+  "The actors the CMOCs of both sides are about."
+  sharedActors: [Actor!]!
+  "Both sides record whose reasoning their CMOCs are about and share no one: the pair ranks at half."
+  otherActors: Boolean!
+}
+
+"Two neighbours, one of each element of a pair, and how alike their words are."
+type NeighbourMatch {
+  "The neighbour of the left (or asked) element."
+  left: Element!
+  "The neighbour of the right (or suggested) element."
+  right: Element!
+  "TF-IDF cosine similarity of their words, 0 to 1."
+  score: Float!
 }
 
 "What one study says about the target."
@@ -5009,34 +5203,51 @@ extend type Query {
 `, BuiltIn: false},
 	{Name: "../schema/cmoc.graphqls", Input: `"Where a CMOC stands after testing."
 enum CMOCStatus {
+  "Put forward (e.g. in an initial programme theory) and not yet tested against data."
   PROPOSED
+  "Tested and borne out by the data as stated."
   SUPPORTED
+  "Tested and contradicted by the data."
   REFUTED
+  "Tested and amended (a context narrowed, a mechanism reworded); the refined form is the current one."
   REFINED
+  "No longer held: dropped or folded into another CMOC in a later version."
   RETIRED
 }
 
 "Who a CMOC is about: whose reasoning changes, who benefits."
 enum Actor {
+  "The person the service supports (a child, young person or adult receiving it)."
   SERVICE_USER
+  "A worker who draws on their own lived experience to support others."
   PEER_WORKER
+  "Clinical or other professional staff."
   STAFF
+  "A parent, family member or other unpaid carer."
   CARER
+  "The service or organisation as a whole."
   ORGANISATION
+  "The wider community around the service."
   COMMUNITY
 }
 
 "A quote's stance towards a CMOC."
 enum Stance {
+  "The quote bears the CMOC out."
   SUPPORTS
+  "The quote contradicts the CMOC."
   REFUTES
+  "The quote suggests amending the CMOC (for whom, in what circumstances)."
   REFINES
 }
 
 "A reviewer's judgement of a piece of evidence."
 enum Rating {
+  "Strong."
   HIGH
+  "Moderate."
   MEDIUM
+  "Weak."
   LOW
 }
 
@@ -5046,6 +5257,7 @@ Partial CMOCs (only some of C, M, O) are how reviewers extract from non-realist 
 has at least one.
 """
 type CMOC implements Node & Tracked {
+  "Stable id, unique across every kind: a slug a person chose, else derived from the node's natural key (see its create input)."
   id: ID!
   "The paper's code, e.g. \"CMOC 3\"."
   code: String!
@@ -5053,6 +5265,7 @@ type CMOC implements Node & Tracked {
   label: String!
   "The configuration in words: \"When … (C), … (O) because … (M)\"."
   statement: String!
+  "Where it stands after testing: proposed, supported, refuted, refined or retired; null when not recorded."
   status: CMOCStatus
   "Who the CMOC is about."
   actors: [Actor!]!
@@ -5060,17 +5273,25 @@ type CMOC implements Node & Tracked {
   source: String!
   "Circumstances the paper says it may not hold in."
   caveats: [String!]!
+  "When the node was first stored (RFC 3339)."
   createdAt: Time!
+  "When the node's content last changed (RFC 3339); importing identical content leaves it alone."
   updatedAt: Time!
+  "Who stored it: the API token's name, the JWT's subject, the X-Cmograph-Actor header of an open server (\"api\" without one), or the CLI import's --actor (\"import\" by default)."
   createdBy: String!
+  "Who last changed it, named as createdBy is."
   updatedBy: String!
   "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
   revision: Int!
+  "The programme theory it belongs to; its contexts, mechanisms and outcomes are that theory's."
   programmeTheory: ProgrammeTheory!
   "The study that reports it (through its programme theory)."
   study: Study!
+  "Its contexts (HAS_CONTEXT), in natural order of name; empty for a partial CMOC without one."
   contexts: [Context!]!
+  "Its mechanisms (HAS_MECHANISM), in natural order of name; empty for a partial CMOC without one."
   mechanisms: [Mechanism!]!
+  "Its outcomes (HAS_OUTCOME), in natural order of name; empty for a partial CMOC without one."
   outcomes: [Outcome!]!
   "Services where it was observed."
   settings: [Setting!]!
@@ -5084,32 +5305,59 @@ type CMOC implements Node & Tracked {
 
 "An EVIDENCES link from a quote to a CMOC."
 type Evidence {
+  "The quote."
   quote: Quote!
+  "The CMOC it bears on."
   cmoc: CMOC!
+  "Whether the quote supports, refutes or refines the CMOC."
   stance: Stance!
+  "How far the quote speaks to this configuration; null when not judged."
   relevance: Rating
+  "How much the quote says about how and why (conceptual richness, thick or thin); null when not judged."
   richness: Rating
+  "How trustworthy the data and method behind the quote are; null when not judged."
   rigour: Rating
+  "The reviewer's reasons for the stance and ratings; empty when none were given."
   rationale: String!
+  "Who made the judgement: as given, else the actor who linked it."
   reviewer: String!
+  "When the link was first recorded (RFC 3339)."
   createdAt: Time!
 }
 
 "A CHAINS_TO link: the outcome of ` + "`" + `from` + "`" + ` acts in the context of ` + "`" + `to` + "`" + `."
 type Chain {
+  "The CMOC whose outcome feeds the next."
   from: CMOC!
+  "The CMOC in whose context that outcome acts."
   to: CMOC!
+  "Why the one feeds the other; empty when not given."
   rationale: String!
+  "When the link was first recorded (RFC 3339)."
   createdAt: Time!
 }
 
+"Which CMOCs to list: every field given must hold (AND and OR combine several)."
 input CMOCWhere {
+  "All of these conditions hold too (each a CMOCWhere of its own)."
+  AND: [CMOCWhere!]
+  "At least one of these conditions holds; an empty list matches no CMOCs."
+  OR: [CMOCWhere!]
+  "The CMOCs of the programme theories reported in this study (or these)."
+  studyId: IDFilter
+  "By the CMOC's own id."
   id: IDFilter
+  "The CMOCs of this programme theory (or these)."
   programmeTheoryId: IDFilter
+  "By the paper's code, e.g. {eq: \"CMOC 3\"}."
   code: StringFilter
+  "By label."
   label: StringFilter
+  "By statement, e.g. {contains: \"hope\"} (case ignored)."
   statement: StringFilter
+  "By status; CMOCs with none recorded match neither eq nor in."
   status: CMOCStatusFilter
+  "By the actors the CMOC names."
   actors: ActorListFilter
   "CMOCs with a context whose name or description contains the text."
   context: TextFilter
@@ -5119,11 +5367,15 @@ input CMOCWhere {
   outcome: TextFilter
 }
 
+"Filter on the status. Give eq or in; a node with none recorded matches neither."
 input CMOCStatusFilter {
+  "The status is exactly this CMOCStatus."
   eq: CMOCStatus
+  "The status is one of these."
   in: [CMOCStatus!]
 }
 
+"Filter on the actors a CMOC names."
 input ActorListFilter {
   "The CMOC names this actor."
   includes: Actor
@@ -5131,29 +5383,47 @@ input ActorListFilter {
   includesAny: [Actor!]
 }
 
+"Fields CMOCs sort by."
 enum CMOCSortField {
+  "The paper's code, e.g. \"CMOC 3\", compared as text."
   CODE
+  "The label, compared as text."
   LABEL
+  "The status, by its name (PROPOSED, REFINED, …)."
   STATUS
+  "Where in the paper it stands, e.g. \"Fig. 4\"."
   SOURCE
+  "When it was first stored."
   CREATED_AT
+  "When its content last changed."
   UPDATED_AT
 }
 
+"One sort key for CMOCs; later keys break ties, then the id."
 input CMOCSort {
+  "The field to sort by."
   field: CMOCSortField!
+  "ASC (default) or DESC; missing values sort last when ascending."
   direction: SortDirection = ASC
 }
 
+"A page of CMOCs, as a Relay connection."
 type CMOCConnection {
+  "The page's CMOCs, each with its cursor."
   edges: [CMOCEdge!]!
+  "The page's CMOCs, without cursors (the same order as edges)."
   nodes: [CMOC!]!
+  "Whether pages come before or after this one, and the cursors at its ends."
   pageInfo: PageInfo!
+  "How many CMOCs match the filter, across all pages."
   totalCount: Int!
 }
 
+"One CMOC of a page, with its cursor."
 type CMOCEdge {
+  "Opaque position of this edge in the filtered, sorted list: pass it as ` + "`" + `after` + "`" + ` to read on, or ` + "`" + `before` + "`" + ` to read back. A list with another where or sort refuses it."
   cursor: String!
+  "The CMOC."
   node: CMOC!
 }
 
@@ -5162,87 +5432,182 @@ A new CMOC with its elements, made in one step. It needs at least one context, m
 outcome, all of its own programme theory. Without an id: "<programme theory id>.<slug of code>".
 """
 input CreateCMOCInput {
+  "Omit to derive it; a given id is lower-case letters, digits, '.', '_' and '-' (at most 160), and one already used is refused with CONFLICT."
   id: ID
+  "The programme theory it belongs to; NOT_FOUND when there is none with this id."
   programmeTheoryId: ID!
+  """
+  The paper's code, e.g. "CMOC 3"; required, at most 64 characters. It also makes the default
+  id, so two CMOCs of one theory with one code need ids of their own.
+  """
   code: String!
+  "A short label; empty when omitted."
   label: String
+  "The configuration in words: \"When … (C), … (O) because … (M)\"; at most 100,000 bytes."
   statement: String
+  "Where it stands after testing; omit when not recorded."
   status: CMOCStatus
+  "Who it is about (at most 200)."
   actors: [Actor!]
+  "Where in the paper it stands, e.g. \"Fig. 4\"."
   source: String
+  "Circumstances the paper says it may not hold in, one an item."
   caveats: [String!]
+  "Contexts of the same programme theory to link; one of another theory is refused with BAD_USER_INPUT."
   contextIds: [ID!]
+  "Mechanisms of the same programme theory to link."
   mechanismIds: [ID!]
+  "Outcomes of the same programme theory to link."
   outcomeIds: [ID!]
+  "Settings where it was observed (OBSERVED_IN)."
   settingIds: [ID!]
 }
 
 "Changes to a CMOC's own fields: only the fields given change; null clears."
 input UpdateCMOCInput {
+  "The CMOC to change; NOT_FOUND when there is none."
   id: ID!
   "The revision you read; a node changed since is refused with CONFLICT and its current revision."
   expectedRevision: Int
+  "A new code; the id stays as it is."
   code: String
+  "A new label."
   label: String
+  "A new statement: \"When … (C), … (O) because … (M)\"."
   statement: String
+  "Where it now stands after testing, e.g. REFINED; null clears it."
   status: CMOCStatus
+  "The actors it is about, replacing the list."
   actors: [Actor!]
+  "Where in the paper it stands."
   source: String
+  "The caveats, replacing the list."
   caveats: [String!]
 }
 
 "Elements to add to or remove from a CMOC."
 input CMOCElementsInput {
+  "The CMOC."
   cmocId: ID!
+  "Contexts to add or remove."
   contextIds: [ID!]
+  "Mechanisms to add or remove."
   mechanismIds: [ID!]
+  "Outcomes to add or remove."
   outcomeIds: [ID!]
 }
 
 "A quote evidencing a CMOC."
 input EvidenceInput {
+  "The quote."
   quoteId: ID!
+  "The CMOC it bears on."
   cmocId: ID!
+  "Whether it supports, refutes or refines the CMOC."
   stance: Stance!
+  "How far the quote speaks to this configuration; omitted keeps what an existing link has."
   relevance: Rating
+  "How much it says about how and why; omitted keeps what an existing link has."
   richness: Rating
+  "How trustworthy the data behind it are; omitted keeps what an existing link has."
   rigour: Rating
+  "Why you judge it so; omitted keeps what an existing link has."
   rationale: String
+  "Who judged it; omitted keeps the existing link's reviewer, else records you (the request's actor)."
   reviewer: String
 }
 
 "Which evidence link to remove."
 input UnlinkEvidenceInput {
+  "The quote."
   quoteId: ID!
+  "The CMOC."
   cmocId: ID!
 }
 
 "One CMOC's outcome feeding another."
 input ChainInput {
+  "The CMOC whose outcome feeds the next."
   fromId: ID!
+  "The CMOC in whose context it acts."
   toId: ID!
+  "Why the one feeds the other (when chaining; unchaining ignores it)."
   rationale: String
 }
 
 extend type Query {
-  cmoc(id: ID!): CMOC
-  cmocs(where: CMOCWhere, sort: [CMOCSort!], first: Int = 20, after: String): CMOCConnection!
+  "A CMOC by id; null when there is none."
+  cmoc(
+    "The CMOC's id."
+    id: ID!
+  ): CMOC
+  "CMOCs across every study, filtered and sorted, as a Relay connection."
+  cmocs(
+    "Which CMOCs to list; omitted lists them all."
+    where: CMOCWhere
+    "Sort keys, the first the most significant; ties, and an omitted sort, order by id."
+    sort: [CMOCSort!]
+    "How many from the start, or from after ` + "`" + `after` + "`" + `: 0 to 1,000; 20 when neither first nor last is given. 0 answers only totalCount."
+    first: Int
+    "A cursor of this list (the same where and sort): the page starts just after it."
+    after: String
+    "How many from the end, or from before ` + "`" + `before` + "`" + `: 0 to 1,000. Not with first; with after only when before is given too."
+    last: Int
+    "A cursor of this list (the same where and sort): the page ends just before it."
+    before: String
+  ): CMOCConnection!
 }
 
 extend type Mutation {
-  createCMOC(input: CreateCMOCInput!): CMOC!
-  updateCMOC(input: UpdateCMOCInput!): CMOC!
-  deleteCMOC(input: DeleteInput!): Deleted!
+  """
+  Create a CMOC and link its contexts, mechanisms, outcomes and settings in one change;
+  returns it as stored. BAD_USER_INPUT when it has none of C, M and O or an element is of
+  another programme theory, CONFLICT when the id is taken.
+  """
+  createCMOC(
+    "The CMOC and what to link it to."
+    input: CreateCMOCInput!
+  ): CMOC!
+  "Change a CMOC's own fields (links have mutations of their own); returns it as stored."
+  updateCMOC(
+    "The CMOC and the fields to change."
+    input: UpdateCMOCInput!
+  ): CMOC!
+  "Delete a CMOC and its links (evidence, chains, elements); the elements and quotes themselves stay."
+  deleteCMOC(
+    "The CMOC to delete."
+    input: DeleteInput!
+  ): Deleted!
   "Add contexts, mechanisms or outcomes (of the CMOC's own programme theory) to a CMOC."
-  linkCMOCElements(input: CMOCElementsInput!): CMOC!
+  linkCMOCElements(
+    "The CMOC and the elements to add."
+    input: CMOCElementsInput!
+  ): CMOC!
   "Remove elements from a CMOC; refused if it would leave the CMOC with none."
-  unlinkCMOCElements(input: CMOCElementsInput!): CMOC!
+  unlinkCMOCElements(
+    "The CMOC and the elements to remove."
+    input: CMOCElementsInput!
+  ): CMOC!
   "Link a quote to a CMOC with a stance, or change the judgement on an existing link."
-  linkEvidence(input: EvidenceInput!): Evidence!
-  unlinkEvidence(input: UnlinkEvidenceInput!): CMOC!
+  linkEvidence(
+    "The quote, the CMOC and the judgement."
+    input: EvidenceInput!
+  ): Evidence!
+  "Remove a quote's evidence link from a CMOC; returns the CMOC."
+  unlinkEvidence(
+    "The quote and the CMOC."
+    input: UnlinkEvidenceInput!
+  ): CMOC!
   "Record that one CMOC's outcome feeds another; returns the first."
-  chainCMOCs(input: ChainInput!): CMOC!
-  unchainCMOCs(input: ChainInput!): CMOC!
+  chainCMOCs(
+    "The two CMOCs, in causal order, and why."
+    input: ChainInput!
+  ): CMOC!
+  "Remove a CHAINS_TO link; returns the first CMOC."
+  unchainCMOCs(
+    "The two CMOCs, as chained."
+    input: ChainInput!
+  ): CMOC!
 }
 `, BuiltIn: false},
 	{Name: "../schema/common.graphqls", Input: `"""
@@ -5470,33 +5835,45 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../schema/element.graphqls", Input: `"Whether a context is a condition people bring or a component the programme supplies."
 enum ContextKind {
+  "A circumstance people or services bring, e.g. a transition to adult services."
   CONDITION
+  "Something the programme supplies, e.g. matching a child with a similar peer."
   INTERVENTION_COMPONENT
 }
 
 "The level a context operates at."
 enum Level {
+  "The person: their history, capacities, beliefs."
   INDIVIDUAL
+  "Relationships: child and peer, peer and staff."
   INTERPERSONAL
+  "The organisation: its rules, culture and ways of working."
   INSTITUTIONAL
+  "The wider system: funding, policy, commissioning, transitions between services."
   INFRASTRUCTURAL
 }
 
 "How far along the causal path an outcome lies."
 enum Proximity {
+  "Soon after the mechanism fires, e.g. feeling understood."
   PROXIMAL
+  "Between the two, e.g. engaging with services."
   INTERMEDIATE
+  "Far along the causal path, e.g. recovery or wellbeing."
   DISTAL
 }
 
 "How an element relates to an element of another study."
 enum AlignRelation {
+  "Both stand for the same thing."
   SAME_AS
   "This element is broader than the other."
   BROADER
   "This element is narrower than the other."
   NARROWER
+  "Related, but neither the same nor one within the other."
   RELATED
+  "The two make opposing claims."
   CONTRADICTS
 }
 
@@ -5510,15 +5887,23 @@ enum AlignDirection {
 
 "A context, mechanism or outcome: the parts of a CMOC, defined once in a programme theory and shared by its CMOCs."
 interface Element implements Node & Tracked {
+  "Stable id, unique across every kind: a slug a person chose, else derived from the node's natural key (see its create input)."
   id: ID!
+  "A short name, e.g. \"Child matched with a similar peer\"."
   name: String!
+  "What it is, in the paper's words; empty when not given."
   description: String!
+  "When the node was first stored (RFC 3339)."
   createdAt: Time!
+  "When the node's content last changed (RFC 3339); importing identical content leaves it alone."
   updatedAt: Time!
+  "Who stored it: the API token's name, the JWT's subject, the X-Cmograph-Actor header of an open server (\"api\" without one), or the CLI import's --actor (\"import\" by default)."
   createdBy: String!
+  "Who last changed it, named as createdBy is."
   updatedBy: String!
   "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
   revision: Int!
+  "The programme theory it is defined in; only that theory's CMOCs use it."
   programmeTheory: ProgrammeTheory!
   "The study the element's programme theory belongs to."
   study: Study!
@@ -5534,54 +5919,85 @@ interface Element implements Node & Tracked {
 type Alignment {
   "The element on the other side."
   element: Element!
+  "How this element relates to the other, read from this side."
   relation: AlignRelation!
+  "Whether the link was recorded from this element or from the other."
   direction: AlignDirection!
+  "Why they align, e.g. the paper's own reasoning; empty when not given."
   rationale: String!
   "0 to 1; null when not given."
   confidence: Float
+  "Who recorded it: as given, else the actor who aligned them."
   reviewer: String!
+  "When the link was first recorded (RFC 3339)."
   createdAt: Time!
 }
 
 "A condition or intervention component under which a mechanism fires."
 type Context implements Node & Tracked & Element {
+  "Stable id, unique across every kind: a slug a person chose, else derived from the node's natural key (see its create input)."
   id: ID!
+  "A short name, e.g. \"Child matched with a similar peer\"."
   name: String!
+  "What it is, in the paper's words; empty when not given."
   description: String!
+  "A condition people bring, or a component the programme supplies; null when not recorded."
   kind: ContextKind
+  "The level it operates at; null when not recorded."
   level: Level
+  "When the node was first stored (RFC 3339)."
   createdAt: Time!
+  "When the node's content last changed (RFC 3339); importing identical content leaves it alone."
   updatedAt: Time!
+  "Who stored it: the API token's name, the JWT's subject, the X-Cmograph-Actor header of an open server (\"api\" without one), or the CLI import's --actor (\"import\" by default)."
   createdBy: String!
+  "Who last changed it, named as createdBy is."
   updatedBy: String!
   "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
   revision: Int!
+  "The programme theory it is defined in; only that theory's CMOCs use it."
   programmeTheory: ProgrammeTheory!
+  "The study the element's programme theory belongs to."
   study: Study!
+  "The CMOCs that use it, in natural order of code."
   cmocs: [CMOC!]!
+  "Crosswalk links to elements of other studies, read from this element's side."
   alignments: [Alignment!]!
+  "Constructs it is an instance of (e.g. CHIME's Hope)."
   instanceOf: [Construct!]!
 }
 
 "A resource the programme offers and the reasoning people bring in response (Dalkin et al. 2015)."
 type Mechanism implements Node & Tracked & Element {
+  "Stable id, unique across every kind: a slug a person chose, else derived from the node's natural key (see its create input)."
   id: ID!
+  "A short name, e.g. \"Trusting relationship from shared lived experience\"."
   name: String!
+  "What it is, in the paper's words; empty when not given."
   description: String!
   "What the programme offers."
   resource: String!
   "How people respond to it."
   reasoning: String!
+  "When the node was first stored (RFC 3339)."
   createdAt: Time!
+  "When the node's content last changed (RFC 3339); importing identical content leaves it alone."
   updatedAt: Time!
+  "Who stored it: the API token's name, the JWT's subject, the X-Cmograph-Actor header of an open server (\"api\" without one), or the CLI import's --actor (\"import\" by default)."
   createdBy: String!
+  "Who last changed it, named as createdBy is."
   updatedBy: String!
   "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
   revision: Int!
+  "The programme theory it is defined in; only that theory's CMOCs use it."
   programmeTheory: ProgrammeTheory!
+  "The study the element's programme theory belongs to."
   study: Study!
+  "The CMOCs that use it, in natural order of code."
   cmocs: [CMOC!]!
+  "Crosswalk links to elements of other studies, read from this element's side."
   alignments: [Alignment!]!
+  "Constructs it is an instance of (e.g. CHIME's Hope)."
   instanceOf: [Construct!]!
   "Theories and constructs that explain it."
   explainedBy: [Explanation!]!
@@ -5592,193 +6008,401 @@ union Explanation = Theory | Construct
 
 "What a mechanism produces, intended or not."
 type Outcome implements Node & Tracked & Element {
+  "Stable id, unique across every kind: a slug a person chose, else derived from the node's natural key (see its create input)."
   id: ID!
+  "A short name, e.g. \"Hope\"."
   name: String!
+  "What it is, in the paper's words; empty when not given."
   description: String!
+  "How far along the causal path it lies; null when not recorded."
   proximity: Proximity
   "Whether the programme intends it; null when not stated."
   intended: Boolean
+  "When the node was first stored (RFC 3339)."
   createdAt: Time!
+  "When the node's content last changed (RFC 3339); importing identical content leaves it alone."
   updatedAt: Time!
+  "Who stored it: the API token's name, the JWT's subject, the X-Cmograph-Actor header of an open server (\"api\" without one), or the CLI import's --actor (\"import\" by default)."
   createdBy: String!
+  "Who last changed it, named as createdBy is."
   updatedBy: String!
   "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
   revision: Int!
+  "The programme theory it is defined in; only that theory's CMOCs use it."
   programmeTheory: ProgrammeTheory!
+  "The study the element's programme theory belongs to."
   study: Study!
+  "The CMOCs that use it, in natural order of code."
   cmocs: [CMOC!]!
+  "Crosswalk links to elements of other studies, read from this element's side."
   alignments: [Alignment!]!
+  "Constructs it is an instance of (e.g. CHIME's Hope)."
   instanceOf: [Construct!]!
 }
 
 "Which elements to list."
 input ElementWhere {
+  "All of these conditions hold too (each a ElementWhere of its own)."
+  AND: [ElementWhere!]
+  "At least one of these conditions holds; an empty list matches no elements."
+  OR: [ElementWhere!]
+  "The elements of the programme theories reported in this study (or these)."
+  studyId: IDFilter
+  "By the element's id."
   id: IDFilter
+  "The elements of this programme theory (or these)."
   programmeTheoryId: IDFilter
+  "By name, e.g. {contains: \"hope\"} (case ignored)."
   name: StringFilter
+  "By description."
   description: StringFilter
 }
 
+"Fields contexts, mechanisms and outcomes sort by."
 enum ElementSortField {
+  "The name, compared as text."
   NAME
+  "When it was first stored."
   CREATED_AT
+  "When its content last changed."
   UPDATED_AT
 }
 
+"One sort key for contexts, mechanisms or outcomes; later keys break ties, then the id."
 input ElementSort {
+  "The field to sort by."
   field: ElementSortField!
+  "ASC (default) or DESC; missing values sort last when ascending."
   direction: SortDirection = ASC
 }
 
+"A page of contexts, as a Relay connection."
 type ContextConnection {
+  "The page's contexts, each with its cursor."
   edges: [ContextEdge!]!
+  "The page's contexts, without cursors (the same order as edges)."
   nodes: [Context!]!
+  "Whether pages come before or after this one, and the cursors at its ends."
   pageInfo: PageInfo!
+  "How many contexts match the filter, across all pages."
   totalCount: Int!
 }
 
+"One context of a page, with its cursor."
 type ContextEdge {
+  "Opaque position of this edge in the filtered, sorted list: pass it as ` + "`" + `after` + "`" + ` to read on, or ` + "`" + `before` + "`" + ` to read back. A list with another where or sort refuses it."
   cursor: String!
+  "The context."
   node: Context!
 }
 
+"A page of mechanisms, as a Relay connection."
 type MechanismConnection {
+  "The page's mechanisms, each with its cursor."
   edges: [MechanismEdge!]!
+  "The page's mechanisms, without cursors (the same order as edges)."
   nodes: [Mechanism!]!
+  "Whether pages come before or after this one, and the cursors at its ends."
   pageInfo: PageInfo!
+  "How many mechanisms match the filter, across all pages."
   totalCount: Int!
 }
 
+"One mechanism of a page, with its cursor."
 type MechanismEdge {
+  "Opaque position of this edge in the filtered, sorted list: pass it as ` + "`" + `after` + "`" + ` to read on, or ` + "`" + `before` + "`" + ` to read back. A list with another where or sort refuses it."
   cursor: String!
+  "The mechanism."
   node: Mechanism!
 }
 
+"A page of outcomes, as a Relay connection."
 type OutcomeConnection {
+  "The page's outcomes, each with its cursor."
   edges: [OutcomeEdge!]!
+  "The page's outcomes, without cursors (the same order as edges)."
   nodes: [Outcome!]!
+  "Whether pages come before or after this one, and the cursors at its ends."
   pageInfo: PageInfo!
+  "How many outcomes match the filter, across all pages."
   totalCount: Int!
 }
 
+"One outcome of a page, with its cursor."
 type OutcomeEdge {
+  "Opaque position of this edge in the filtered, sorted list: pass it as ` + "`" + `after` + "`" + ` to read on, or ` + "`" + `before` + "`" + ` to read back. A list with another where or sort refuses it."
   cursor: String!
+  "The outcome."
   node: Outcome!
 }
 
 "A new context. Without an id: \"<programme theory id>.c.<slug of name>\"."
 input CreateContextInput {
+  "Omit to derive it; a given id is lower-case letters, digits, '.', '_' and '-' (at most 160), and one already used is refused with CONFLICT."
   id: ID
+  "The programme theory it is defined in; NOT_FOUND when there is none with this id."
   programmeTheoryId: ID!
+  "A short name; required, and with the programme theory it makes the default id."
   name: String!
+  "What it is, in the paper's words; at most 100,000 bytes."
   description: String
+  "A condition people bring, or a component the programme supplies."
   kind: ContextKind
+  "The level it operates at (individual, interpersonal, institutional, infrastructural)."
   level: Level
 }
 
+"Changes to a context: only the fields given change; null clears."
 input UpdateContextInput {
+  "The context to change; NOT_FOUND when there is none."
   id: ID!
   "The revision you read; a node changed since is refused with CONFLICT and its current revision."
   expectedRevision: Int
+  "A new name (the id stays as it is)."
   name: String
+  "What it is, in the paper's words; at most 100,000 bytes."
   description: String
+  "A condition people bring, or a component the programme supplies."
   kind: ContextKind
+  "The level it operates at (individual, interpersonal, institutional, infrastructural)."
   level: Level
 }
 
 "A new mechanism. Without an id: \"<programme theory id>.m.<slug of name>\"."
 input CreateMechanismInput {
+  "Omit to derive it; a given id is lower-case letters, digits, '.', '_' and '-' (at most 160), and one already used is refused with CONFLICT."
   id: ID
+  "The programme theory it is defined in; NOT_FOUND when there is none with this id."
   programmeTheoryId: ID!
+  "A short name; required, and with the programme theory it makes the default id."
   name: String!
+  "What it is, in the paper's words; at most 100,000 bytes."
   description: String
+  "What the programme offers (Dalkin et al. 2015)."
   resource: String
+  "How people respond to it."
   reasoning: String
 }
 
+"Changes to a mechanism: only the fields given change; null clears."
 input UpdateMechanismInput {
+  "The mechanism to change; NOT_FOUND when there is none."
   id: ID!
   "The revision you read; a node changed since is refused with CONFLICT and its current revision."
   expectedRevision: Int
+  "A new name (the id stays as it is)."
   name: String
+  "What it is, in the paper's words; at most 100,000 bytes."
   description: String
+  "What the programme offers (Dalkin et al. 2015)."
   resource: String
+  "How people respond to it."
   reasoning: String
 }
 
 "A new outcome. Without an id: \"<programme theory id>.o.<slug of name>\"."
 input CreateOutcomeInput {
+  "Omit to derive it; a given id is lower-case letters, digits, '.', '_' and '-' (at most 160), and one already used is refused with CONFLICT."
   id: ID
+  "The programme theory it is defined in; NOT_FOUND when there is none with this id."
   programmeTheoryId: ID!
+  "A short name; required, and with the programme theory it makes the default id."
   name: String!
+  "What it is, in the paper's words; at most 100,000 bytes."
   description: String
+  "How far along the causal path it lies."
   proximity: Proximity
+  "Whether the programme intends it."
   intended: Boolean
 }
 
+"Changes to an outcome: only the fields given change; null clears."
 input UpdateOutcomeInput {
+  "The outcome to change; NOT_FOUND when there is none."
   id: ID!
   "The revision you read; a node changed since is refused with CONFLICT and its current revision."
   expectedRevision: Int
+  "A new name (the id stays as it is)."
   name: String
+  "What it is, in the paper's words; at most 100,000 bytes."
   description: String
+  "How far along the causal path it lies."
   proximity: Proximity
+  "Whether the programme intends it."
   intended: Boolean
 }
 
 "Align an element with one of another programme theory: of the same kind, or an outcome with a context (one study's outcome as another's starting condition, which is how chains cross studies)."
 input AlignInput {
+  "The element the relation reads from."
   fromId: ID!
+  "The element of the other programme theory."
   toId: ID!
   "How ` + "`" + `from` + "`" + ` relates to ` + "`" + `to` + "`" + `."
   relation: AlignRelation!
+  "Why they align, e.g. the paper's own reasoning; omitted keeps what an existing link has."
   rationale: String
   "0 to 1."
   confidence: Float
+  "Who judged it; omitted keeps the existing link's reviewer, else records you (the request's actor)."
   reviewer: String
 }
 
 "Which alignment to remove (either direction as recorded)."
 input UnalignInput {
+  "One element."
   fromId: ID!
+  "The other; the link is found whichever way it was recorded."
   toId: ID!
 }
 
 "Mark an element as an instance of a construct, or a mechanism as explained by a theory or construct."
 input ConstructLinkInput {
+  "The context, mechanism or outcome (for an explanation, the mechanism)."
   elementId: ID!
+  "The construct (for an explanation, a theory or a construct)."
   targetId: ID!
 }
 
 extend type Query {
-  context(id: ID!): Context
-  contexts(where: ElementWhere, sort: [ElementSort!], first: Int = 20, after: String): ContextConnection!
-  mechanism(id: ID!): Mechanism
-  mechanisms(where: ElementWhere, sort: [ElementSort!], first: Int = 20, after: String): MechanismConnection!
-  outcome(id: ID!): Outcome
-  outcomes(where: ElementWhere, sort: [ElementSort!], first: Int = 20, after: String): OutcomeConnection!
+  "A context by id; null when there is none."
+  context(
+    "The context's id."
+    id: ID!
+  ): Context
+  "Contexts across every study, filtered and sorted, as a Relay connection."
+  contexts(
+    "Which contexts to list; omitted lists them all."
+    where: ElementWhere
+    "Sort keys, the first the most significant; ties, and an omitted sort, order by id."
+    sort: [ElementSort!]
+    "How many from the start, or from after ` + "`" + `after` + "`" + `: 0 to 1,000; 20 when neither first nor last is given. 0 answers only totalCount."
+    first: Int
+    "A cursor of this list (the same where and sort): the page starts just after it."
+    after: String
+    "How many from the end, or from before ` + "`" + `before` + "`" + `: 0 to 1,000. Not with first; with after only when before is given too."
+    last: Int
+    "A cursor of this list (the same where and sort): the page ends just before it."
+    before: String
+  ): ContextConnection!
+  "A mechanism by id; null when there is none."
+  mechanism(
+    "The mechanism's id."
+    id: ID!
+  ): Mechanism
+  "Mechanisms across every study, filtered and sorted, as a Relay connection."
+  mechanisms(
+    "Which mechanisms to list; omitted lists them all."
+    where: ElementWhere
+    "Sort keys, the first the most significant; ties, and an omitted sort, order by id."
+    sort: [ElementSort!]
+    "How many from the start, or from after ` + "`" + `after` + "`" + `: 0 to 1,000; 20 when neither first nor last is given. 0 answers only totalCount."
+    first: Int
+    "A cursor of this list (the same where and sort): the page starts just after it."
+    after: String
+    "How many from the end, or from before ` + "`" + `before` + "`" + `: 0 to 1,000. Not with first; with after only when before is given too."
+    last: Int
+    "A cursor of this list (the same where and sort): the page ends just before it."
+    before: String
+  ): MechanismConnection!
+  "An outcome by id; null when there is none."
+  outcome(
+    "The outcome's id."
+    id: ID!
+  ): Outcome
+  "Outcomes across every study, filtered and sorted, as a Relay connection."
+  outcomes(
+    "Which outcomes to list; omitted lists them all."
+    where: ElementWhere
+    "Sort keys, the first the most significant; ties, and an omitted sort, order by id."
+    sort: [ElementSort!]
+    "How many from the start, or from after ` + "`" + `after` + "`" + `: 0 to 1,000; 20 when neither first nor last is given. 0 answers only totalCount."
+    first: Int
+    "A cursor of this list (the same where and sort): the page starts just after it."
+    after: String
+    "How many from the end, or from before ` + "`" + `before` + "`" + `: 0 to 1,000. Not with first; with after only when before is given too."
+    last: Int
+    "A cursor of this list (the same where and sort): the page ends just before it."
+    before: String
+  ): OutcomeConnection!
 }
 
 extend type Mutation {
-  createContext(input: CreateContextInput!): Context!
-  updateContext(input: UpdateContextInput!): Context!
-  deleteContext(input: DeleteInput!): Deleted!
-  createMechanism(input: CreateMechanismInput!): Mechanism!
-  updateMechanism(input: UpdateMechanismInput!): Mechanism!
-  deleteMechanism(input: DeleteInput!): Deleted!
-  createOutcome(input: CreateOutcomeInput!): Outcome!
-  updateOutcome(input: UpdateOutcomeInput!): Outcome!
-  deleteOutcome(input: DeleteInput!): Deleted!
+  "Create a context in a programme theory; returns it as stored. CONFLICT when the id is taken."
+  createContext(
+    "The context."
+    input: CreateContextInput!
+  ): Context!
+  "Change a context's fields; returns it as stored."
+  updateContext(
+    "The context and the fields to change."
+    input: UpdateContextInput!
+  ): Context!
+  "Delete a context and its links; refused with CONFLICT while CMOCs use it unless input.detach says to unlink them (see DeleteInput)."
+  deleteContext(
+    "The context to delete, and whether to detach it from its CMOCs."
+    input: DeleteInput!
+  ): Deleted!
+  "Create a mechanism in a programme theory; returns it as stored. CONFLICT when the id is taken."
+  createMechanism(
+    "The mechanism."
+    input: CreateMechanismInput!
+  ): Mechanism!
+  "Change a mechanism's fields; returns it as stored."
+  updateMechanism(
+    "The mechanism and the fields to change."
+    input: UpdateMechanismInput!
+  ): Mechanism!
+  "Delete a mechanism and its links; refused with CONFLICT while CMOCs use it unless input.detach says to unlink them (see DeleteInput)."
+  deleteMechanism(
+    "The mechanism to delete, and whether to detach it from its CMOCs."
+    input: DeleteInput!
+  ): Deleted!
+  "Create an outcome in a programme theory; returns it as stored. CONFLICT when the id is taken."
+  createOutcome(
+    "The outcome."
+    input: CreateOutcomeInput!
+  ): Outcome!
+  "Change an outcome's fields; returns it as stored."
+  updateOutcome(
+    "The outcome and the fields to change."
+    input: UpdateOutcomeInput!
+  ): Outcome!
+  "Delete an outcome and its links; refused with CONFLICT while CMOCs use it unless input.detach says to unlink them (see DeleteInput)."
+  deleteOutcome(
+    "The outcome to delete, and whether to detach it from its CMOCs."
+    input: DeleteInput!
+  ): Deleted!
   "Record (or change) an ALIGNS link; returns the alignment read from ` + "`" + `from` + "`" + `."
-  alignElements(input: AlignInput!): Alignment!
+  alignElements(
+    "The two elements, how they relate and why."
+    input: AlignInput!
+  ): Alignment!
   "Remove an ALIGNS link recorded in either direction; returns the ` + "`" + `from` + "`" + ` element."
-  unalignElements(input: UnalignInput!): Element!
+  unalignElements(
+    "The two elements."
+    input: UnalignInput!
+  ): Element!
   "Mark an element as an instance of a construct."
-  linkConstruct(input: ConstructLinkInput!): Element!
-  unlinkConstruct(input: ConstructLinkInput!): Element!
+  linkConstruct(
+    "The element and the construct."
+    input: ConstructLinkInput!
+  ): Element!
+  "Remove an INSTANCE_OF link; returns the element."
+  unlinkConstruct(
+    "The element and the construct."
+    input: ConstructLinkInput!
+  ): Element!
   "Mark a mechanism as explained by a theory or construct."
-  linkExplanation(input: ConstructLinkInput!): Mechanism!
-  unlinkExplanation(input: ConstructLinkInput!): Mechanism!
+  linkExplanation(
+    "The mechanism and the theory or construct."
+    input: ConstructLinkInput!
+  ): Mechanism!
+  "Remove an EXPLAINED_BY link; returns the mechanism."
+  unlinkExplanation(
+    "The mechanism and the theory or construct."
+    input: ConstructLinkInput!
+  ): Mechanism!
 }
 `, BuiltIn: false},
 	{Name: "../schema/interchange.graphqls", Input: `# Bringing reviews in from the tools reviewers use, and giving them back in the forms papers and
@@ -5934,8 +6558,11 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../schema/programme_theory.graphqls", Input: `"Where a programme theory stands in its development."
 enum Stage {
+  "An initial programme theory, built before testing (from literature, stakeholders, experience)."
   INITIAL
+  "Refined after testing against data."
   REFINED
+  "The theory a study or review concludes with."
   FINAL
   "A change model from a non-realist study (e.g. grounded theory)."
   CHANGE_MODEL
@@ -5943,24 +6570,37 @@ enum Stage {
 
 "How a refined theory changed an earlier one."
 enum RevisionChange {
+  "The earlier theory (or a CMOC of it) was split into several."
   SPLIT
+  "Several were merged into one."
   MERGE
+  "Reworded without changing what it claims."
   REWORD
+  "The later theory refutes the earlier claim."
   REFUTE
+  "The earlier theory was dropped."
   RETIRE
 }
 
 "A study's account of how a programme works: a web of CMOCs over shared contexts, mechanisms and outcomes."
 type ProgrammeTheory implements Node & Tracked {
+  "Stable id, unique across every kind: a slug a person chose, else derived from the node's natural key (see its create input)."
   id: ID!
+  "Its name as the study gives it."
   name: String!
+  "Where it stands in its development (initial, refined, final, or a non-realist change model); null when not recorded."
   stage: Stage
   "Version label, e.g. \"v2\"; empty when not given."
   version: String!
+  "What it explains, in the paper's words; empty when not given."
   description: String!
+  "When the node was first stored (RFC 3339)."
   createdAt: Time!
+  "When the node's content last changed (RFC 3339); importing identical content leaves it alone."
   updatedAt: Time!
+  "Who stored it: the API token's name, the JWT's subject, the X-Cmograph-Actor header of an open server (\"api\" without one), or the CLI import's --actor (\"import\" by default)."
   createdBy: String!
+  "Who last changed it, named as createdBy is."
   updatedBy: String!
   "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
   revision: Int!
@@ -5988,66 +6628,109 @@ type Revision {
   from: ProgrammeTheory!
   "The earlier theory."
   to: ProgrammeTheory!
+  "How the later theory changed the earlier one."
   change: RevisionChange!
+  "Why, in the reviewer's words; empty when not given."
   rationale: String!
+  "When the link was first recorded (RFC 3339)."
   createdAt: Time!
 }
 
+"Which programme theories to list: every field given must hold (AND and OR combine several)."
 input ProgrammeTheoryWhere {
+  "All of these conditions hold too (each a ProgrammeTheoryWhere of its own)."
+  AND: [ProgrammeTheoryWhere!]
+  "At least one of these conditions holds; an empty list matches no programme theories."
+  OR: [ProgrammeTheoryWhere!]
+  "By the programme theory's id."
   id: IDFilter
+  "The programme theories of this study (or these)."
   studyId: IDFilter
+  "By name."
   name: StringFilter
+  "By stage; theories with none recorded match neither eq nor in."
   stage: StageFilter
 }
 
+"Filter on the stage. Give eq or in; a node with none recorded matches neither."
 input StageFilter {
+  "The stage is exactly this Stage."
   eq: Stage
+  "The stage is one of these."
   in: [Stage!]
 }
 
+"Fields programme theories sort by."
 enum ProgrammeTheorySortField {
+  "The name, compared as text."
   NAME
+  "The stage, by its name."
   STAGE
+  "The version label, compared as text."
   VERSION
+  "When it was first stored."
   CREATED_AT
+  "When its content last changed."
   UPDATED_AT
 }
 
+"One sort key for programme theories; later keys break ties, then the id."
 input ProgrammeTheorySort {
+  "The field to sort by."
   field: ProgrammeTheorySortField!
+  "ASC (default) or DESC; missing values sort last when ascending."
   direction: SortDirection = ASC
 }
 
+"A page of programme theories, as a Relay connection."
 type ProgrammeTheoryConnection {
+  "The page's programme theories, each with its cursor."
   edges: [ProgrammeTheoryEdge!]!
+  "The page's programme theories, without cursors (the same order as edges)."
   nodes: [ProgrammeTheory!]!
+  "Whether pages come before or after this one, and the cursors at its ends."
   pageInfo: PageInfo!
+  "How many programme theories match the filter, across all pages."
   totalCount: Int!
 }
 
+"One programme theory of a page, with its cursor."
 type ProgrammeTheoryEdge {
+  "Opaque position of this edge in the filtered, sorted list: pass it as ` + "`" + `after` + "`" + ` to read on, or ` + "`" + `before` + "`" + ` to read back. A list with another where or sort refuses it."
   cursor: String!
+  "The programme theory."
   node: ProgrammeTheory!
 }
 
 "A new programme theory of a study. Without an id: \"<study id>.<slug of name>\"."
 input CreateProgrammeTheoryInput {
+  "Omit to derive it; a given id is lower-case letters, digits, '.', '_' and '-' (at most 160), and one already used is refused with CONFLICT."
   id: ID
+  "The study that reports it; NOT_FOUND when there is none with this id."
   studyId: ID!
+  "Its name, e.g. \"Youth peer support initial programme theory\"; required."
   name: String!
+  "Where it stands in its development."
   stage: Stage
+  "Version label, e.g. \"v2\"."
   version: String
+  "What it explains, in the paper's words; at most 100,000 bytes."
   description: String
 }
 
 "Changes to a programme theory: only the fields given change; null clears."
 input UpdateProgrammeTheoryInput {
+  "The programme theory to change; NOT_FOUND when there is none."
   id: ID!
   "The revision you read; a node changed since is refused with CONFLICT and its current revision."
   expectedRevision: Int
+  "A new name (the id stays as it is)."
   name: String
+  "Where it stands in its development."
   stage: Stage
+  "Version label, e.g. \"v2\"."
   version: String
+  "What it explains, in the paper's words; at most 100,000 bytes."
   description: String
 }
 
@@ -6057,25 +6740,61 @@ input ReviseInput {
   fromId: ID!
   "The earlier theory."
   toId: ID!
+  "How the later theory changed the earlier one."
   change: RevisionChange!
+  "Why, in the reviewer's words."
   rationale: String
 }
 
 extend type Query {
-  programmeTheory(id: ID!): ProgrammeTheory
-  programmeTheories(where: ProgrammeTheoryWhere, sort: [ProgrammeTheorySort!], first: Int = 20, after: String): ProgrammeTheoryConnection!
+  "A programme theory by id; null when there is none."
+  programmeTheory(
+    "The programme theory's id."
+    id: ID!
+  ): ProgrammeTheory
+  "Programme theories across every study, filtered and sorted, as a Relay connection."
+  programmeTheories(
+    "Which programme theories to list; omitted lists them all."
+    where: ProgrammeTheoryWhere
+    "Sort keys, the first the most significant; ties, and an omitted sort, order by id."
+    sort: [ProgrammeTheorySort!]
+    "How many from the start, or from after ` + "`" + `after` + "`" + `: 0 to 1,000; 20 when neither first nor last is given. 0 answers only totalCount."
+    first: Int
+    "A cursor of this list (the same where and sort): the page starts just after it."
+    after: String
+    "How many from the end, or from before ` + "`" + `before` + "`" + `: 0 to 1,000. Not with first; with after only when before is given too."
+    last: Int
+    "A cursor of this list (the same where and sort): the page ends just before it."
+    before: String
+  ): ProgrammeTheoryConnection!
 }
 
 extend type Mutation {
-  createProgrammeTheory(input: CreateProgrammeTheoryInput!): ProgrammeTheory!
-  updateProgrammeTheory(input: UpdateProgrammeTheoryInput!): ProgrammeTheory!
-  deleteProgrammeTheory(input: DeleteInput!): Deleted!
+  "Create a programme theory of a study; returns it as stored. CONFLICT when the id is taken."
+  createProgrammeTheory(
+    "The programme theory."
+    input: CreateProgrammeTheoryInput!
+  ): ProgrammeTheory!
+  "Change a programme theory's fields; returns it as stored."
+  updateProgrammeTheory(
+    "The programme theory and the fields to change."
+    input: UpdateProgrammeTheoryInput!
+  ): ProgrammeTheory!
+  "Delete a programme theory that no longer owns CMOCs or elements (CONFLICT until those are deleted)."
+  deleteProgrammeTheory(
+    "The programme theory to delete."
+    input: DeleteInput!
+  ): Deleted!
   "Record (or change) a REVISES link; returns the later theory."
-  reviseProgrammeTheory(input: ReviseInput!): ProgrammeTheory!
+  reviseProgrammeTheory(
+    "The later theory, the earlier one and how it changed."
+    input: ReviseInput!
+  ): ProgrammeTheory!
 }
 `, BuiltIn: false},
 	{Name: "../schema/quote.graphqls", Input: `"An excerpt of a study's data that evidences CMOCs."
 type Quote implements Node & Tracked {
+  "Stable id, unique across every kind: a slug a person chose, else derived from the node's natural key (see its create input)."
   id: ID!
   "The words, verbatim."
   text: String!
@@ -6087,202 +6806,379 @@ type Quote implements Node & Tracked {
   location: String!
   "Character offsets in the source text, when known."
   startOffset: Int
+  "Character offset where it ends; null when not known."
   endOffset: Int
+  "When the node was first stored (RFC 3339)."
   createdAt: Time!
+  "When the node's content last changed (RFC 3339); importing identical content leaves it alone."
   updatedAt: Time!
+  "Who stored it: the API token's name, the JWT's subject, the X-Cmograph-Actor header of an open server (\"api\" without one), or the CLI import's --actor (\"import\" by default)."
   createdBy: String!
+  "Who last changed it, named as createdBy is."
   updatedBy: String!
   "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
   revision: Int!
+  "The study whose data it comes from."
   study: Study!
   "The CMOCs it evidences, with stance and judgement."
   evidences: [Evidence!]!
 }
 
+"Which quotes to list: every field given must hold (AND and OR combine several)."
 input QuoteWhere {
+  "All of these conditions hold too (each a QuoteWhere of its own)."
+  AND: [QuoteWhere!]
+  "At least one of these conditions holds; an empty list matches no quotes."
+  OR: [QuoteWhere!]
+  "By the quote's id."
   id: IDFilter
+  "The quotes of this study (or these)."
   studyId: IDFilter
+  "By text, e.g. {contains: \"hope\"} (case ignored)."
   text: StringFilter
+  "By speaker, e.g. {eq: \"#13\"}."
   participant: StringFilter
+  "By the speaker's role; quotes with none recorded match neither eq nor in."
   informantRole: InformantFilter
 }
 
+"Filter on the role. Give eq or in; a node with none recorded matches neither."
 input InformantFilter {
+  "The role is exactly this Informant."
   eq: Informant
+  "The role is one of these."
   in: [Informant!]
 }
 
+"Fields quotes sort by."
 enum QuoteSortField {
+  "The speaker, compared as text."
   PARTICIPANT
+  "The speaker's role, by its name."
   INFORMANT_ROLE
+  "Page or section, compared as text."
   LOCATION
+  "Where it starts in the source text; quotes without an offset last when ascending."
   START_OFFSET
+  "When it was first stored."
   CREATED_AT
 }
 
+"One sort key for quotes; later keys break ties, then the id."
 input QuoteSort {
+  "The field to sort by."
   field: QuoteSortField!
+  "ASC (default) or DESC; missing values sort last when ascending."
   direction: SortDirection = ASC
 }
 
+"A page of quotes, as a Relay connection."
 type QuoteConnection {
+  "The page's quotes, each with its cursor."
   edges: [QuoteEdge!]!
+  "The page's quotes, without cursors (the same order as edges)."
   nodes: [Quote!]!
+  "Whether pages come before or after this one, and the cursors at its ends."
   pageInfo: PageInfo!
+  "How many quotes match the filter, across all pages."
   totalCount: Int!
 }
 
+"One quote of a page, with its cursor."
 type QuoteEdge {
+  "Opaque position of this edge in the filtered, sorted list: pass it as ` + "`" + `after` + "`" + ` to read on, or ` + "`" + `before` + "`" + ` to read back. A list with another where or sort refuses it."
   cursor: String!
+  "The quote."
   node: Quote!
 }
 
 "A new quote. Without an id, one is derived from the study and the text."
 input CreateQuoteInput {
+  "Omit to derive it; a given id is lower-case letters, digits, '.', '_' and '-' (at most 160), and one already used is refused with CONFLICT."
   id: ID
+  "The study whose data it comes from; NOT_FOUND when there is none with this id."
   studyId: ID!
+  "The words, verbatim; required, at most 100,000 bytes."
   text: String!
+  "The speaker as the paper identifies them, e.g. \"#13\"."
   participant: String
+  "The speaker's role."
   informantRole: Informant
+  "Page or section, e.g. \"Results, Hope (CMOC 1)\"."
   location: String
+  "Character offset where it starts in the source text, 0 or more."
   startOffset: Int
+  "Character offset where it ends; not before startOffset."
   endOffset: Int
 }
 
+"Changes to a quote: only the fields given change; null clears."
 input UpdateQuoteInput {
+  "The quote to change; NOT_FOUND when there is none."
   id: ID!
   "The revision you read; a node changed since is refused with CONFLICT and its current revision."
   expectedRevision: Int
+  "The words, verbatim (the id stays as it is)."
   text: String
+  "The speaker as the paper identifies them, e.g. \"#13\"."
   participant: String
+  "The speaker's role."
   informantRole: Informant
+  "Page or section, e.g. \"Results, Hope (CMOC 1)\"."
   location: String
+  "Character offset where it starts in the source text, 0 or more."
   startOffset: Int
+  "Character offset where it ends; not before startOffset."
   endOffset: Int
 }
 
 extend type Query {
-  quote(id: ID!): Quote
-  quotes(where: QuoteWhere, sort: [QuoteSort!], first: Int = 20, after: String): QuoteConnection!
+  "A quote by id; null when there is none."
+  quote(
+    "The quote's id."
+    id: ID!
+  ): Quote
+  "Quotes across every study, filtered and sorted, as a Relay connection."
+  quotes(
+    "Which quotes to list; omitted lists them all."
+    where: QuoteWhere
+    "Sort keys, the first the most significant; ties, and an omitted sort, order by id."
+    sort: [QuoteSort!]
+    "How many from the start, or from after ` + "`" + `after` + "`" + `: 0 to 1,000; 20 when neither first nor last is given. 0 answers only totalCount."
+    first: Int
+    "A cursor of this list (the same where and sort): the page starts just after it."
+    after: String
+    "How many from the end, or from before ` + "`" + `before` + "`" + `: 0 to 1,000. Not with first; with after only when before is given too."
+    last: Int
+    "A cursor of this list (the same where and sort): the page ends just before it."
+    before: String
+  ): QuoteConnection!
 }
 
 extend type Mutation {
-  createQuote(input: CreateQuoteInput!): Quote!
-  updateQuote(input: UpdateQuoteInput!): Quote!
-  deleteQuote(input: DeleteInput!): Deleted!
+  "Create a quote of a study; returns it as stored. Link it to CMOCs with linkEvidence."
+  createQuote(
+    "The quote."
+    input: CreateQuoteInput!
+  ): Quote!
+  "Change a quote's fields; returns it as stored."
+  updateQuote(
+    "The quote and the fields to change."
+    input: UpdateQuoteInput!
+  ): Quote!
+  "Delete a quote; refused with CONFLICT while it evidences CMOCs unless input.detach says to unlink them."
+  deleteQuote(
+    "The quote to delete, and whether to detach it from the CMOCs it evidences."
+    input: DeleteInput!
+  ): Deleted!
 }
 `, BuiltIn: false},
 	{Name: "../schema/setting.graphqls", Input: `"A service or site a study observed: a row of its services table."
 type Setting implements Node & Tracked {
+  "Stable id, unique across every kind: a slug a person chose, else derived from the node's natural key (see its create input)."
   id: ID!
+  "Its name as the study's table gives it, e.g. \"Service 03: NHS CAMHS\"."
   name: String!
   "Kind of service, e.g. \"CAMHS\" or \"voluntary sector\"."
   serviceType: String!
+  "Where it is, e.g. \"Birmingham\"; empty when not given."
   location: String!
   "How it is delivered, e.g. face-to-face, online."
   modality: [String!]!
+  "Anything else the table says about it; empty when not given."
   description: String!
+  "When the node was first stored (RFC 3339)."
   createdAt: Time!
+  "When the node's content last changed (RFC 3339); importing identical content leaves it alone."
   updatedAt: Time!
+  "Who stored it: the API token's name, the JWT's subject, the X-Cmograph-Actor header of an open server (\"api\" without one), or the CLI import's --actor (\"import\" by default)."
   createdBy: String!
+  "Who last changed it, named as createdBy is."
   updatedBy: String!
   "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
   revision: Int!
+  "The study whose services table it is a row of."
   study: Study!
   "CMOCs observed in it."
   cmocs: [CMOC!]!
 }
 
+"Which settings to list: every field given must hold (AND and OR combine several)."
 input SettingWhere {
+  "All of these conditions hold too (each a SettingWhere of its own)."
+  AND: [SettingWhere!]
+  "At least one of these conditions holds; an empty list matches no settings."
+  OR: [SettingWhere!]
+  "By the setting's id."
   id: IDFilter
+  "The settings of this study (or these)."
   studyId: IDFilter
+  "By name."
   name: StringFilter
+  "By kind of service, e.g. {contains: \"CAMHS\"}."
   serviceType: StringFilter
+  "By location."
   location: StringFilter
 }
 
+"A page of settings, as a Relay connection."
 type SettingConnection {
+  "The page's settings, each with its cursor."
   edges: [SettingEdge!]!
+  "The page's settings, without cursors (the same order as edges)."
   nodes: [Setting!]!
+  "Whether pages come before or after this one, and the cursors at its ends."
   pageInfo: PageInfo!
+  "How many settings match the filter, across all pages."
   totalCount: Int!
 }
 
+"One setting of a page, with its cursor."
 type SettingEdge {
+  "Opaque position of this edge in the filtered, sorted list: pass it as ` + "`" + `after` + "`" + ` to read on, or ` + "`" + `before` + "`" + ` to read back. A list with another where or sort refuses it."
   cursor: String!
+  "The setting."
   node: Setting!
 }
 
 "A new setting of a study. Without an id: \"<study id>.s.<slug of name>\"."
 input CreateSettingInput {
+  "Omit to derive it; a given id is lower-case letters, digits, '.', '_' and '-' (at most 160), and one already used is refused with CONFLICT."
   id: ID
+  "The study that observed it; NOT_FOUND when there is none with this id."
   studyId: ID!
+  "Its name, e.g. \"Service 03: NHS CAMHS\"; required, and with the study it makes the default id."
   name: String!
+  "Kind of service, e.g. \"CAMHS\" or \"voluntary sector\"."
   serviceType: String
+  "Where it is, e.g. \"Birmingham\"."
   location: String
+  "How it is delivered, e.g. face-to-face, online; at most 200."
   modality: [String!]
+  "Anything else the table says about it."
   description: String
 }
 
+"Changes to a setting: only the fields given change; null clears."
 input UpdateSettingInput {
+  "The setting to change; NOT_FOUND when there is none."
   id: ID!
   "The revision you read; a node changed since is refused with CONFLICT and its current revision."
   expectedRevision: Int
+  "A new name (the id stays as it is)."
   name: String
+  "Kind of service, e.g. \"CAMHS\" or \"voluntary sector\"."
   serviceType: String
+  "Where it is, e.g. \"Birmingham\"."
   location: String
+  "How it is delivered, e.g. face-to-face, online; at most 200."
   modality: [String!]
+  "Anything else the table says about it."
   description: String
 }
 
 "A CMOC observed in a setting."
 input ObservedInInput {
+  "The CMOC."
   cmocId: ID!
+  "The setting."
   settingId: ID!
 }
 
 extend type Query {
-  setting(id: ID!): Setting
-  settings(where: SettingWhere, sort: [NameSort!], first: Int = 20, after: String): SettingConnection!
+  "A setting by id; null when there is none."
+  setting(
+    "The setting's id."
+    id: ID!
+  ): Setting
+  "Settings across every study, filtered and sorted by name or creation, as a Relay connection."
+  settings(
+    "Which settings to list; omitted lists them all."
+    where: SettingWhere
+    "Sort keys, the first the most significant; ties, and an omitted sort, order by id."
+    sort: [NameSort!]
+    "How many from the start, or from after ` + "`" + `after` + "`" + `: 0 to 1,000; 20 when neither first nor last is given. 0 answers only totalCount."
+    first: Int
+    "A cursor of this list (the same where and sort): the page starts just after it."
+    after: String
+    "How many from the end, or from before ` + "`" + `before` + "`" + `: 0 to 1,000. Not with first; with after only when before is given too."
+    last: Int
+    "A cursor of this list (the same where and sort): the page ends just before it."
+    before: String
+  ): SettingConnection!
 }
 
 extend type Mutation {
-  createSetting(input: CreateSettingInput!): Setting!
-  updateSetting(input: UpdateSettingInput!): Setting!
-  deleteSetting(input: DeleteInput!): Deleted!
+  "Create a setting of a study; returns it as stored."
+  createSetting(
+    "The setting."
+    input: CreateSettingInput!
+  ): Setting!
+  "Change a setting's fields; returns it as stored."
+  updateSetting(
+    "The setting and the fields to change."
+    input: UpdateSettingInput!
+  ): Setting!
+  "Delete a setting and its OBSERVED_IN links; the CMOCs stay."
+  deleteSetting(
+    "The setting to delete."
+    input: DeleteInput!
+  ): Deleted!
   "Record that a CMOC was observed in a setting; returns the CMOC."
-  observeCMOCIn(input: ObservedInInput!): CMOC!
-  unobserveCMOCIn(input: ObservedInInput!): CMOC!
+  observeCMOCIn(
+    "The CMOC and the setting."
+    input: ObservedInInput!
+  ): CMOC!
+  "Remove an OBSERVED_IN link; returns the CMOC."
+  unobserveCMOCIn(
+    "The CMOC and the setting."
+    input: ObservedInInput!
+  ): CMOC!
 }
 `, BuiltIn: false},
 	{Name: "../schema/study.graphqls", Input: `"How a study was framed methodologically."
 enum Framing {
+  "A realist evaluation: primary data gathered to test and refine a programme theory."
   REALIST_EVALUATION
+  "A realist review or synthesis of published evidence."
   REALIST_REVIEW
+  "A grounded-theory study; its change model is extracted as (often partial) CMOCs."
   GROUNDED_THEORY
+  "A qualitative study analysed thematically; its themes are extracted as partial CMOCs."
   THEMATIC_ANALYSIS
+  "A trial, or a qualitative study within one."
   TRIAL
+  "Any other design."
   OTHER
 }
 
 "Whom a study's programme is for."
 enum Population {
+  "Children."
   CHILDREN
+  "Young people (adolescents and young adults)."
   YOUNG_PEOPLE
+  "Adults."
   ADULTS
+  "More than one of these."
   MIXED
 }
 
 "A group of informants (a study's) or the role of one quote's speaker."
 enum Informant {
+  "People who use the service."
   SERVICE_USERS
+  "Peer workers, who support others from their own lived experience."
   PEER_WORKERS
+  "Clinicians, managers and other professional staff."
   STAFF
+  "Parents, family members and other carers."
   CARERS
 }
 
 "One paper: the unit a reviewer extracts from."
 type Study implements Node & Tracked {
+  "Stable id, unique across every kind: a slug a person chose, else derived from the node's natural key (see its create input)."
   id: ID!
   "The paper's title."
   title: String!
@@ -6292,12 +7188,19 @@ type Study implements Node & Tracked {
   year: Int
   "Journal name; empty when not given (likewise volume, issue, pages, doi, pmid, pmcid, url)."
   journal: String!
+  "Journal volume; empty when not given."
   volume: String!
+  "Journal issue; empty when not given."
   issue: String!
+  "Page range, e.g. \"1-12\"; empty when not given."
   pages: String!
+  "DOI, e.g. \"10.1017/S2045796014000407\"; empty when not given."
   doi: String!
+  "PubMed id; empty when not given."
   pmid: String!
+  "PubMed Central id; empty when not given."
   pmcid: String!
+  "Where the paper can be read; empty when not given."
   url: String!
   "The abstract."
   abstract: String!
@@ -6313,9 +7216,13 @@ type Study implements Node & Tracked {
   sampleSize: Int
   "The study design in the paper's words."
   design: String!
+  "When the node was first stored (RFC 3339)."
   createdAt: Time!
+  "When the node's content last changed (RFC 3339); importing identical content leaves it alone."
   updatedAt: Time!
+  "Who stored it: the API token's name, the JWT's subject, the X-Cmograph-Actor header of an open server (\"api\" without one), or the CLI import's --actor (\"import\" by default)."
   createdBy: String!
+  "Who last changed it, named as createdBy is."
   updatedBy: String!
   "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
   revision: Int!
@@ -6331,25 +7238,41 @@ type Study implements Node & Tracked {
 
 "Which studies to list."
 input StudyWhere {
+  "All of these conditions hold too (each a StudyWhere of its own)."
+  AND: [StudyWhere!]
+  "At least one of these conditions holds; an empty list matches no studies."
+  OR: [StudyWhere!]
+  "By the study's id."
   id: IDFilter
+  "By title, e.g. {contains: \"peer\"} (case ignored)."
   title: StringFilter
+  "By year of publication, e.g. {gte: 2015}."
   year: IntFilter
+  "By methodological framing; studies with none recorded match neither eq nor in."
   framing: FramingFilter
+  "By population; studies with none recorded match neither eq nor in."
   population: PopulationFilter
+  "By country."
   country: StringFilter
+  "By the informant groups the study drew on."
   informants: InformantListFilter
+  "By DOI."
   doi: StringFilter
 }
 
 "Filter on framing."
 input FramingFilter {
+  "Framing is exactly this."
   eq: Framing
+  "Framing is one of these."
   in: [Framing!]
 }
 
 "Filter on population."
 input PopulationFilter {
+  "Population is exactly this."
   eq: Population
+  "Population is one of these."
   in: [Population!]
 }
 
@@ -6363,27 +7286,39 @@ input InformantListFilter {
 
 "Fields studies sort by."
 enum StudySortField {
+  "The title, compared as text."
   TITLE
+  "Year of publication; studies without one last when ascending."
   YEAR
+  "The country, compared as text."
   COUNTRY
+  "The framing, by its name."
   FRAMING
+  "The population, by its name."
   POPULATION
+  "The number of participants."
   SAMPLE_SIZE
+  "When it was first stored."
   CREATED_AT
+  "When its content last changed."
   UPDATED_AT
 }
 
 "One sort key for studies; ties break by id."
 input StudySort {
+  "The field to sort by."
   field: StudySortField!
+  "ASC (default) or DESC; missing values sort last when ascending."
   direction: SortDirection = ASC
 }
 
 "A page of studies."
 type StudyConnection {
+  "The page's studies, each with its cursor."
   edges: [StudyEdge!]!
   "The page's studies, without cursors."
   nodes: [Study!]!
+  "Whether pages come before or after this one, and the cursors at its ends."
   pageInfo: PageInfo!
   "How many studies match, across all pages."
   totalCount: Int!
@@ -6391,92 +7326,175 @@ type StudyConnection {
 
 "A study and its cursor."
 type StudyEdge {
+  "Opaque position of this edge in the filtered, sorted list: pass it as ` + "`" + `after` + "`" + ` to read on, or ` + "`" + `before` + "`" + ` to read back. A list with another where or sort refuses it."
   cursor: String!
+  "The study."
   node: Study!
 }
 
 "A new study. Without an id, one is derived from the first author, year and title."
 input CreateStudyInput {
+  """
+  Omit to derive it from the first author, year and title; a given id is lower-case letters,
+  digits, '.', '_' and '-' (at most 160), and one already used is refused with CONFLICT.
+  """
   id: ID
+  "The paper's title; required."
   title: String!
+  "Authors as the paper lists them, e.g. \"Gillard S\"; at most 200."
   authors: [String!]
+  "Year of publication, 1800 to 2100."
   year: Int
+  "Journal name."
   journal: String
+  "Journal volume."
   volume: String
+  "Journal issue."
   issue: String
+  "Page range, e.g. \"1-12\"."
   pages: String
+  "DOI, e.g. \"10.1017/S2045796014000407\"; imports match citations to studies by it."
   doi: String
+  "PubMed id."
   pmid: String
+  "PubMed Central id, e.g. \"PMC11321162\"."
   pmcid: String
+  "Where the paper can be read."
   url: String
+  "The abstract, at most 100,000 bytes."
   abstract: String
+  "How the study was framed methodologically."
   framing: Framing
+  "Country where the study took place."
   country: String
+  "Whom the programme studied is for."
   population: Population
+  "The groups the study drew informants from."
   informants: [Informant!]
+  "Number of participants; not negative."
   sampleSize: Int
+  "The study design in the paper's words."
   design: String
 }
 
 "Changes to a study: only the fields given change; null clears a field."
 input UpdateStudyInput {
+  "The study to change; NOT_FOUND when there is none."
   id: ID!
   "The revision you read; a node changed since is refused with CONFLICT and its current revision."
   expectedRevision: Int
+  "A new title (the id stays as it is)."
   title: String
+  "Authors as the paper lists them, e.g. \"Gillard S\"; at most 200."
   authors: [String!]
+  "Year of publication, 1800 to 2100."
   year: Int
+  "Journal name."
   journal: String
+  "Journal volume."
   volume: String
+  "Journal issue."
   issue: String
+  "Page range, e.g. \"1-12\"."
   pages: String
+  "DOI, e.g. \"10.1017/S2045796014000407\"; imports match citations to studies by it."
   doi: String
+  "PubMed id."
   pmid: String
+  "PubMed Central id, e.g. \"PMC11321162\"."
   pmcid: String
+  "Where the paper can be read."
   url: String
+  "The abstract, at most 100,000 bytes."
   abstract: String
+  "How the study was framed methodologically."
   framing: Framing
+  "Country where the study took place."
   country: String
+  "Whom the programme studied is for."
   population: Population
+  "The groups the study drew informants from."
   informants: [Informant!]
+  "Number of participants; not negative."
   sampleSize: Int
+  "The study design in the paper's words."
   design: String
 }
 
 extend type Query {
   "A study by id."
-  study(id: ID!): Study
+  study(
+    "The study's id."
+    id: ID!
+  ): Study
   "Studies, filtered and sorted, as a Relay connection."
-  studies(where: StudyWhere, sort: [StudySort!], first: Int = 20, after: String): StudyConnection!
+  studies(
+    "Which studies to list; omitted lists them all."
+    where: StudyWhere
+    "Sort keys, the first the most significant; ties, and an omitted sort, order by id."
+    sort: [StudySort!]
+    "How many from the start, or from after ` + "`" + `after` + "`" + `: 0 to 1,000; 20 when neither first nor last is given. 0 answers only totalCount."
+    first: Int
+    "A cursor of this list (the same where and sort): the page starts just after it."
+    after: String
+    "How many from the end, or from before ` + "`" + `before` + "`" + `: 0 to 1,000. Not with first; with after only when before is given too."
+    last: Int
+    "A cursor of this list (the same where and sort): the page ends just before it."
+    before: String
+  ): StudyConnection!
 }
 
 extend type Mutation {
-  createStudy(input: CreateStudyInput!): Study!
-  updateStudy(input: UpdateStudyInput!): Study!
+  "Create a study; returns it as stored. CONFLICT when the id is taken."
+  createStudy(
+    "The study."
+    input: CreateStudyInput!
+  ): Study!
+  "Change a study's fields; returns it as stored."
+  updateStudy(
+    "The study and the fields to change."
+    input: UpdateStudyInput!
+  ): Study!
   "Delete a study that no longer owns programme theories, settings or quotes."
-  deleteStudy(input: DeleteInput!): Deleted!
+  deleteStudy(
+    "The study to delete."
+    input: DeleteInput!
+  ): Deleted!
 }
 `, BuiltIn: false},
 	{Name: "../schema/theory.graphqls", Input: `"The scope of a theory."
 enum TheoryKind {
+  "A substantive theory of the programme's field, e.g. Social Learning Theory or Attachment Theory."
   SUBSTANTIVE
+  "A middle-range theory: abstract enough to travel across programmes, concrete enough to test."
   MIDDLE_RANGE
+  "A framework of components, e.g. CHIME's framework for personal recovery."
   FRAMEWORK
 }
 
 "A substantive or middle-range theory, or a framework (e.g. CHIME), that programme theories draw on."
 type Theory implements Node & Tracked {
+  "Stable id, unique across every kind: a slug a person chose, else derived from the node's natural key (see its create input)."
   id: ID!
+  "Its name, e.g. \"Social Comparison Theory\"."
   name: String!
+  "Its scope; null when not recorded."
   kind: TheoryKind
+  "The reference to cite it by; empty when not given."
   citation: String!
+  "What it says, briefly; empty when not given."
   description: String!
+  "When the node was first stored (RFC 3339)."
   createdAt: Time!
+  "When the node's content last changed (RFC 3339); importing identical content leaves it alone."
   updatedAt: Time!
+  "Who stored it: the API token's name, the JWT's subject, the X-Cmograph-Actor header of an open server (\"api\" without one), or the CLI import's --actor (\"import\" by default)."
   createdBy: String!
+  "Who last changed it, named as createdBy is."
   updatedBy: String!
   "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
   revision: Int!
+  "Its named parts (e.g. CHIME's Connectedness, Hope, Identity, Meaning, Empowerment), in natural order of name."
   constructs: [Construct!]!
   "Programme theories that draw on it."
   programmeTheories: [ProgrammeTheory!]!
@@ -6486,15 +7504,23 @@ type Theory implements Node & Tracked {
 
 "A named part of a theory, such as CHIME's Hope."
 type Construct implements Node & Tracked {
+  "Stable id, unique across every kind: a slug a person chose, else derived from the node's natural key (see its create input)."
   id: ID!
+  "Its name, e.g. \"Hope\"."
   name: String!
+  "What it means in the theory; empty when not given."
   description: String!
+  "When the node was first stored (RFC 3339)."
   createdAt: Time!
+  "When the node's content last changed (RFC 3339); importing identical content leaves it alone."
   updatedAt: Time!
+  "Who stored it: the API token's name, the JWT's subject, the X-Cmograph-Actor header of an open server (\"api\" without one), or the CLI import's --actor (\"import\" by default)."
   createdBy: String!
+  "Who last changed it, named as createdBy is."
   updatedBy: String!
   "How many times its content has changed: 1 when created. Send it back as expectedRevision to refuse overwriting a change made since you read it."
   revision: Int!
+  "The theory it is part of."
   theory: Theory!
   "Elements of any study that are instances of it."
   instances: [Element!]!
@@ -6502,115 +7528,244 @@ type Construct implements Node & Tracked {
   explains: [Mechanism!]!
 }
 
+"Which theories to list: every field given must hold (AND and OR combine several)."
 input TheoryWhere {
+  "All of these conditions hold too (each a TheoryWhere of its own)."
+  AND: [TheoryWhere!]
+  "At least one of these conditions holds; an empty list matches no theories."
+  OR: [TheoryWhere!]
+  "By the theory's id."
   id: IDFilter
+  "By name."
   name: StringFilter
+  "By scope; theories with none recorded match neither eq nor in."
   kind: TheoryKindFilter
 }
 
+"Filter on the scope. Give eq or in; a node with none recorded matches neither."
 input TheoryKindFilter {
+  "The scope is exactly this TheoryKind."
   eq: TheoryKind
+  "The scope is one of these."
   in: [TheoryKind!]
 }
 
+"Which constructs to list: every field given must hold (AND and OR combine several)."
 input ConstructWhere {
+  "All of these conditions hold too (each a ConstructWhere of its own)."
+  AND: [ConstructWhere!]
+  "At least one of these conditions holds; an empty list matches no constructs."
+  OR: [ConstructWhere!]
+  "By the construct's id."
   id: IDFilter
+  "The constructs of this theory (or these)."
   theoryId: IDFilter
+  "By name."
   name: StringFilter
 }
 
+"Fields theories, constructs and settings sort by."
 enum NameSortField {
+  "The name, compared as text."
   NAME
+  "When it was first stored."
   CREATED_AT
 }
 
+"One sort key for theories, constructs or settings; later keys break ties, then the id."
 input NameSort {
+  "The field to sort by."
   field: NameSortField!
+  "ASC (default) or DESC; missing values sort last when ascending."
   direction: SortDirection = ASC
 }
 
+"A page of theories, as a Relay connection."
 type TheoryConnection {
+  "The page's theories, each with its cursor."
   edges: [TheoryEdge!]!
+  "The page's theories, without cursors (the same order as edges)."
   nodes: [Theory!]!
+  "Whether pages come before or after this one, and the cursors at its ends."
   pageInfo: PageInfo!
+  "How many theories match the filter, across all pages."
   totalCount: Int!
 }
 
+"One theory of a page, with its cursor."
 type TheoryEdge {
+  "Opaque position of this edge in the filtered, sorted list: pass it as ` + "`" + `after` + "`" + ` to read on, or ` + "`" + `before` + "`" + ` to read back. A list with another where or sort refuses it."
   cursor: String!
+  "The theory."
   node: Theory!
 }
 
+"A page of constructs, as a Relay connection."
 type ConstructConnection {
+  "The page's constructs, each with its cursor."
   edges: [ConstructEdge!]!
+  "The page's constructs, without cursors (the same order as edges)."
   nodes: [Construct!]!
+  "Whether pages come before or after this one, and the cursors at its ends."
   pageInfo: PageInfo!
+  "How many constructs match the filter, across all pages."
   totalCount: Int!
 }
 
+"One construct of a page, with its cursor."
 type ConstructEdge {
+  "Opaque position of this edge in the filtered, sorted list: pass it as ` + "`" + `after` + "`" + ` to read on, or ` + "`" + `before` + "`" + ` to read back. A list with another where or sort refuses it."
   cursor: String!
+  "The construct."
   node: Construct!
 }
 
 "A new theory. Without an id: the slug of its name."
 input CreateTheoryInput {
+  "Omit to derive it; a given id is lower-case letters, digits, '.', '_' and '-' (at most 160), and one already used is refused with CONFLICT."
   id: ID
+  "Its name, e.g. \"Social Learning Theory\"; required, and its slug is the default id."
   name: String!
+  "Its scope."
   kind: TheoryKind
+  "The reference to cite it by."
   citation: String
+  "What it says, briefly; at most 100,000 bytes."
   description: String
 }
 
+"Changes to a theory: only the fields given change; null clears."
 input UpdateTheoryInput {
+  "The theory to change; NOT_FOUND when there is none."
   id: ID!
   "The revision you read; a node changed since is refused with CONFLICT and its current revision."
   expectedRevision: Int
+  "A new name (the id stays as it is)."
   name: String
+  "Its scope."
   kind: TheoryKind
+  "The reference to cite it by."
   citation: String
+  "What it says, briefly; at most 100,000 bytes."
   description: String
 }
 
 "A new construct of a theory. Without an id: \"<theory id>.<slug of name>\"."
 input CreateConstructInput {
+  "Omit to derive it; a given id is lower-case letters, digits, '.', '_' and '-' (at most 160), and one already used is refused with CONFLICT."
   id: ID
+  "The theory it is part of; NOT_FOUND when there is none with this id."
   theoryId: ID!
+  "Its name, e.g. \"Hope\"; required, and with the theory it makes the default id."
   name: String!
+  "What it means in the theory; at most 100,000 bytes."
   description: String
 }
 
+"Changes to a construct: only the fields given change; null clears."
 input UpdateConstructInput {
+  "The construct to change; NOT_FOUND when there is none."
   id: ID!
   "The revision you read; a node changed since is refused with CONFLICT and its current revision."
   expectedRevision: Int
+  "A new name (the id stays as it is)."
   name: String
+  "What it means in the theory; at most 100,000 bytes."
   description: String
 }
 
 "A programme theory drawing on a theory."
 input DrawsOnInput {
+  "The programme theory."
   programmeTheoryId: ID!
+  "The theory it draws on."
   theoryId: ID!
 }
 
 extend type Query {
-  theory(id: ID!): Theory
-  theories(where: TheoryWhere, sort: [NameSort!], first: Int = 20, after: String): TheoryConnection!
-  construct(id: ID!): Construct
-  constructs(where: ConstructWhere, sort: [NameSort!], first: Int = 20, after: String): ConstructConnection!
+  "A theory by id; null when there is none."
+  theory(
+    "The theory's id."
+    id: ID!
+  ): Theory
+  "Theories, filtered and sorted, as a Relay connection."
+  theories(
+    "Which theories to list; omitted lists them all."
+    where: TheoryWhere
+    "Sort keys, the first the most significant; ties, and an omitted sort, order by id."
+    sort: [NameSort!]
+    "How many from the start, or from after ` + "`" + `after` + "`" + `: 0 to 1,000; 20 when neither first nor last is given. 0 answers only totalCount."
+    first: Int
+    "A cursor of this list (the same where and sort): the page starts just after it."
+    after: String
+    "How many from the end, or from before ` + "`" + `before` + "`" + `: 0 to 1,000. Not with first; with after only when before is given too."
+    last: Int
+    "A cursor of this list (the same where and sort): the page ends just before it."
+    before: String
+  ): TheoryConnection!
+  "A construct by id; null when there is none."
+  construct(
+    "The construct's id."
+    id: ID!
+  ): Construct
+  "Constructs of every theory, filtered and sorted, as a Relay connection."
+  constructs(
+    "Which constructs to list; omitted lists them all."
+    where: ConstructWhere
+    "Sort keys, the first the most significant; ties, and an omitted sort, order by id."
+    sort: [NameSort!]
+    "How many from the start, or from after ` + "`" + `after` + "`" + `: 0 to 1,000; 20 when neither first nor last is given. 0 answers only totalCount."
+    first: Int
+    "A cursor of this list (the same where and sort): the page starts just after it."
+    after: String
+    "How many from the end, or from before ` + "`" + `before` + "`" + `: 0 to 1,000. Not with first; with after only when before is given too."
+    last: Int
+    "A cursor of this list (the same where and sort): the page ends just before it."
+    before: String
+  ): ConstructConnection!
 }
 
 extend type Mutation {
-  createTheory(input: CreateTheoryInput!): Theory!
-  updateTheory(input: UpdateTheoryInput!): Theory!
-  deleteTheory(input: DeleteInput!): Deleted!
-  createConstruct(input: CreateConstructInput!): Construct!
-  updateConstruct(input: UpdateConstructInput!): Construct!
-  deleteConstruct(input: DeleteInput!): Deleted!
+  "Create a theory; returns it as stored. CONFLICT when the id is taken."
+  createTheory(
+    "The theory."
+    input: CreateTheoryInput!
+  ): Theory!
+  "Change a theory's fields; returns it as stored."
+  updateTheory(
+    "The theory and the fields to change."
+    input: UpdateTheoryInput!
+  ): Theory!
+  "Delete a theory that no longer has constructs (CONFLICT until they are deleted)."
+  deleteTheory(
+    "The theory to delete."
+    input: DeleteInput!
+  ): Deleted!
+  "Create a construct of a theory; returns it as stored. CONFLICT when the id is taken."
+  createConstruct(
+    "The construct."
+    input: CreateConstructInput!
+  ): Construct!
+  "Change a construct's fields; returns it as stored."
+  updateConstruct(
+    "The construct and the fields to change."
+    input: UpdateConstructInput!
+  ): Construct!
+  "Delete a construct and its INSTANCE_OF and EXPLAINED_BY links; the elements stay."
+  deleteConstruct(
+    "The construct to delete."
+    input: DeleteInput!
+  ): Deleted!
   "Record that a programme theory draws on a theory; returns the programme theory."
-  drawOnTheory(input: DrawsOnInput!): ProgrammeTheory!
-  undrawOnTheory(input: DrawsOnInput!): ProgrammeTheory!
+  drawOnTheory(
+    "The programme theory and the theory."
+    input: DrawsOnInput!
+  ): ProgrammeTheory!
+  "Remove a DRAWS_ON link; returns the programme theory."
+  undrawOnTheory(
+    "The programme theory and the theory."
+    input: DrawsOnInput!
+  ): ProgrammeTheory!
 }
 `, BuiltIn: false},
 }
@@ -6648,6 +7803,12 @@ func (ec *executionContext) childFields_AlignmentSuggestion(ctx context.Context,
 		return ec.fieldContext_AlignmentSuggestion_study(ctx, field)
 	case "score":
 		return ec.fieldContext_AlignmentSuggestion_score(ctx, field)
+	case "textScore":
+		return ec.fieldContext_AlignmentSuggestion_textScore(ctx, field)
+	case "path":
+		return ec.fieldContext_AlignmentSuggestion_path(ctx, field)
+	case "reasons":
+		return ec.fieldContext_AlignmentSuggestion_reasons(ctx, field)
 	case "sharedTerms":
 		return ec.fieldContext_AlignmentSuggestion_sharedTerms(ctx, field)
 	case "aligned":
@@ -7038,10 +8199,16 @@ func (ec *executionContext) childFields_ElementPair(ctx context.Context, field g
 		return ec.fieldContext_ElementPair_rationale(ctx, field)
 	case "construct":
 		return ec.fieldContext_ElementPair_construct(ctx, field)
+	case "path":
+		return ec.fieldContext_ElementPair_path(ctx, field)
 	case "score":
 		return ec.fieldContext_ElementPair_score(ctx, field)
 	case "sharedTerms":
 		return ec.fieldContext_ElementPair_sharedTerms(ctx, field)
+	case "rank":
+		return ec.fieldContext_ElementPair_rank(ctx, field)
+	case "reasons":
+		return ec.fieldContext_ElementPair_reasons(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ElementPair", field.Name)
 }
@@ -7070,12 +8237,28 @@ func (ec *executionContext) childFields_Evidence(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
 }
 
+func (ec *executionContext) childFields_EvidenceMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "element":
+		return ec.fieldContext_EvidenceMatch_element(ctx, field)
+	case "hops":
+		return ec.fieldContext_EvidenceMatch_hops(ctx, field)
+	case "path":
+		return ec.fieldContext_EvidenceMatch_path(ctx, field)
+	case "relation":
+		return ec.fieldContext_EvidenceMatch_relation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EvidenceMatch", field.Name)
+}
+
 func (ec *executionContext) childFields_EvidenceReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "target":
 		return ec.fieldContext_EvidenceReport_target(ctx, field)
 	case "matched":
 		return ec.fieldContext_EvidenceReport_matched(ctx, field)
+	case "matches":
+		return ec.fieldContext_EvidenceReport_matches(ctx, field)
 	case "studies":
 		return ec.fieldContext_EvidenceReport_studies(ctx, field)
 	case "cmocCount":
@@ -7298,6 +8481,18 @@ func (ec *executionContext) childFields_MissingPart(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type MissingPart", field.Name)
 }
 
+func (ec *executionContext) childFields_NeighbourMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "left":
+		return ec.fieldContext_NeighbourMatch_left(ctx, field)
+	case "right":
+		return ec.fieldContext_NeighbourMatch_right(ctx, field)
+	case "score":
+		return ec.fieldContext_NeighbourMatch_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeighbourMatch", field.Name)
+}
+
 func (ec *executionContext) childFields_Outcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7370,6 +8565,18 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PairReasons(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "neighbours":
+		return ec.fieldContext_PairReasons_neighbours(ctx, field)
+	case "sharedActors":
+		return ec.fieldContext_PairReasons_sharedActors(ctx, field)
+	case "otherActors":
+		return ec.fieldContext_PairReasons_otherActors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PairReasons", field.Name)
 }
 
 func (ec *executionContext) childFields_ProgrammeTheory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8783,6 +9990,22 @@ func (ec *executionContext) field_Query_cmocs_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -8887,6 +10110,22 @@ func (ec *executionContext) field_Query_constructs_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -8939,6 +10178,22 @@ func (ec *executionContext) field_Query_contexts_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -9117,6 +10372,22 @@ func (ec *executionContext) field_Query_mechanisms_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -9197,6 +10468,22 @@ func (ec *executionContext) field_Query_outcomes_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -9235,6 +10522,22 @@ func (ec *executionContext) field_Query_programmeTheories_args(ctx context.Conte
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -9301,6 +10604,22 @@ func (ec *executionContext) field_Query_quotes_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -9383,6 +10702,22 @@ func (ec *executionContext) field_Query_settings_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -9421,6 +10756,22 @@ func (ec *executionContext) field_Query_studies_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -9495,6 +10846,22 @@ func (ec *executionContext) field_Query_theories_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -9841,6 +11208,93 @@ func (ec *executionContext) _AlignmentSuggestion_score(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_AlignmentSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AlignmentSuggestion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AlignmentSuggestion_textScore(ctx context.Context, field graphql.CollectedField, obj *analysis.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlignmentSuggestion_textScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TextScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlignmentSuggestion_textScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlignmentSuggestion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AlignmentSuggestion_path(ctx context.Context, field graphql.CollectedField, obj *analysis.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlignmentSuggestion_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AlignmentSuggestion().Path(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlignmentSuggestion_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlignmentSuggestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlignmentSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *analysis.Suggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlignmentSuggestion_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.PairReasons) graphql.Marshaler {
+			return ec.marshalNPairReasons2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPairReasons(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlignmentSuggestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlignmentSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PairReasons(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AlignmentSuggestion_sharedTerms(ctx context.Context, field graphql.CollectedField, obj *analysis.Suggestion) (ret graphql.Marshaler) {
@@ -13272,6 +14726,38 @@ func (ec *executionContext) fieldContext_ElementPair_construct(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _ElementPair_path(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementPair_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ElementPair().Path(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementPair_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElementPair",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ElementPair_score(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13316,6 +14802,61 @@ func (ec *executionContext) _ElementPair_sharedTerms(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_ElementPair_sharedTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ElementPair", field, false, false, "String")
+}
+
+func (ec *executionContext) _ElementPair_rank(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementPair_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementPair_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElementPair", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ElementPair_reasons(ctx context.Context, field graphql.CollectedField, obj *analysis.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElementPair_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.PairReasons) graphql.Marshaler {
+			return ec.marshalNPairReasons2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPairReasons(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElementPair_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElementPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PairReasons(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.CollectedField, obj *kb.Link) (ret graphql.Marshaler) {
@@ -13543,6 +15084,116 @@ func (ec *executionContext) fieldContext_Evidence_createdAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Time")
 }
 
+func (ec *executionContext) _EvidenceMatch_element(ctx context.Context, field graphql.CollectedField, obj *analysis.Match) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceMatch_element(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Element, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceMatch_element(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvidenceMatch_hops(ctx context.Context, field graphql.CollectedField, obj *analysis.Match) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceMatch_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceMatch_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceMatch", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EvidenceMatch_path(ctx context.Context, field graphql.CollectedField, obj *analysis.Match) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceMatch_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvidenceMatch().Path(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceMatch_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceMatch",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvidenceMatch_relation(ctx context.Context, field graphql.CollectedField, obj *analysis.Match) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceMatch_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EvidenceMatch().Relation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.AlignRelation) graphql.Marshaler {
+			return ec.marshalOAlignRelation2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐAlignRelation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceMatch_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EvidenceMatch", field, true, true, "AlignRelation")
+}
+
 func (ec *executionContext) _EvidenceReport_target(ctx context.Context, field graphql.CollectedField, obj *analysis.Evidence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13602,6 +15253,38 @@ func (ec *executionContext) fieldContext_EvidenceReport_matched(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EvidenceReport_matches(ctx context.Context, field graphql.CollectedField, obj *analysis.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EvidenceReport_matches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Match) graphql.Marshaler {
+			return ec.marshalNEvidenceMatch2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EvidenceReport_matches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EvidenceReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EvidenceMatch(ctx, field)
 		},
 	}
 	return fc, nil
@@ -17781,6 +19464,93 @@ func (ec *executionContext) fieldContext_Mutation_undrawOnTheory(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _NeighbourMatch_left(ctx context.Context, field graphql.CollectedField, obj *model.NeighbourMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighbourMatch_left(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Left, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighbourMatch_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeighbourMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeighbourMatch_right(ctx context.Context, field graphql.CollectedField, obj *model.NeighbourMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighbourMatch_right(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Right, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighbourMatch_right(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeighbourMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeighbourMatch_score(ctx context.Context, field graphql.CollectedField, obj *model.NeighbourMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighbourMatch_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighbourMatch_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeighbourMatch", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Outcome_id(ctx context.Context, field graphql.CollectedField, obj *kb.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18435,6 +20205,84 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PairReasons_neighbours(ctx context.Context, field graphql.CollectedField, obj *analysis.PairReasons) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairReasons_neighbours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PairReasons().Neighbours(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NeighbourMatch) graphql.Marshaler {
+			return ec.marshalONeighbourMatch2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐNeighbourMatch(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PairReasons_neighbours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairReasons",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeighbourMatch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PairReasons_sharedActors(ctx context.Context, field graphql.CollectedField, obj *analysis.PairReasons) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairReasons_sharedActors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedActors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairReasons_sharedActors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairReasons", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _PairReasons_otherActors(ctx context.Context, field graphql.CollectedField, obj *analysis.PairReasons) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairReasons_otherActors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OtherActors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairReasons_otherActors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairReasons", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ProgrammeTheory_id(ctx context.Context, field graphql.CollectedField, obj *kb.ProgrammeTheory) (ret graphql.Marshaler) {
@@ -19743,7 +21591,7 @@ func (ec *executionContext) _Query_cmocs(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Cmocs(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Cmocs(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CMOCConnection) graphql.Marshaler {
@@ -19831,7 +21679,7 @@ func (ec *executionContext) _Query_contexts(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Contexts(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Contexts(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContextConnection) graphql.Marshaler {
@@ -19919,7 +21767,7 @@ func (ec *executionContext) _Query_mechanisms(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Mechanisms(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Mechanisms(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MechanismConnection) graphql.Marshaler {
@@ -20007,7 +21855,7 @@ func (ec *executionContext) _Query_outcomes(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Outcomes(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Outcomes(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OutcomeConnection) graphql.Marshaler {
@@ -20139,7 +21987,7 @@ func (ec *executionContext) _Query_programmeTheories(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ProgrammeTheories(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().ProgrammeTheories(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgrammeTheoryConnection) graphql.Marshaler {
@@ -20227,7 +22075,7 @@ func (ec *executionContext) _Query_quotes(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Quotes(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Quotes(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.QuoteConnection) graphql.Marshaler {
@@ -20315,7 +22163,7 @@ func (ec *executionContext) _Query_settings(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Settings(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Settings(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SettingConnection) graphql.Marshaler {
@@ -20403,7 +22251,7 @@ func (ec *executionContext) _Query_studies(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Studies(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Studies(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StudyConnection) graphql.Marshaler {
@@ -20491,7 +22339,7 @@ func (ec *executionContext) _Query_theories(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Theories(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Theories(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TheoryConnection) graphql.Marshaler {
@@ -20579,7 +22427,7 @@ func (ec *executionContext) _Query_constructs(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Constructs(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Constructs(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConstructConnection) graphql.Marshaler {
@@ -25450,7 +27298,7 @@ func (ec *executionContext) unmarshalInputCMOCWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "programmeTheoryId", "code", "label", "statement", "status", "actors", "context", "mechanism", "outcome"}
+	fieldsInOrder := [...]string{"AND", "OR", "studyId", "id", "programmeTheoryId", "code", "label", "statement", "status", "actors", "context", "mechanism", "outcome"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -25458,6 +27306,27 @@ func (ec *executionContext) unmarshalInputCMOCWhere(ctx context.Context, obj any
 			continue
 		}
 		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOCMOCWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOCMOCWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "studyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("studyId"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["studyId"] = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
 			data, err := ec.unmarshalOIDFilter2map(ctx, v)
@@ -25661,7 +27530,7 @@ func (ec *executionContext) unmarshalInputConstructWhere(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "theoryId", "name"}
+	fieldsInOrder := [...]string{"AND", "OR", "id", "theoryId", "name"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -25669,6 +27538,20 @@ func (ec *executionContext) unmarshalInputConstructWhere(ctx context.Context, ob
 			continue
 		}
 		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOConstructWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOConstructWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
 			data, err := ec.unmarshalOIDFilter2map(ctx, v)
@@ -26840,7 +28723,7 @@ func (ec *executionContext) unmarshalInputElementWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "programmeTheoryId", "name", "description"}
+	fieldsInOrder := [...]string{"AND", "OR", "studyId", "id", "programmeTheoryId", "name", "description"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -26848,6 +28731,27 @@ func (ec *executionContext) unmarshalInputElementWhere(ctx context.Context, obj 
 			continue
 		}
 		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOElementWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOElementWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
+		case "studyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("studyId"))
+			data, err := ec.unmarshalOIDFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["studyId"] = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
 			data, err := ec.unmarshalOIDFilter2map(ctx, v)
@@ -27466,7 +29370,7 @@ func (ec *executionContext) unmarshalInputProgrammeTheoryWhere(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "studyId", "name", "stage"}
+	fieldsInOrder := [...]string{"AND", "OR", "id", "studyId", "name", "stage"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27474,6 +29378,20 @@ func (ec *executionContext) unmarshalInputProgrammeTheoryWhere(ctx context.Conte
 			continue
 		}
 		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOProgrammeTheoryWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOProgrammeTheoryWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
 			data, err := ec.unmarshalOIDFilter2map(ctx, v)
@@ -27584,7 +29502,7 @@ func (ec *executionContext) unmarshalInputQuoteWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "studyId", "text", "participant", "informantRole"}
+	fieldsInOrder := [...]string{"AND", "OR", "id", "studyId", "text", "participant", "informantRole"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27592,6 +29510,20 @@ func (ec *executionContext) unmarshalInputQuoteWhere(ctx context.Context, obj an
 			continue
 		}
 		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOQuoteWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOQuoteWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
 			data, err := ec.unmarshalOIDFilter2map(ctx, v)
@@ -27760,7 +29692,7 @@ func (ec *executionContext) unmarshalInputSettingWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "studyId", "name", "serviceType", "location"}
+	fieldsInOrder := [...]string{"AND", "OR", "id", "studyId", "name", "serviceType", "location"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27768,6 +29700,20 @@ func (ec *executionContext) unmarshalInputSettingWhere(ctx context.Context, obj 
 			continue
 		}
 		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOSettingWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOSettingWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
 			data, err := ec.unmarshalOIDFilter2map(ctx, v)
@@ -27992,7 +29938,7 @@ func (ec *executionContext) unmarshalInputStudyWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "title", "year", "framing", "population", "country", "informants", "doi"}
+	fieldsInOrder := [...]string{"AND", "OR", "id", "title", "year", "framing", "population", "country", "informants", "doi"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -28000,6 +29946,20 @@ func (ec *executionContext) unmarshalInputStudyWhere(ctx context.Context, obj an
 			continue
 		}
 		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOStudyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOStudyWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
 			data, err := ec.unmarshalOIDFilter2map(ctx, v)
@@ -28177,7 +30137,7 @@ func (ec *executionContext) unmarshalInputTheoryWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "kind"}
+	fieldsInOrder := [...]string{"AND", "OR", "id", "name", "kind"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -28185,6 +30145,20 @@ func (ec *executionContext) unmarshalInputTheoryWhere(ctx context.Context, obj a
 			continue
 		}
 		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOTheoryWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["AND"] = data
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOTheoryWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["OR"] = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
 			data, err := ec.unmarshalOIDFilter2map(ctx, v)
@@ -29511,6 +31485,21 @@ func (ec *executionContext) _AlignmentSuggestion(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "textScore":
+			out.Values[i] = ec._AlignmentSuggestion_textScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "path":
+			out.Values[i] = ec._AlignmentSuggestion_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._AlignmentSuggestion_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "sharedTerms":
 			out.Values[i] = ec._AlignmentSuggestion_sharedTerms(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30785,6 +32774,11 @@ func (ec *executionContext) _ElementPair(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "path":
+			out.Values[i] = ec._ElementPair_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "score":
 			out.Values[i] = ec._ElementPair_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30792,6 +32786,16 @@ func (ec *executionContext) _ElementPair(ctx context.Context, sel ast.SelectionS
 			}
 		case "sharedTerms":
 			out.Values[i] = ec._ElementPair_sharedTerms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._ElementPair_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._ElementPair_reasons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30885,6 +32889,54 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var evidenceMatchImplementors = []string{"EvidenceMatch"}
+
+func (ec *executionContext) _EvidenceMatch(ctx context.Context, sel ast.SelectionSet, obj *analysis.Match) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EvidenceMatch")
+		case "element":
+			out.Values[i] = ec._EvidenceMatch_element(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hops":
+			out.Values[i] = ec._EvidenceMatch_hops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "path":
+			out.Values[i] = ec._EvidenceMatch_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relation":
+			out.Values[i] = ec._EvidenceMatch_relation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var evidenceReportImplementors = []string{"EvidenceReport"}
 
 func (ec *executionContext) _EvidenceReport(ctx context.Context, sel ast.SelectionSet, obj *analysis.Evidence) graphql.Marshaler {
@@ -30903,6 +32955,11 @@ func (ec *executionContext) _EvidenceReport(ctx context.Context, sel ast.Selecti
 			}
 		case "matched":
 			out.Values[i] = ec._EvidenceReport_matched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matches":
+			out.Values[i] = ec._EvidenceReport_matches(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32024,6 +34081,49 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var neighbourMatchImplementors = []string{"NeighbourMatch"}
+
+func (ec *executionContext) _NeighbourMatch(ctx context.Context, sel ast.SelectionSet, obj *model.NeighbourMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, neighbourMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeighbourMatch")
+		case "left":
+			out.Values[i] = ec._NeighbourMatch_left(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "right":
+			out.Values[i] = ec._NeighbourMatch_right(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._NeighbourMatch_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var outcomeImplementors = []string{"Outcome", "Node", "Tracked", "Element"}
 
 func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, obj *kb.Outcome) graphql.Marshaler {
@@ -32242,6 +34342,49 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pairReasonsImplementors = []string{"PairReasons"}
+
+func (ec *executionContext) _PairReasons(ctx context.Context, sel ast.SelectionSet, obj *analysis.PairReasons) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pairReasonsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PairReasons")
+		case "neighbours":
+			out.Values[i] = ec._PairReasons_neighbours(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sharedActors":
+			out.Values[i] = ec._PairReasons_sharedActors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "otherActors":
+			out.Values[i] = ec._PairReasons_otherActors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -34555,6 +36698,11 @@ func (ec *executionContext) marshalNCMOCStatus2githubᚗcomᚋcmographᚋcmograp
 	return v
 }
 
+func (ec *executionContext) unmarshalNCMOCWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputCMOCWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNChain2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLink(ctx context.Context, sel ast.SelectionSet, v kb.Link) graphql.Marshaler {
 	return ec._Chain(ctx, sel, &v)
 }
@@ -34684,6 +36832,11 @@ func (ec *executionContext) marshalNConstructEdge2ᚕgithubᚗcomᚋcmographᚋc
 
 func (ec *executionContext) unmarshalNConstructLinkInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐConstructLinkInput(ctx context.Context, v any) (model.ConstructLinkInput, error) {
 	res, err := ec.unmarshalInputConstructLinkInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNConstructWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputConstructWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -34955,6 +37108,11 @@ func (ec *executionContext) marshalNElementSortField2githubᚗcomᚋcmographᚋc
 	return v
 }
 
+func (ec *executionContext) unmarshalNElementWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputElementWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNEvidence2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLink(ctx context.Context, sel ast.SelectionSet, v kb.Link) graphql.Marshaler {
 	return ec._Evidence(ctx, sel, &v)
 }
@@ -34986,6 +37144,26 @@ func (ec *executionContext) marshalNEvidence2ᚖgithubᚗcomᚋcmographᚋcmogra
 func (ec *executionContext) unmarshalNEvidenceInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐEvidenceInput(ctx context.Context, v any) (model.EvidenceInput, error) {
 	res, err := ec.unmarshalInputEvidenceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEvidenceMatch2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatch(ctx context.Context, sel ast.SelectionSet, v analysis.Match) graphql.Marshaler {
+	return ec._EvidenceMatch(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEvidenceMatch2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Match) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvidenceMatch2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNEvidenceReport2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐEvidence(ctx context.Context, sel ast.SelectionSet, v *analysis.Evidence) graphql.Marshaler {
@@ -35470,6 +37648,10 @@ func (ec *executionContext) marshalNPairBasis2githubᚗcomᚋcmographᚋcmograph
 	return v
 }
 
+func (ec *executionContext) marshalNPairReasons2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPairReasons(ctx context.Context, sel ast.SelectionSet, v analysis.PairReasons) graphql.Marshaler {
+	return ec._PairReasons(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNPopulation2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐPopulation(ctx context.Context, v any) (kb.Population, error) {
 	var res kb.Population
 	err := res.UnmarshalGQL(v)
@@ -35551,6 +37733,11 @@ func (ec *executionContext) marshalNProgrammeTheorySortField2githubᚗcomᚋcmog
 	return v
 }
 
+func (ec *executionContext) unmarshalNProgrammeTheoryWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputProgrammeTheoryWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNQuote2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐQuote(ctx context.Context, sel ast.SelectionSet, v kb.Quote) graphql.Marshaler {
 	return ec._Quote(ctx, sel, &v)
 }
@@ -35620,6 +37807,11 @@ func (ec *executionContext) unmarshalNQuoteSortField2githubᚗcomᚋcmographᚋc
 
 func (ec *executionContext) marshalNQuoteSortField2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐQuoteSortField(ctx context.Context, sel ast.SelectionSet, v model.QuoteSortField) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNQuoteWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputQuoteWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNReviseInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐReviseInput(ctx context.Context, v any) (model.ReviseInput, error) {
@@ -35756,6 +37948,11 @@ func (ec *executionContext) marshalNSettingEdge2ᚕgithubᚗcomᚋcmographᚋcmo
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSettingWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputSettingWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNStage2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStage(ctx context.Context, v any) (kb.Stage, error) {
@@ -35928,6 +38125,11 @@ func (ec *executionContext) marshalNStudySortField2githubᚗcomᚋcmographᚋcmo
 	return v
 }
 
+func (ec *executionContext) unmarshalNStudyWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputStudyWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNTheory2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐTheory(ctx context.Context, sel ast.SelectionSet, v kb.Theory) graphql.Marshaler {
 	return ec._Theory(ctx, sel, &v)
 }
@@ -36000,6 +38202,11 @@ func (ec *executionContext) unmarshalNTheoryKind2githubᚗcomᚋcmographᚋcmogr
 
 func (ec *executionContext) marshalNTheoryKind2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐTheoryKind(ctx context.Context, sel ast.SelectionSet, v kb.TheoryKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNTheoryWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputTheoryWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -36373,6 +38580,22 @@ func (ec *executionContext) marshalOAlignRelation2githubᚗcomᚋcmographᚋcmog
 	return v
 }
 
+func (ec *executionContext) unmarshalOAlignRelation2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐAlignRelation(ctx context.Context, v any) (*kb.AlignRelation, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(kb.AlignRelation)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAlignRelation2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐAlignRelation(ctx context.Context, sel ast.SelectionSet, v *kb.AlignRelation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36513,6 +38736,23 @@ func (ec *executionContext) unmarshalOCMOCWhere2map(ctx context.Context, v any) 
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOCMOCWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCMOCWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOChainInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐChainInput(ctx context.Context, v any) (*model.ChainInput, error) {
 	if v == nil {
 		return nil, nil
@@ -36542,6 +38782,23 @@ func (ec *executionContext) unmarshalOConstructWhere2map(ctx context.Context, v 
 	}
 	res, err := ec.unmarshalInputConstructWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOConstructWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConstructWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOContext2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐContext(ctx context.Context, sel ast.SelectionSet, v *kb.Context) graphql.Marshaler {
@@ -36614,6 +38871,23 @@ func (ec *executionContext) unmarshalOElementWhere2map(ctx context.Context, v an
 	}
 	res, err := ec.unmarshalInputElementWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOElementWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNElementWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOEvidenceInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐEvidenceInput(ctx context.Context, v any) (*model.EvidenceInput, error) {
@@ -36989,6 +39263,13 @@ func (ec *executionContext) unmarshalONameSort2ᚕmapᚄ(ctx context.Context, v 
 	return res, nil
 }
 
+func (ec *executionContext) marshalONeighbourMatch2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐNeighbourMatch(ctx context.Context, sel ast.SelectionSet, v *model.NeighbourMatch) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NeighbourMatch(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx context.Context, sel ast.SelectionSet, v kb.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -37105,6 +39386,23 @@ func (ec *executionContext) unmarshalOProgrammeTheoryWhere2map(ctx context.Conte
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOProgrammeTheoryWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProgrammeTheoryWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOProximity2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐProximity(ctx context.Context, v any) (kb.Proximity, error) {
 	var res kb.Proximity
 	err := res.UnmarshalGQL(v)
@@ -37161,6 +39459,23 @@ func (ec *executionContext) unmarshalOQuoteWhere2map(ctx context.Context, v any)
 	}
 	res, err := ec.unmarshalInputQuoteWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOQuoteWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNQuoteWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalORating2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐRating(ctx context.Context, v any) (kb.Rating, error) {
@@ -37261,6 +39576,23 @@ func (ec *executionContext) unmarshalOSettingWhere2map(ctx context.Context, v an
 	}
 	res, err := ec.unmarshalInputSettingWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSettingWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSettingWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOSortDirection2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐSortDirection(ctx context.Context, v any) (*model.SortDirection, error) {
@@ -37454,6 +39786,23 @@ func (ec *executionContext) unmarshalOStudyWhere2map(ctx context.Context, v any)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOStudyWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStudyWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOTextFilter2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -37545,6 +39894,23 @@ func (ec *executionContext) unmarshalOTheoryWhere2map(ctx context.Context, v any
 	}
 	res, err := ec.unmarshalInputTheoryWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTheoryWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTheoryWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOUnalignInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐUnalignInput(ctx context.Context, v any) (*model.UnalignInput, error) {

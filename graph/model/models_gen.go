@@ -14,14 +14,18 @@ import (
 
 // Align an element with one of another programme theory: of the same kind, or an outcome with a context (one study's outcome as another's starting condition, which is how chains cross studies).
 type AlignInput struct {
+	// The element the relation reads from.
 	FromID string `json:"fromId"`
-	ToID   string `json:"toId"`
+	// The element of the other programme theory.
+	ToID string `json:"toId"`
 	// How `from` relates to `to`.
-	Relation  kb.AlignRelation `json:"relation"`
-	Rationale *string          `json:"rationale,omitempty"`
+	Relation kb.AlignRelation `json:"relation"`
+	// Why they align, e.g. the paper's own reasoning; omitted keeps what an existing link has.
+	Rationale *string `json:"rationale,omitempty"`
 	// 0 to 1.
 	Confidence *float64 `json:"confidence,omitempty"`
-	Reviewer   *string  `json:"reviewer,omitempty"`
+	// Who judged it; omitted keeps the existing link's reviewer, else records you (the request's actor).
+	Reviewer *string `json:"reviewer,omitempty"`
 }
 
 // Operations to make as one change.
@@ -67,61 +71,94 @@ type BatchResult struct {
 	Unlinked int `json:"unlinked"`
 }
 
+// A page of CMOCs, as a Relay connection.
 type CMOCConnection struct {
-	Edges      []CMOCEdge `json:"edges"`
-	Nodes      []kb.CMOC  `json:"nodes"`
-	PageInfo   *PageInfo  `json:"pageInfo"`
-	TotalCount int        `json:"totalCount"`
+	// The page's CMOCs, each with its cursor.
+	Edges []CMOCEdge `json:"edges"`
+	// The page's CMOCs, without cursors (the same order as edges).
+	Nodes []kb.CMOC `json:"nodes"`
+	// Whether pages come before or after this one, and the cursors at its ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many CMOCs match the filter, across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One CMOC of a page, with its cursor.
 type CMOCEdge struct {
-	Cursor string   `json:"cursor"`
-	Node   *kb.CMOC `json:"node"`
+	// Opaque position of this edge in the filtered, sorted list: pass it as `after` to read on, or `before` to read back. A list with another where or sort refuses it.
+	Cursor string `json:"cursor"`
+	// The CMOC.
+	Node *kb.CMOC `json:"node"`
 }
 
 // Elements to add to or remove from a CMOC.
 type CMOCElementsInput struct {
-	CmocID       string   `json:"cmocId"`
-	ContextIds   []string `json:"contextIds,omitempty"`
+	// The CMOC.
+	CmocID string `json:"cmocId"`
+	// Contexts to add or remove.
+	ContextIds []string `json:"contextIds,omitempty"`
+	// Mechanisms to add or remove.
 	MechanismIds []string `json:"mechanismIds,omitempty"`
-	OutcomeIds   []string `json:"outcomeIds,omitempty"`
+	// Outcomes to add or remove.
+	OutcomeIds []string `json:"outcomeIds,omitempty"`
 }
 
 // One CMOC's outcome feeding another.
 type ChainInput struct {
-	FromID    string  `json:"fromId"`
-	ToID      string  `json:"toId"`
+	// The CMOC whose outcome feeds the next.
+	FromID string `json:"fromId"`
+	// The CMOC in whose context it acts.
+	ToID string `json:"toId"`
+	// Why the one feeds the other (when chaining; unchaining ignores it).
 	Rationale *string `json:"rationale,omitempty"`
 }
 
+// A page of constructs, as a Relay connection.
 type ConstructConnection struct {
-	Edges      []ConstructEdge `json:"edges"`
-	Nodes      []kb.Construct  `json:"nodes"`
-	PageInfo   *PageInfo       `json:"pageInfo"`
-	TotalCount int             `json:"totalCount"`
+	// The page's constructs, each with its cursor.
+	Edges []ConstructEdge `json:"edges"`
+	// The page's constructs, without cursors (the same order as edges).
+	Nodes []kb.Construct `json:"nodes"`
+	// Whether pages come before or after this one, and the cursors at its ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many constructs match the filter, across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One construct of a page, with its cursor.
 type ConstructEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *kb.Construct `json:"node"`
+	// Opaque position of this edge in the filtered, sorted list: pass it as `after` to read on, or `before` to read back. A list with another where or sort refuses it.
+	Cursor string `json:"cursor"`
+	// The construct.
+	Node *kb.Construct `json:"node"`
 }
 
 // Mark an element as an instance of a construct, or a mechanism as explained by a theory or construct.
 type ConstructLinkInput struct {
+	// The context, mechanism or outcome (for an explanation, the mechanism).
 	ElementID string `json:"elementId"`
-	TargetID  string `json:"targetId"`
+	// The construct (for an explanation, a theory or a construct).
+	TargetID string `json:"targetId"`
 }
 
+// A page of contexts, as a Relay connection.
 type ContextConnection struct {
-	Edges      []ContextEdge `json:"edges"`
-	Nodes      []kb.Context  `json:"nodes"`
-	PageInfo   *PageInfo     `json:"pageInfo"`
-	TotalCount int           `json:"totalCount"`
+	// The page's contexts, each with its cursor.
+	Edges []ContextEdge `json:"edges"`
+	// The page's contexts, without cursors (the same order as edges).
+	Nodes []kb.Context `json:"nodes"`
+	// Whether pages come before or after this one, and the cursors at its ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many contexts match the filter, across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One context of a page, with its cursor.
 type ContextEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *kb.Context `json:"node"`
+	// Opaque position of this edge in the filtered, sorted list: pass it as `after` to read on, or `before` to read back. A list with another where or sort refuses it.
+	Cursor string `json:"cursor"`
+	// The context.
+	Node *kb.Context `json:"node"`
 }
 
 // A token to create.
@@ -135,19 +172,33 @@ type CreateAPITokenInput struct {
 // A new CMOC with its elements, made in one step. It needs at least one context, mechanism or
 // outcome, all of its own programme theory. Without an id: "<programme theory id>.<slug of code>".
 type CreateCMOCInput struct {
-	ID                *string        `json:"id,omitempty"`
-	ProgrammeTheoryID string         `json:"programmeTheoryId"`
-	Code              string         `json:"code"`
-	Label             *string        `json:"label,omitempty"`
-	Statement         *string        `json:"statement,omitempty"`
-	Status            *kb.CMOCStatus `json:"status,omitempty"`
-	Actors            []kb.Actor     `json:"actors,omitempty"`
-	Source            *string        `json:"source,omitempty"`
-	Caveats           []string       `json:"caveats,omitempty"`
-	ContextIds        []string       `json:"contextIds,omitempty"`
-	MechanismIds      []string       `json:"mechanismIds,omitempty"`
-	OutcomeIds        []string       `json:"outcomeIds,omitempty"`
-	SettingIds        []string       `json:"settingIds,omitempty"`
+	// Omit to derive it; a given id is lower-case letters, digits, '.', '_' and '-' (at most 160), and one already used is refused with CONFLICT.
+	ID *string `json:"id,omitempty"`
+	// The programme theory it belongs to; NOT_FOUND when there is none with this id.
+	ProgrammeTheoryID string `json:"programmeTheoryId"`
+	// The paper's code, e.g. "CMOC 3"; required, at most 64 characters. It also makes the default
+	// id, so two CMOCs of one theory with one code need ids of their own.
+	Code string `json:"code"`
+	// A short label; empty when omitted.
+	Label *string `json:"label,omitempty"`
+	// The configuration in words: "When … (C), … (O) because … (M)"; at most 100,000 bytes.
+	Statement *string `json:"statement,omitempty"`
+	// Where it stands after testing; omit when not recorded.
+	Status *kb.CMOCStatus `json:"status,omitempty"`
+	// Who it is about (at most 200).
+	Actors []kb.Actor `json:"actors,omitempty"`
+	// Where in the paper it stands, e.g. "Fig. 4".
+	Source *string `json:"source,omitempty"`
+	// Circumstances the paper says it may not hold in, one an item.
+	Caveats []string `json:"caveats,omitempty"`
+	// Contexts of the same programme theory to link; one of another theory is refused with BAD_USER_INPUT.
+	ContextIds []string `json:"contextIds,omitempty"`
+	// Mechanisms of the same programme theory to link.
+	MechanismIds []string `json:"mechanismIds,omitempty"`
+	// Outcomes of the same programme theory to link.
+	OutcomeIds []string `json:"outcomeIds,omitempty"`
+	// Settings where it was observed (OBSERVED_IN).
+	SettingIds []string `json:"settingIds,omitempty"`
 }
 
 // A token just created, with its secret.
@@ -182,20 +233,30 @@ type Deleted struct {
 
 // A programme theory drawing on a theory.
 type DrawsOnInput struct {
+	// The programme theory.
 	ProgrammeTheoryID string `json:"programmeTheoryId"`
-	TheoryID          string `json:"theoryId"`
+	// The theory it draws on.
+	TheoryID string `json:"theoryId"`
 }
 
 // A quote evidencing a CMOC.
 type EvidenceInput struct {
-	QuoteID   string     `json:"quoteId"`
-	CmocID    string     `json:"cmocId"`
-	Stance    kb.Stance  `json:"stance"`
+	// The quote.
+	QuoteID string `json:"quoteId"`
+	// The CMOC it bears on.
+	CmocID string `json:"cmocId"`
+	// Whether it supports, refutes or refines the CMOC.
+	Stance kb.Stance `json:"stance"`
+	// How far the quote speaks to this configuration; omitted keeps what an existing link has.
 	Relevance *kb.Rating `json:"relevance,omitempty"`
-	Richness  *kb.Rating `json:"richness,omitempty"`
-	Rigour    *kb.Rating `json:"rigour,omitempty"`
-	Rationale *string    `json:"rationale,omitempty"`
-	Reviewer  *string    `json:"reviewer,omitempty"`
+	// How much it says about how and why; omitted keeps what an existing link has.
+	Richness *kb.Rating `json:"richness,omitempty"`
+	// How trustworthy the data behind it are; omitted keeps what an existing link has.
+	Rigour *kb.Rating `json:"rigour,omitempty"`
+	// Why you judge it so; omitted keeps what an existing link has.
+	Rationale *string `json:"rationale,omitempty"`
+	// Who judged it; omitted keeps the existing link's reviewer, else records you (the request's actor).
+	Reviewer *string `json:"reviewer,omitempty"`
 }
 
 // An export, as text.
@@ -262,16 +323,24 @@ type ImportResult struct {
 	Notes []string `json:"notes"`
 }
 
+// A page of mechanisms, as a Relay connection.
 type MechanismConnection struct {
-	Edges      []MechanismEdge `json:"edges"`
-	Nodes      []kb.Mechanism  `json:"nodes"`
-	PageInfo   *PageInfo       `json:"pageInfo"`
-	TotalCount int             `json:"totalCount"`
+	// The page's mechanisms, each with its cursor.
+	Edges []MechanismEdge `json:"edges"`
+	// The page's mechanisms, without cursors (the same order as edges).
+	Nodes []kb.Mechanism `json:"nodes"`
+	// Whether pages come before or after this one, and the cursors at its ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many mechanisms match the filter, across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One mechanism of a page, with its cursor.
 type MechanismEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *kb.Mechanism `json:"node"`
+	// Opaque position of this edge in the filtered, sorted list: pass it as `after` to read on, or `before` to read back. A list with another where or sort refuses it.
+	Cursor string `json:"cursor"`
+	// The mechanism.
+	Node *kb.Mechanism `json:"node"`
 }
 
 // Writes. Each mutation is one change, all of it or nothing. Several mutation fields in one
@@ -281,22 +350,42 @@ type MechanismEdge struct {
 type Mutation struct {
 }
 
+// Two neighbours, one of each element of a pair, and how alike their words are.
+type NeighbourMatch struct {
+	// The neighbour of the left (or asked) element.
+	Left kb.Node `json:"left"`
+	// The neighbour of the right (or suggested) element.
+	Right kb.Node `json:"right"`
+	// TF-IDF cosine similarity of their words, 0 to 1.
+	Score float64 `json:"score"`
+}
+
 // A CMOC observed in a setting.
 type ObservedInInput struct {
-	CmocID    string `json:"cmocId"`
+	// The CMOC.
+	CmocID string `json:"cmocId"`
+	// The setting.
 	SettingID string `json:"settingId"`
 }
 
+// A page of outcomes, as a Relay connection.
 type OutcomeConnection struct {
-	Edges      []OutcomeEdge `json:"edges"`
-	Nodes      []kb.Outcome  `json:"nodes"`
-	PageInfo   *PageInfo     `json:"pageInfo"`
-	TotalCount int           `json:"totalCount"`
+	// The page's outcomes, each with its cursor.
+	Edges []OutcomeEdge `json:"edges"`
+	// The page's outcomes, without cursors (the same order as edges).
+	Nodes []kb.Outcome `json:"nodes"`
+	// Whether pages come before or after this one, and the cursors at its ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many outcomes match the filter, across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One outcome of a page, with its cursor.
 type OutcomeEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *kb.Outcome `json:"node"`
+	// Opaque position of this edge in the filtered, sorted list: pass it as `after` to read on, or `before` to read back. A list with another where or sort refuses it.
+	Cursor string `json:"cursor"`
+	// The outcome.
+	Node *kb.Outcome `json:"node"`
 }
 
 // Relay page information.
@@ -311,16 +400,24 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// A page of programme theories, as a Relay connection.
 type ProgrammeTheoryConnection struct {
-	Edges      []ProgrammeTheoryEdge `json:"edges"`
-	Nodes      []kb.ProgrammeTheory  `json:"nodes"`
-	PageInfo   *PageInfo             `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
+	// The page's programme theories, each with its cursor.
+	Edges []ProgrammeTheoryEdge `json:"edges"`
+	// The page's programme theories, without cursors (the same order as edges).
+	Nodes []kb.ProgrammeTheory `json:"nodes"`
+	// Whether pages come before or after this one, and the cursors at its ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many programme theories match the filter, across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One programme theory of a page, with its cursor.
 type ProgrammeTheoryEdge struct {
-	Cursor string              `json:"cursor"`
-	Node   *kb.ProgrammeTheory `json:"node"`
+	// Opaque position of this edge in the filtered, sorted list: pass it as `after` to read on, or `before` to read back. A list with another where or sort refuses it.
+	Cursor string `json:"cursor"`
+	// The programme theory.
+	Node *kb.ProgrammeTheory `json:"node"`
 }
 
 // Reads. Lists (studies, cmocs, contexts, …) are Relay connections over the whole knowledge
@@ -329,16 +426,24 @@ type ProgrammeTheoryEdge struct {
 type Query struct {
 }
 
+// A page of quotes, as a Relay connection.
 type QuoteConnection struct {
-	Edges      []QuoteEdge `json:"edges"`
-	Nodes      []kb.Quote  `json:"nodes"`
-	PageInfo   *PageInfo   `json:"pageInfo"`
-	TotalCount int         `json:"totalCount"`
+	// The page's quotes, each with its cursor.
+	Edges []QuoteEdge `json:"edges"`
+	// The page's quotes, without cursors (the same order as edges).
+	Nodes []kb.Quote `json:"nodes"`
+	// Whether pages come before or after this one, and the cursors at its ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many quotes match the filter, across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One quote of a page, with its cursor.
 type QuoteEdge struct {
-	Cursor string    `json:"cursor"`
-	Node   *kb.Quote `json:"node"`
+	// Opaque position of this edge in the filtered, sorted list: pass it as `after` to read on, or `before` to read back. A list with another where or sort refuses it.
+	Cursor string `json:"cursor"`
+	// The quote.
+	Node *kb.Quote `json:"node"`
 }
 
 // Record that one programme theory revises another.
@@ -346,9 +451,11 @@ type ReviseInput struct {
 	// The later theory.
 	FromID string `json:"fromId"`
 	// The earlier theory.
-	ToID      string            `json:"toId"`
-	Change    kb.RevisionChange `json:"change"`
-	Rationale *string           `json:"rationale,omitempty"`
+	ToID string `json:"toId"`
+	// How the later theory changed the earlier one.
+	Change kb.RevisionChange `json:"change"`
+	// Why, in the reviewer's words.
+	Rationale *string `json:"rationale,omitempty"`
 }
 
 // A token to revoke.
@@ -357,56 +464,80 @@ type RevokeAPITokenInput struct {
 	ID string `json:"id"`
 }
 
+// A page of settings, as a Relay connection.
 type SettingConnection struct {
-	Edges      []SettingEdge `json:"edges"`
-	Nodes      []kb.Setting  `json:"nodes"`
-	PageInfo   *PageInfo     `json:"pageInfo"`
-	TotalCount int           `json:"totalCount"`
+	// The page's settings, each with its cursor.
+	Edges []SettingEdge `json:"edges"`
+	// The page's settings, without cursors (the same order as edges).
+	Nodes []kb.Setting `json:"nodes"`
+	// Whether pages come before or after this one, and the cursors at its ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many settings match the filter, across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One setting of a page, with its cursor.
 type SettingEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *kb.Setting `json:"node"`
+	// Opaque position of this edge in the filtered, sorted list: pass it as `after` to read on, or `before` to read back. A list with another where or sort refuses it.
+	Cursor string `json:"cursor"`
+	// The setting.
+	Node *kb.Setting `json:"node"`
 }
 
 // A page of studies.
 type StudyConnection struct {
+	// The page's studies, each with its cursor.
 	Edges []StudyEdge `json:"edges"`
 	// The page's studies, without cursors.
-	Nodes    []kb.Study `json:"nodes"`
-	PageInfo *PageInfo  `json:"pageInfo"`
+	Nodes []kb.Study `json:"nodes"`
+	// Whether pages come before or after this one, and the cursors at its ends.
+	PageInfo *PageInfo `json:"pageInfo"`
 	// How many studies match, across all pages.
 	TotalCount int `json:"totalCount"`
 }
 
 // A study and its cursor.
 type StudyEdge struct {
-	Cursor string    `json:"cursor"`
-	Node   *kb.Study `json:"node"`
+	// Opaque position of this edge in the filtered, sorted list: pass it as `after` to read on, or `before` to read back. A list with another where or sort refuses it.
+	Cursor string `json:"cursor"`
+	// The study.
+	Node *kb.Study `json:"node"`
 }
 
+// A page of theories, as a Relay connection.
 type TheoryConnection struct {
-	Edges      []TheoryEdge `json:"edges"`
-	Nodes      []kb.Theory  `json:"nodes"`
-	PageInfo   *PageInfo    `json:"pageInfo"`
-	TotalCount int          `json:"totalCount"`
+	// The page's theories, each with its cursor.
+	Edges []TheoryEdge `json:"edges"`
+	// The page's theories, without cursors (the same order as edges).
+	Nodes []kb.Theory `json:"nodes"`
+	// Whether pages come before or after this one, and the cursors at its ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many theories match the filter, across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
+// One theory of a page, with its cursor.
 type TheoryEdge struct {
-	Cursor string     `json:"cursor"`
-	Node   *kb.Theory `json:"node"`
+	// Opaque position of this edge in the filtered, sorted list: pass it as `after` to read on, or `before` to read back. A list with another where or sort refuses it.
+	Cursor string `json:"cursor"`
+	// The theory.
+	Node *kb.Theory `json:"node"`
 }
 
 // Which alignment to remove (either direction as recorded).
 type UnalignInput struct {
+	// One element.
 	FromID string `json:"fromId"`
-	ToID   string `json:"toId"`
+	// The other; the link is found whichever way it was recorded.
+	ToID string `json:"toId"`
 }
 
 // Which evidence link to remove.
 type UnlinkEvidenceInput struct {
+	// The quote.
 	QuoteID string `json:"quoteId"`
-	CmocID  string `json:"cmocId"`
+	// The CMOC.
+	CmocID string `json:"cmocId"`
 }
 
 // Who this request is, as the server sees it.
@@ -477,14 +608,21 @@ func (e AlignDirection) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Fields CMOCs sort by.
 type CMOCSortField string
 
 const (
-	CMOCSortFieldCode      CMOCSortField = "CODE"
-	CMOCSortFieldLabel     CMOCSortField = "LABEL"
-	CMOCSortFieldStatus    CMOCSortField = "STATUS"
-	CMOCSortFieldSource    CMOCSortField = "SOURCE"
+	// The paper's code, e.g. "CMOC 3", compared as text.
+	CMOCSortFieldCode CMOCSortField = "CODE"
+	// The label, compared as text.
+	CMOCSortFieldLabel CMOCSortField = "LABEL"
+	// The status, by its name (PROPOSED, REFINED, …).
+	CMOCSortFieldStatus CMOCSortField = "STATUS"
+	// Where in the paper it stands, e.g. "Fig. 4".
+	CMOCSortFieldSource CMOCSortField = "SOURCE"
+	// When it was first stored.
 	CMOCSortFieldCreatedAt CMOCSortField = "CREATED_AT"
+	// When its content last changed.
 	CMOCSortFieldUpdatedAt CMOCSortField = "UPDATED_AT"
 )
 
@@ -601,11 +739,15 @@ func (e ElementKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Fields contexts, mechanisms and outcomes sort by.
 type ElementSortField string
 
 const (
-	ElementSortFieldName      ElementSortField = "NAME"
+	// The name, compared as text.
+	ElementSortFieldName ElementSortField = "NAME"
+	// When it was first stored.
 	ElementSortFieldCreatedAt ElementSortField = "CREATED_AT"
+	// When its content last changed.
 	ElementSortFieldUpdatedAt ElementSortField = "UPDATED_AT"
 )
 
@@ -816,10 +958,13 @@ func (e ImportFormat) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Fields theories, constructs and settings sort by.
 type NameSortField string
 
 const (
-	NameSortFieldName      NameSortField = "NAME"
+	// The name, compared as text.
+	NameSortFieldName NameSortField = "NAME"
+	// When it was first stored.
 	NameSortFieldCreatedAt NameSortField = "CREATED_AT"
 )
 
@@ -871,13 +1016,19 @@ func (e NameSortField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Fields programme theories sort by.
 type ProgrammeTheorySortField string
 
 const (
-	ProgrammeTheorySortFieldName      ProgrammeTheorySortField = "NAME"
-	ProgrammeTheorySortFieldStage     ProgrammeTheorySortField = "STAGE"
-	ProgrammeTheorySortFieldVersion   ProgrammeTheorySortField = "VERSION"
+	// The name, compared as text.
+	ProgrammeTheorySortFieldName ProgrammeTheorySortField = "NAME"
+	// The stage, by its name.
+	ProgrammeTheorySortFieldStage ProgrammeTheorySortField = "STAGE"
+	// The version label, compared as text.
+	ProgrammeTheorySortFieldVersion ProgrammeTheorySortField = "VERSION"
+	// When it was first stored.
 	ProgrammeTheorySortFieldCreatedAt ProgrammeTheorySortField = "CREATED_AT"
+	// When its content last changed.
 	ProgrammeTheorySortFieldUpdatedAt ProgrammeTheorySortField = "UPDATED_AT"
 )
 
@@ -932,14 +1083,20 @@ func (e ProgrammeTheorySortField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Fields quotes sort by.
 type QuoteSortField string
 
 const (
-	QuoteSortFieldParticipant   QuoteSortField = "PARTICIPANT"
+	// The speaker, compared as text.
+	QuoteSortFieldParticipant QuoteSortField = "PARTICIPANT"
+	// The speaker's role, by its name.
 	QuoteSortFieldInformantRole QuoteSortField = "INFORMANT_ROLE"
-	QuoteSortFieldLocation      QuoteSortField = "LOCATION"
-	QuoteSortFieldStartOffset   QuoteSortField = "START_OFFSET"
-	QuoteSortFieldCreatedAt     QuoteSortField = "CREATED_AT"
+	// Page or section, compared as text.
+	QuoteSortFieldLocation QuoteSortField = "LOCATION"
+	// Where it starts in the source text; quotes without an offset last when ascending.
+	QuoteSortFieldStartOffset QuoteSortField = "START_OFFSET"
+	// When it was first stored.
+	QuoteSortFieldCreatedAt QuoteSortField = "CREATED_AT"
 )
 
 var AllQuoteSortField = []QuoteSortField{
@@ -1200,14 +1357,22 @@ func (e SortDirection) MarshalJSON() ([]byte, error) {
 type StudySortField string
 
 const (
-	StudySortFieldTitle      StudySortField = "TITLE"
-	StudySortFieldYear       StudySortField = "YEAR"
-	StudySortFieldCountry    StudySortField = "COUNTRY"
-	StudySortFieldFraming    StudySortField = "FRAMING"
+	// The title, compared as text.
+	StudySortFieldTitle StudySortField = "TITLE"
+	// Year of publication; studies without one last when ascending.
+	StudySortFieldYear StudySortField = "YEAR"
+	// The country, compared as text.
+	StudySortFieldCountry StudySortField = "COUNTRY"
+	// The framing, by its name.
+	StudySortFieldFraming StudySortField = "FRAMING"
+	// The population, by its name.
 	StudySortFieldPopulation StudySortField = "POPULATION"
+	// The number of participants.
 	StudySortFieldSampleSize StudySortField = "SAMPLE_SIZE"
-	StudySortFieldCreatedAt  StudySortField = "CREATED_AT"
-	StudySortFieldUpdatedAt  StudySortField = "UPDATED_AT"
+	// When it was first stored.
+	StudySortFieldCreatedAt StudySortField = "CREATED_AT"
+	// When its content last changed.
+	StudySortFieldUpdatedAt StudySortField = "UPDATED_AT"
 )
 
 var AllStudySortField = []StudySortField{
