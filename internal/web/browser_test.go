@@ -425,6 +425,23 @@ func TestBrowser(t *testing.T) {
 		if n := eval[int](tb, fmt.Sprintf(`[...document.querySelectorAll('table.suggestions tbody tr')].filter((r) => r.dataset.from + '|' + r.dataset.to === %q).length`, first[0])); n != 0 {
 			t.Errorf("a rejected suggestion is still listed")
 		}
+		// a batch refused as a whole: the row at fault says why, and nothing is recorded
+		tb.goTo("#/suggestions?theory="+youth, "suggestions")
+		rows := eval[[][]string](tb, `[...document.querySelectorAll('table.suggestions tbody tr')].slice(0, 2).map((r) => [r.dataset.from, r.dataset.to])`)
+		st.gql(t, `mutation($id: ID!) { deleteNode(input: {id: $id, detach: true}) { id } }`, map[string]any{"id": rows[1][1]})
+		tb.do(chromedp.Click(`table.suggestions tbody tr:nth-child(1) input[type=checkbox]`),
+			chromedp.Click(`table.suggestions tbody tr:nth-child(2) input[type=checkbox]`),
+			chromedp.Click(`//button[text()="Accept selected"]`))
+		tb.wait(`document.querySelector('.status-line').textContent.startsWith('Nothing was recorded')`)
+		if bad := eval[string](tb, `[...document.querySelectorAll('tr.row-error')].map((r) => r.dataset.to).join()`); bad != rows[1][1] {
+			t.Errorf("the row marked at fault is %q, want %q", bad, rows[1][1])
+		}
+		data := st.gql(t, `query($id: ID!) { node(id: $id) { ... on Element { alignments { element { id } } } } }`, map[string]any{"id": rows[0][0]})
+		for _, a := range data["node"].(map[string]any)["alignments"].([]any) {
+			if a.(map[string]any)["element"].(map[string]any)["id"] == rows[0][1] {
+				t.Errorf("a refused batch still recorded %v", rows[0])
+			}
+		}
 		tb.clean("suggestions")
 	})
 

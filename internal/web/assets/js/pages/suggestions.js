@@ -70,6 +70,14 @@ export async function render(ctx, rest, query) {
       status.textContent = `Recorded ${applyBatch.linked + applyBatch.relinked} alignment${applyBatch.operations === 1 ? '' : 's'}.`;
     } catch (e) {
       status.textContent = `Nothing was recorded: ${e.message}`;
+      // the batch names the operation at fault (input.operations[3].alignElements.toId): mark its row
+      for (const err of e.errors || []) {
+        const m = /operations\[(\d+)\]/.exec(err.extensions?.field || '');
+        const row = m && sel[Number(m[1])]?.cb.closest('tr');
+        if (!row) continue;
+        row.classList.add('row-error');
+        row.querySelector('td:last-child').append(h('p', { class: 'field-error' }, err.message.replace(/^input\.[^:]*:\s*/, '')));
+      }
     }
   };
   const reject = () => {
