@@ -254,6 +254,7 @@ var pages = []struct{ hash, page string }{
 	{"#/evidence/" + youth + ".o.hope", "evidence"},
 	{"#/dashboard", "dashboard"},
 	{"#/dashboard?kind=MECHANISM", "dashboard"},
+	{"#/dashboard?studies=youth-peer-support-2023,gillard-2015", "dashboard"},
 	{"#/search?q=lived+experience", "search"},
 	{"#/edit/cmoc/" + cmoc1, "edit"},
 	{"#/edit/element/" + youth + ".m.similar-peer-modelling-recovery", "edit"},
@@ -500,6 +501,21 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("after the conflict the label is %q", got)
 		}
 		tb.clean("conflict")
+	})
+
+	t.Run("DashboardOverChosenStudies", func(t *testing.T) {
+		tb := b.open(t, st, 1280, 800)
+		tb.goTo("#/dashboard", "dashboard")
+		tb.do(chromedp.Click(`input[value="youth-peer-support-2023"]`), chromedp.Click(`//button[text()="Apply"]`))
+		tb.wait(`location.hash.includes('studies=youth-peer-support-2023') && document.documentElement.dataset.state === 'ready'`)
+		chart := eval[string](tb, `[...document.querySelectorAll('figure.chart-card')].find((f) => f.textContent.includes('by population')).querySelector('svg').getAttribute('aria-label')`)
+		if chart != "CMOCs by population: Children 12" {
+			t.Errorf("over the youth study alone, the population chart reads %q", chart)
+		}
+		if cols := eval[int](tb, `document.querySelectorAll('table.heat thead th').length`); cols != 3 { // element, the study, total
+			t.Errorf("the heat map has %d header cells over one study, want 3", cols)
+		}
+		tb.clean("dashboard")
 	})
 
 	t.Run("Keyboard", func(t *testing.T) {

@@ -23,6 +23,7 @@ const who = document.getElementById('who');
 const ctx = { gql, viewer: null, canEdit: false, go };
 
 function go(hash) {
+  document.documentElement.dataset.state = 'loading'; // at once, not at the hashchange event
   if (location.hash === hash) render();
   else location.hash = hash;
 }

@@ -8,11 +8,14 @@ const CMOC = `id code label study { id title year }`;
 
 export async function render(ctx, rest, query) {
   const kind = query.get('kind') || 'OUTCOME';
-  const counts = DIMS.map(([d]) => `${d.toLowerCase()}: cmocCounts(by: ${d}, first: 50) { key label count studyCount }`).join('\n');
-  const data = await ctx.gql(`query($kind: ElementKind!) {
+  const chosen = (query.get('studies') || '').split(',').filter(Boolean);
+  const studyIds = chosen.length ? chosen : null;
+  const counts = DIMS.map(([d]) => `${d.toLowerCase()}: cmocCounts(by: ${d}, studyIds: $studyIds, first: 50) { key label count studyCount }`).join('\n');
+  const data = await ctx.gql(`query($kind: ElementKind!, $studyIds: [ID!]) {
+    studies(first: 200, sort: [{field: YEAR}, {field: TITLE}]) { nodes { id title year } }
     ${counts}
-    elementMatrix(kind: $kind, first: 25) { studies { id title year } rows { cluster { key label } counts total studyCount } }
-    gaps(first: 50) {
+    elementMatrix(kind: $kind, studyIds: $studyIds, first: 25) { studies { id title year } rows { cluster { key label } counts total studyCount } }
+    gaps(studyIds: $studyIds, first: 50) {
       cmocsWithoutQuoteCount staffOnlyCmocsCount unlinkedElementsCount
       cmocsWithoutQuote { ${CMOC} } staffOnlyCmocs { ${CMOC} }
       unlinkedElements { id name __typename study { id title year } }
@@ -20,11 +23,18 @@ export async function render(ctx, rest, query) {
       cmocsWithoutMechanism { count cmocs { ${CMOC} } }
       cmocsWithoutOutcome { count cmocs { ${CMOC} } }
     }
-  }`, { kind });
-  const ks = select(enumOptions(['CONTEXT', 'MECHANISM', 'OUTCOME']), kind, { id: 'hm-kind', onchange: (ev) => ctx.go(`#/dashboard?kind=${ev.target.value}`) });
+  }`, { kind, studyIds });
+  const link = (k, ids) => `#/dashboard?kind=${k}${ids.length ? '&studies=' + ids.map(encodeURIComponent).join(',') : ''}`;
+  const ks = select(enumOptions(['CONTEXT', 'MECHANISM', 'OUTCOME']), kind, { id: 'hm-kind', onchange: (ev) => ctx.go(link(ev.target.value, chosen)) });
+  const boxes = data.studies.nodes.map((st) => h('input', { type: 'checkbox', value: st.id, checked: chosen.includes(st.id) }));
+  const picker = h('form', { class: 'filters', onsubmit: (ev) => { ev.preventDefault(); ctx.go(link(kind, boxes.filter((b) => b.checked).map((b) => b.value))); } },
+    h('fieldset', { class: 'checks' }, h('legend', null, 'Studies (none ticked: all)'),
+      data.studies.nodes.map((st, i) => h('label', null, boxes[i], ` ${st.title.length > 48 ? st.title.slice(0, 47) + '…' : st.title} (${st.year ?? 'n.d.'})`))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Apply')));
   const g = data.gaps;
   return h('div', null,
     h('h1', null, 'Dashboard'),
+    picker,
     h('section', { 'aria-labelledby': 'd-counts' }, h('h2', { id: 'd-counts' }, 'CMOC counts'),
       h('div', { class: 'charts' }, DIMS.map(([d, title]) => bars(title, data[d.toLowerCase()].map((b) => ({
         label: ['ACTOR', 'POPULATION', 'INFORMANT'].includes(d) ? label(b.key === 'NOT_STATED' ? '' : b.label || b.key) : b.label,
