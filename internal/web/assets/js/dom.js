@@ -110,3 +110,12 @@ export function enumOptions(values, blank) {
   const opts = values.map((v) => [v, label(v)]);
   return blank === undefined ? opts : [['', blank], ...opts];
 }
+
+// quoteItem shows one piece of evidence as the CMOC tables print it: the words, then who said
+// them (participant id, role) and the stance when it is not support; extra nodes follow.
+export function quoteItem(ev, ...extra) {
+  const q = ev.quote;
+  const who = [q.participant || 'unnamed', q.informantRole ? label(q.informantRole) : null, ev.stance && ev.stance !== 'SUPPORTS' ? label(ev.stance) : null];
+  return h('li', { class: ev.stance ? `stance-${ev.stance.toLowerCase()}` : null }, h('blockquote', null, `“${q.text}”`),
+    h('span', { class: 'who' }, who.filter(Boolean).join(' · ')), extra);
+}

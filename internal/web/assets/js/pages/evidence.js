@@ -1,7 +1,7 @@
 // Evidence for an outcome, mechanism, context or construct: the CMOCs of every study that
 // involve it (or what is aligned with it), grouped by study, with quotes, informants and
 // population.
-import { h, label, highlight, words } from '../dom.js';
+import { h, label, highlight, words, quoteItem } from '../dom.js';
 
 const REPORT = `query Evidence($id: ID!, $aligned: Boolean) {
   evidence(id: $id, includeAligned: $aligned) {
@@ -68,6 +68,5 @@ export async function render(ctx, [id], query) {
 
 function quotes(title, list) {
   if (!list.length) return null;
-  return [h('h4', null, title), h('ul', { class: 'quotes' }, list.map((ev) => h('li', null, h('blockquote', null, `“${ev.quote.text}”`),
-    h('span', { class: 'who' }, [ev.quote.participant || 'unnamed', ev.quote.informantRole ? label(ev.quote.informantRole) : null].filter(Boolean).join(' · ')))))];
+  return [h('h4', null, title), h('ul', { class: 'quotes' }, list.map((ev) => quoteItem(ev)))];
 }

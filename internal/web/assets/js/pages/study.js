@@ -1,7 +1,7 @@
 // A study and its programme theories, each with its CMOC table as papers print it: CMOC,
 // context, mechanism (resource and reasoning), outcome and the supporting quotes with the
 // participants' ids.
-import { h, label, citation, naturalCompare } from '../dom.js';
+import { h, label, citation, naturalCompare, quoteItem } from '../dom.js';
 
 const QUERY = `query Study($id: ID!) {
   study(id: $id) {
@@ -75,10 +75,7 @@ function row(ctx, c) {
       m.resource ? h('p', { class: 'resource' }, h('span', { class: 'tag-name' }, 'Resource: '), m.resource) : null,
       m.reasoning ? h('p', { class: 'reasoning' }, h('span', { class: 'tag-name' }, 'Reasoning: '), m.reasoning) : null]))),
     h('td', null, list(c.outcomes.map((o) => [h('a', { href: `#/evidence/${encodeURIComponent(o.id)}` }, o.name), ' ', editLink(ctx, 'element', o.id, o.name)]))),
-    h('td', null, c.evidence.length ? h('ul', { class: 'quotes' }, c.evidence.map((ev) => h('li', { class: `stance-${ev.stance.toLowerCase()}` },
-      h('blockquote', null, `“${ev.quote.text}”`),
-      h('span', { class: 'who' }, [ev.quote.participant || 'unnamed', ev.quote.informantRole ? label(ev.quote.informantRole) : null, ev.stance !== 'SUPPORTS' ? label(ev.stance) : null].filter(Boolean).join(' · ')),
-      ' ', editLink(ctx, 'quote', ev.quote.id, `quote of ${ev.quote.participant || 'unnamed'}`)))) : h('span', { class: 'none' }, 'no quote')));
+    h('td', null, c.evidence.length ? h('ul', { class: 'quotes' }, c.evidence.map((ev) => quoteItem(ev, ' ', editLink(ctx, 'quote', ev.quote.id, `quote of ${ev.quote.participant || 'unnamed'}`)))) : h('span', { class: 'none' }, 'no quote')));
 }
 
 function list(items) {

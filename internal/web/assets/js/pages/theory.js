@@ -1,6 +1,6 @@
 // A programme theory as a diagram: zoomable, each element opens its CMOCs, quotes, alignments
 // and constructs; downloadable as SVG and PNG.
-import { h, label, naturalCompare, clear } from '../dom.js';
+import { h, label, naturalCompare, clear, quoteItem } from '../dom.js';
 import { layout, draw, serialize } from '../diagram.js';
 
 const QUERY = `query Theory($id: ID!) {
@@ -147,15 +147,10 @@ function save(name, href) {
   a.remove();
 }
 
-function quoteItem(ev) {
-  return h('li', { class: `stance-${ev.stance.toLowerCase()}` }, h('blockquote', null, `“${ev.quote.text}”`),
-    h('span', { class: 'who' }, [ev.quote.participant || 'unnamed', ev.quote.informantRole ? label(ev.quote.informantRole) : null, ev.stance !== 'SUPPORTS' ? label(ev.stance) : null].filter(Boolean).join(' · ')));
-}
-
 function detail(ctx, n) {
   if (n.__typename === 'CMOC') {
     return h('div', null, h('h2', null, n.code), h('p', null, n.statement || n.label),
-      h('h3', null, 'Quotes'), n.evidence.length ? h('ul', { class: 'quotes' }, n.evidence.map(quoteItem)) : h('p', { class: 'none' }, 'No quote.'),
+      h('h3', null, 'Quotes'), n.evidence.length ? h('ul', { class: 'quotes' }, n.evidence.map((ev) => quoteItem(ev))) : h('p', { class: 'none' }, 'No quote.'),
       ctx.canEdit ? h('p', null, h('a', { href: `#/edit/cmoc/${encodeURIComponent(n.id)}` }, `Edit ${n.code}`)) : null);
   }
   const cmocs = [...n.cmocs].sort((a, b) => naturalCompare(a.code, b.code));
@@ -169,7 +164,7 @@ function detail(ctx, n) {
       ctx.canEdit ? [' · ', h('a', { href: `#/edit/element/${encodeURIComponent(n.id)}` }, 'Edit')] : null),
     h('h3', null, `CMOCs (${cmocs.length})`),
     h('ul', { class: 'plain detail-cmocs' }, cmocs.map((c) => h('li', null, h('strong', null, c.code), ': ', c.statement || c.label,
-      c.evidence.length ? h('ul', { class: 'quotes' }, c.evidence.map(quoteItem)) : null))),
+      c.evidence.length ? h('ul', { class: 'quotes' }, c.evidence.map((ev) => quoteItem(ev))) : null))),
     h('h3', null, `Alignments (${n.alignments.length})`),
     n.alignments.length ? h('ul', { class: 'plain' }, n.alignments.map((a) => h('li', null,
       h('span', { class: 'relation' }, label(a.relation)), ' ', h('a', { href: `#/evidence/${encodeURIComponent(a.element.id)}` }, a.element.name),
