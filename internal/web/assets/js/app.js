@@ -38,7 +38,7 @@ function parse() {
 
 async function loadViewer() {
   try {
-    const data = await gql('{ viewer { actor role via } }');
+    const data = await gql('query Viewer { viewer { actor role via } }');
     ctx.viewer = data.viewer;
   } catch (e) {
     if (!(e instanceof ApiError) || e.code !== 'UNAUTHENTICATED') throw e;

@@ -2,7 +2,7 @@
 import { select } from './dom.js';
 
 export async function theories(ctx) {
-  const data = await ctx.gql(`{ programmeTheories(first: 500, sort: [{field: NAME}]) { nodes { id name study { id title year } } } }`);
+  const data = await ctx.gql(`query Theories { programmeTheories(first: 500, sort: [{field: NAME}]) { nodes { id name study { id title year } } } }`);
   return data.programmeTheories.nodes;
 }
 

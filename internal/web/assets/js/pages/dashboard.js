@@ -11,7 +11,7 @@ export async function render(ctx, rest, query) {
   const chosen = (query.get('studies') || '').split(',').filter(Boolean);
   const studyIds = chosen.length ? chosen : null;
   const counts = DIMS.map(([d]) => `${d.toLowerCase()}: cmocCounts(by: ${d}, studyIds: $studyIds, first: 50) { key label count studyCount }`).join('\n');
-  const data = await ctx.gql(`query($kind: ElementKind!, $studyIds: [ID!]) {
+  const data = await ctx.gql(`query Dashboard($kind: ElementKind!, $studyIds: [ID!]) {
     studies(first: 200, sort: [{field: YEAR}, {field: TITLE}]) { nodes { id title year } }
     ${counts}
     elementMatrix(kind: $kind, studyIds: $studyIds, first: 25) { studies { id title year } rows { cluster { key label } counts total studyCount } }

@@ -50,7 +50,7 @@ const FIELDS = {
   Outcome: 'name description proximity intended study { id } programmeTheory { name }',
   Quote: 'text participant informantRole location startOffset endOffset study { id title }',
 };
-const LOAD = `query($id: ID!) { node(id: $id) { id __typename
+const LOAD = `query Editable($id: ID!) { node(id: $id) { id __typename
   ${Object.entries(FIELDS).map(([t, f]) => `... on ${t} { ${f} ${TRACKED} }`).join('\n  ')} } }`;
 
 async function load(ctx, id) {
@@ -143,7 +143,7 @@ export async function render(ctx, [, id]) {
     }
     if (!changed) { status.append(h('p', null, 'Nothing changed.')); return; }
     try {
-      const data = await ctx.gql(`mutation($input: Update${type}Input!) { update${type}(input: $input) { id ${FIELDS[type]} ${TRACKED} } }`, { input });
+      const data = await ctx.gql(`mutation Update${type}($input: Update${type}Input!) { update${type}(input: $input) { id ${FIELDS[type]} ${TRACKED} } }`, { input });
       base = { ...data[`update${type}`], __typename: type };
       fill(base);
       showRev();

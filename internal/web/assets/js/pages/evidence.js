@@ -31,13 +31,13 @@ export async function render(ctx, [id], query) {
   if (!id) {
     const out = [h('h1', null, 'Evidence'), form];
     if (q) {
-      const { search } = await ctx.gql(`query($q: String!) { search(text: $q, kinds: [OUTCOME, MECHANISM, CONTEXT, CONSTRUCT], first: 30) {
+      const { search } = await ctx.gql(`query FindEvidenceTarget($q: String!) { search(text: $q, kinds: [OUTCOME, MECHANISM, CONTEXT, CONSTRUCT], first: 30) {
         kind snippet node { id ... on Element { name study { title year } } ... on Construct { name theory { name } } } } }`, { q });
       out.push(search.length ? h('ul', { class: 'results' }, search.map((r) => h('li', null, h('span', { class: 'kind' }, r.kind), ' ',
         h('a', { href: `#/evidence/${encodeURIComponent(r.node.id)}` }, highlight(r.node.name, words(q))),
         h('span', { class: 'meta' }, r.node.study ? ` · ${r.node.study.title.slice(0, 70)} (${r.node.study.year ?? 'n.d.'})` : ` · ${r.node.theory.name}`)))) : h('p', null, 'Nothing matches.'));
     } else {
-      const { constructs } = await ctx.gql(`{ constructs(first: 100) { nodes { id name theory { name } instances { id } } } }`);
+      const { constructs } = await ctx.gql(`query Constructs { constructs(first: 100) { nodes { id name theory { name } instances { id } } } }`);
       out.push(h('h2', null, 'Constructs'), h('ul', { class: 'plain' }, constructs.nodes.map((c) => h('li', null,
         h('a', { href: `#/evidence/${encodeURIComponent(c.id)}` }, c.name), ` (${c.theory.name}; ${c.instances.length} element${c.instances.length === 1 ? '' : 's'})`))));
     }

@@ -18,7 +18,7 @@ export async function render(ctx, rest, query) {
     h('div', { class: 'field' }, h('label', { for: 's-kind' }, 'In'), ks),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Search')))];
   if (!q.trim()) return h('div', null, out);
-  const { search } = await ctx.gql(`query($q: String!, $kinds: [SearchKind!]) { search(text: $q, kinds: $kinds, first: 50) {
+  const { search } = await ctx.gql(`query Search($q: String!, $kinds: [SearchKind!]) { search(text: $q, kinds: $kinds, first: 50) {
     kind score snippet
     node { id
       ... on Study { title }

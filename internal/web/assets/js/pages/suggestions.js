@@ -22,7 +22,7 @@ export async function render(ctx, rest, query) {
     h('p', { class: 'meta' }, 'Likely counterparts in other studies, ranked by BM25 over the elements’ words and quotes. Pairs already aligned are left out.')];
   if (!ptId) return h('div', null, out);
 
-  const { programmeTheory: pt } = await ctx.gql(`query($id: ID!) { programmeTheory(id: $id) {
+  const { programmeTheory: pt } = await ctx.gql(`query TheoryElements($id: ID!) { programmeTheory(id: $id) {
     contexts { id name } mechanisms { id name } outcomes { id name } } }`, { id: ptId });
   const elements = [...pt.contexts.map((e) => ({ ...e, kind: 'Context' })), ...pt.mechanisms.map((e) => ({ ...e, kind: 'Mechanism' })), ...pt.outcomes.map((e) => ({ ...e, kind: 'Outcome' }))];
   if (!elements.length) return h('div', null, out, h('p', null, 'This theory has no elements.'));
@@ -33,7 +33,7 @@ export async function render(ctx, rest, query) {
   for (let i = 0; i < elements.length; i += CHUNK) {
     const fields = elements.slice(i, i + CHUNK).map((e, j) => `e${i + j}: suggestAlignments(elementId: ${JSON.stringify(e.id)}, first: 3) {
       score sharedTerms aligned element { id name } study { id title year } }`).join('\n');
-    parts.push(ctx.gql(`{ ${fields} }`));
+    parts.push(ctx.gql(`query Suggestions { ${fields} }`));
   }
   const data = Object.assign({}, ...(await Promise.all(parts)));
   const hidden = rejected();
@@ -65,7 +65,7 @@ export async function render(ctx, rest, query) {
     if (!sel.length) { status.textContent = 'Select at least one suggestion first.'; return; }
     const operations = sel.map(({ r, rel }) => ({ alignElements: { fromId: r.from.id, toId: r.sg.element.id, relation: rel.value, rationale: `Accepted from suggestions (BM25 ${r.sg.score.toFixed(1)}; shared: ${r.sg.sharedTerms.join(', ')})` } }));
     try {
-      const { applyBatch } = await ctx.gql(`mutation($input: BatchInput!) { applyBatch(input: $input) { operations linked relinked unchanged } }`, { input: { operations } });
+      const { applyBatch } = await ctx.gql(`mutation AcceptSuggestions($input: BatchInput!) { applyBatch(input: $input) { operations linked relinked unchanged } }`, { input: { operations } });
       for (const { cb } of sel) cb.closest('tr').remove();
       status.textContent = `Recorded ${applyBatch.linked + applyBatch.relinked} alignment${applyBatch.operations === 1 ? '' : 's'}.`;
     } catch (e) {
