@@ -353,6 +353,17 @@ func TestBrowser(t *testing.T) {
 		tb.clean("diagram")
 	})
 
+	t.Run("DiagramDrawsChains", func(t *testing.T) {
+		st := newSite(t, false, auth.RoleNone)
+		st.gql(t, `mutation { chainCMOCs(input: {fromId: "`+cmoc1+`", toId: "`+youth+`.cmoc-3", rationale: "hope feeds trust"}) { id } }`, nil)
+		tb := b.open(t, st, 1280, 800)
+		tb.goTo("#/theory/"+youth, "theory")
+		if n := eval[int](tb, `document.querySelectorAll('svg.diagram path[data-chain="CMOC 1 → CMOC 3"][stroke-dasharray]').length`); n != 1 {
+			t.Errorf("%d dashed chain edges from CMOC 1 to CMOC 3, want 1", n)
+		}
+		tb.clean("chains")
+	})
+
 	t.Run("CompareShowsThePapersOwnAlignments", func(t *testing.T) {
 		// the alignments the youth paper draws to Gillard's model, as the API holds them
 		data := st.gql(t, `query($id: ID!) { programmeTheory(id: $id) {

@@ -101,6 +101,20 @@ export function layout(pt) {
       for (const a of stages[i]) for (const b of stages[i + 1]) edge(a, b, c.code, c.id);
     }
   }
+  // CHAINS_TO, as the exports draw it: dashed, from the first CMOC's first outcome (or its
+  // last stage) to the next one's first context (or its first stage), within this theory
+  const ends = new Map(cmocs.map((c) => {
+    const stages = [c.contexts, c.mechanisms, c.outcomes].filter((l) => l.length);
+    const node = (l) => nodes.get(c.id) || nodes.get(l[0].id);
+    return [c.id, stages.length ? { first: node(stages[0]), last: node(stages.at(-1)) } : null];
+  }));
+  const chains = [];
+  for (const c of cmocs) {
+    for (const ch of c.chainsTo || []) {
+      const from = ends.get(c.id), to = ends.get(ch.to.id);
+      if (from && to) chains.push({ from: from.last, to: to.first, codes: [`${c.code} → ${ch.to.code}`], chain: true });
+    }
+  }
   for (const e of [...pt.contexts, ...pt.mechanisms, ...pt.outcomes]) {
     if (!nodes.has(e.id)) place(e.id, kindOf.get(e.id), unused, wrap(e.name, CHARS, 4), e);
   }
@@ -124,7 +138,7 @@ export function layout(pt) {
     g.h = bottom - y;
     y = bottom + 16;
   }
-  return { nodes: [...nodes.values()], edges: [...edges.values()], bands, width: COL.outcome + W + 20, height: y, cmocs };
+  return { nodes: [...nodes.values()], edges: [...edges.values(), ...chains], bands, width: COL.outcome + W + 20, height: y, cmocs };
 }
 
 // draw renders a layout as an <svg>; onSelect(node) is called when an element is chosen.
@@ -148,10 +162,15 @@ export function draw(lay, title, onSelect) {
   for (const e of lay.edges) {
     const x1 = e.from.x + W, y1 = e.from.y + e.from.h / 2, x2 = e.to.x, y2 = e.to.y + e.to.h / 2;
     const mx = (x1 + x2) / 2;
+    // a chain runs from an outcome back to a context: it loops round below both nodes
+    const d = e.chain
+      ? `M ${x1 - W / 2} ${e.from.y + e.from.h} C ${x1 - W / 2} ${Math.max(y1, y2) + 80}, ${x2 + W / 2} ${Math.max(y1, y2) + 80}, ${x2 + W / 2} ${e.to.y + e.to.h}`
+      : `M ${x1} ${y1} C ${mx} ${y1}, ${mx} ${y2}, ${x2} ${y2}`;
     edgeLayer.append(s('path', {
-      d: `M ${x1} ${y1} C ${mx} ${y1}, ${mx} ${y2}, ${x2} ${y2}`, fill: 'none', stroke: '#777', 'stroke-width': 1.4, 'marker-end': 'url(#arrow)',
-      'data-cmocs': e.codes.join('|'), 'data-from': e.from.id, 'data-to': e.to.id, class: 'edge',
-    }, s('title', null, e.codes.join(', '))));
+      d, fill: 'none', stroke: e.chain ? '#7030a0' : '#777', 'stroke-width': 1.4, 'stroke-dasharray': e.chain ? '6 4' : null, 'marker-end': 'url(#arrow)',
+      'data-cmocs': e.chain ? null : e.codes.join('|'), 'data-chain': e.chain ? e.codes[0] : null, 'data-from': e.from.id, 'data-to': e.to.id, class: 'edge',
+    }, s('title', null, e.chain ? `Chain: ${e.codes[0]}` : e.codes.join(', '))));
+    if (e.chain) continue; // its title names it; a label on the loop would sit on other nodes
     const text = e.codes.join(', ');
     const tw = text.length * 6.4 + 8;
     const lx = x2 - 12 - tw, ly = y2 - 4;

@@ -10,7 +10,7 @@ const QUERY = `query Theory($id: ID!) {
     contexts { id name }
     mechanisms { id name resource reasoning }
     outcomes { id name }
-    cmocs { id code label statement contexts { id name } mechanisms { id name } outcomes { id name } }
+    cmocs { id code label statement contexts { id name } mechanisms { id name } outcomes { id name } chainsTo { to { id code } } }
   }
 }`;
 
