@@ -69,3 +69,12 @@ func (r *Resolver) neighbourMatch(ctx context.Context, why *analysis.PairReasons
 	}
 	return &model.NeighbourMatch{Left: nodes[0], Right: nodes[1], Score: why.NeighbourScore}, nil
 }
+
+// kindsOf maps element kinds as GraphQL names them to the store's.
+func kindsOf(ks []model.ElementKind) []kb.Kind {
+	out := make([]kb.Kind, len(ks))
+	for i, k := range ks {
+		out[i] = elementKinds[k]
+	}
+	return out
+}

@@ -39,6 +39,11 @@ func (r *cMOCEvidenceResolver) Refining(ctx context.Context, obj *analysis.CMOCE
 	return evidenceLinks(obj.Refining), nil
 }
 
+// Study is the resolver for the study field.
+func (r *cMOCSuggestionResolver) Study(ctx context.Context, obj *analysis.CMOCSuggestion) (*kb.Study, error) {
+	return mustByID[kb.Study](ctx, r.Resolver, obj.StudyID)
+}
+
 // Path is the resolver for the path field.
 func (r *elementPairResolver) Path(ctx context.Context, obj *analysis.Pair) ([]kb.Node, error) {
 	return r.pathOf(ctx, obj.Path)
@@ -60,8 +65,13 @@ func (r *pairReasonsResolver) Neighbours(ctx context.Context, obj *analysis.Pair
 }
 
 // SuggestAlignments is the resolver for the suggestAlignments field.
-func (r *queryResolver) SuggestAlignments(ctx context.Context, elementID string, first *int) ([]analysis.Suggestion, error) {
-	return r.analyst().Suggest(ctx, elementID, deref(first))
+func (r *queryResolver) SuggestAlignments(ctx context.Context, elementID string, first *int, kinds []model.ElementKind) ([]analysis.Suggestion, error) {
+	return r.analyst().SuggestAcross(ctx, elementID, kindsOf(kinds), deref(first))
+}
+
+// SuggestCMOCs is the resolver for the suggestCMOCs field.
+func (r *queryResolver) SuggestCMOCs(ctx context.Context, cmocID string, first *int) ([]analysis.CMOCSuggestion, error) {
+	return r.analyst().SuggestCMOCs(ctx, cmocID, deref(first))
 }
 
 // CompareTheories is the resolver for the compareTheories field.
@@ -126,6 +136,11 @@ func (r *Resolver) AlignmentSuggestion() generated.AlignmentSuggestionResolver {
 // CMOCEvidence returns generated.CMOCEvidenceResolver implementation.
 func (r *Resolver) CMOCEvidence() generated.CMOCEvidenceResolver { return &cMOCEvidenceResolver{r} }
 
+// CMOCSuggestion returns generated.CMOCSuggestionResolver implementation.
+func (r *Resolver) CMOCSuggestion() generated.CMOCSuggestionResolver {
+	return &cMOCSuggestionResolver{r}
+}
+
 // ElementPair returns generated.ElementPairResolver implementation.
 func (r *Resolver) ElementPair() generated.ElementPairResolver { return &elementPairResolver{r} }
 
@@ -141,6 +156,7 @@ func (r *Resolver) SearchResult() generated.SearchResultResolver { return &searc
 type (
 	alignmentSuggestionResolver struct{ *Resolver }
 	cMOCEvidenceResolver        struct{ *Resolver }
+	cMOCSuggestionResolver      struct{ *Resolver }
 	elementPairResolver         struct{ *Resolver }
 	evidenceMatchResolver       struct{ *Resolver }
 	pairReasonsResolver         struct{ *Resolver }

@@ -42,3 +42,28 @@ func TestCrosswalkAnswersSayWhy(t *testing.T) {
 		t.Errorf("first pair's neighbours: %s", got)
 	}
 }
+
+// A CMOC's counterparts come part by part; an outcome's may be contexts; a mechanism's may not.
+func TestCMOCAndCrossKindSuggestions(t *testing.T) {
+	c := newClient(t, newStore(t, fixture(t)))
+	d := ok(t, c, `{
+		suggestCMOCs(cmocId: "youth.ipt.cmoc-1") { cmoc { id } study { id } score matches { asked { id } candidate { id } score } sharedActors otherActors }
+		across: suggestAlignments(elementId: "adult.cm.o.hope", kinds: [CONTEXT, MECHANISM]) { element { __typename id } }
+	}`, nil)
+	got := at(d, "suggestCMOCs").([]any)
+	if len(got) == 0 {
+		t.Fatal("no CMOC suggestions")
+	}
+	for _, s := range got {
+		if at(s, "study", "id") == "youth" || len(at(s, "matches").([]any)) == 0 {
+			t.Errorf("suggestion %s", jsonString(t, s))
+		}
+	}
+	for _, s := range at(d, "across").([]any) {
+		if k := at(s, "element", "__typename"); k != "Context" && k != "Mechanism" {
+			t.Errorf("a %v among contexts and mechanisms", k)
+		}
+	}
+	_, errs := raw(t, c, `{ suggestAlignments(elementId: "adult.cm.m.role", kinds: [CONTEXT]) { score } }`, nil)
+	wantCode(t, errs, "BAD_USER_INPUT", "no counterparts among Contexts")
+}

@@ -116,6 +116,8 @@ func TestLinkAndUnlink(t *testing.T) {
 		t.Fatalf("inverse read: %s", got)
 	}
 	_, errs = raw(t, c, `mutation { alignElements(input: {fromId: "adult.cm.o.hope", toId: "youth.ipt.m.model", relation: SAME_AS}) { relation } }`, nil)
+	wantCode(t, errs, "BAD_USER_INPUT", "can only be RELATED")
+	_, errs = raw(t, c, `mutation { alignElements(input: {fromId: "adult.cm.m.role", toId: "youth.ipt.c.matched", relation: RELATED}) { relation } }`, nil)
 	wantCode(t, errs, "BAD_USER_INPUT", "same kind")
 	_, errs = raw(t, c, `mutation { alignElements(input: {fromId: "adult.cm.o.hope", toId: "youth.ipt.o.hope", relation: SAME_AS, confidence: 1.5}) { relation } }`, nil)
 	wantCode(t, errs, "BAD_USER_INPUT", "confidence")

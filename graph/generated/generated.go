@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	ApiToken() ApiTokenResolver
 	CMOC() CMOCResolver
 	CMOCEvidence() CMOCEvidenceResolver
+	CMOCSuggestion() CMOCSuggestionResolver
 	Chain() ChainResolver
 	Construct() ConstructResolver
 	Context() ContextResolver
@@ -152,6 +153,15 @@ type ComplexityRoot struct {
 		Refuting   func(childComplexity int) int
 		Supporting func(childComplexity int) int
 		Via        func(childComplexity int) int
+	}
+
+	CMOCSuggestion struct {
+		CMOC         func(childComplexity int) int
+		Matches      func(childComplexity int) int
+		OtherActors  func(childComplexity int) int
+		Score        func(childComplexity int) int
+		SharedActors func(childComplexity int) int
+		Study        func(childComplexity int) int
 	}
 
 	Chain struct {
@@ -518,6 +528,12 @@ type ComplexityRoot struct {
 		SharedActors func(childComplexity int) int
 	}
 
+	PartMatch struct {
+		Asked     func(childComplexity int) int
+		Candidate func(childComplexity int) int
+		Score     func(childComplexity int) int
+	}
+
 	ProgrammeTheory struct {
 		Cmocs       func(childComplexity int) int
 		Contexts    func(childComplexity int) int
@@ -583,7 +599,8 @@ type ComplexityRoot struct {
 		Settings          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Studies           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Study             func(childComplexity int, id string) int
-		SuggestAlignments func(childComplexity int, elementID string, first *int) int
+		SuggestAlignments func(childComplexity int, elementID string, first *int, kinds []model.ElementKind) int
+		SuggestCMOCs      func(childComplexity int, cmocID string, first *int) int
 		Theories          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Theory            func(childComplexity int, id string) int
 		Viewer            func(childComplexity int) int
@@ -804,6 +821,9 @@ type CMOCEvidenceResolver interface {
 	Refuting(ctx context.Context, obj *analysis.CMOCEvidence) ([]kb.Link, error)
 	Refining(ctx context.Context, obj *analysis.CMOCEvidence) ([]kb.Link, error)
 }
+type CMOCSuggestionResolver interface {
+	Study(ctx context.Context, obj *analysis.CMOCSuggestion) (*kb.Study, error)
+}
 type ChainResolver interface {
 	From(ctx context.Context, obj *kb.Link) (*kb.CMOC, error)
 	To(ctx context.Context, obj *kb.Link) (*kb.CMOC, error)
@@ -918,7 +938,8 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []string) ([]kb.Node, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	APITokens(ctx context.Context) ([]auth.Token, error)
-	SuggestAlignments(ctx context.Context, elementID string, first *int) ([]analysis.Suggestion, error)
+	SuggestAlignments(ctx context.Context, elementID string, first *int, kinds []model.ElementKind) ([]analysis.Suggestion, error)
+	SuggestCMOCs(ctx context.Context, cmocID string, first *int) ([]analysis.CMOCSuggestion, error)
 	CompareTheories(ctx context.Context, left string, right string, threshold *float64) (*analysis.Comparison, error)
 	Chains(ctx context.Context, to string, maxDepth *int, first *int) ([]analysis.Chain, error)
 	Evidence(ctx context.Context, id string, includeAligned *bool) (*analysis.Evidence, error)
@@ -1382,6 +1403,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CMOCEvidence.Via(childComplexity), true
+
+	case "CMOCSuggestion.cmoc":
+		if e.ComplexityRoot.CMOCSuggestion.CMOC == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCSuggestion.CMOC(childComplexity), true
+	case "CMOCSuggestion.matches":
+		if e.ComplexityRoot.CMOCSuggestion.Matches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCSuggestion.Matches(childComplexity), true
+	case "CMOCSuggestion.otherActors":
+		if e.ComplexityRoot.CMOCSuggestion.OtherActors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCSuggestion.OtherActors(childComplexity), true
+	case "CMOCSuggestion.score":
+		if e.ComplexityRoot.CMOCSuggestion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCSuggestion.Score(childComplexity), true
+	case "CMOCSuggestion.sharedActors":
+		if e.ComplexityRoot.CMOCSuggestion.SharedActors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCSuggestion.SharedActors(childComplexity), true
+	case "CMOCSuggestion.study":
+		if e.ComplexityRoot.CMOCSuggestion.Study == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCSuggestion.Study(childComplexity), true
 
 	case "Chain.createdAt":
 		if e.ComplexityRoot.Chain.CreatedAt == nil {
@@ -3198,6 +3256,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PairReasons.SharedActors(childComplexity), true
 
+	case "PartMatch.asked":
+		if e.ComplexityRoot.PartMatch.Asked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartMatch.Asked(childComplexity), true
+	case "PartMatch.candidate":
+		if e.ComplexityRoot.PartMatch.Candidate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartMatch.Candidate(childComplexity), true
+	case "PartMatch.score":
+		if e.ComplexityRoot.PartMatch.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartMatch.Score(childComplexity), true
+
 	case "ProgrammeTheory.cmocs":
 		if e.ComplexityRoot.ProgrammeTheory.Cmocs == nil {
 			break
@@ -3692,7 +3769,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SuggestAlignments(childComplexity, args["elementId"].(string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.SuggestAlignments(childComplexity, args["elementId"].(string), args["first"].(*int), args["kinds"].([]model.ElementKind)), true
+	case "Query.suggestCMOCs":
+		if e.ComplexityRoot.Query.SuggestCMOCs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_suggestCMOCs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SuggestCMOCs(childComplexity, args["cmocId"].(string), args["first"].(*int)), true
 	case "Query.theories":
 		if e.ComplexityRoot.Query.Theories == nil {
 			break
@@ -4925,6 +5013,32 @@ type EvidenceMatch {
   relation: AlignRelation
 }
 
+"A likely counterpart of a CMOC in another study."
+type CMOCSuggestion {
+  "The candidate configuration."
+  cmoc: CMOC!
+  "The candidate's study."
+  study: Study!
+  "The sum, over context, mechanism and outcome, of the best BM25 relevance of one of the candidate's elements to one of the asked CMOC's, halved when the two are about different people (higher is better; compares within one answer)."
+  score: Float!
+  "Those best pairs of parts, context first, then mechanism, then outcome."
+  matches: [PartMatch!]!
+  "The actors both CMOCs name."
+  sharedActors: [Actor!]!
+  "Both CMOCs name whose reasoning they are about and share no one: the score is halved."
+  otherActors: Boolean!
+}
+
+"An element of the asked CMOC and the candidate's element that matches it best."
+type PartMatch {
+  "The asked CMOC's element."
+  asked: Element!
+  "The candidate CMOC's element."
+  candidate: Element!
+  "BM25 relevance of the candidate's element to the asked one's words."
+  score: Float!
+}
+
 "Why a pair of elements ranks as it does, beyond the words the two share."
 type PairReasons {
   "The best-matching neighbours, one of each side (the outcomes two mechanisms produce, the mechanisms two outcomes come from or two contexts trigger); null when none match."
@@ -5125,14 +5239,32 @@ extend type Query {
     elementId: ID!
     "How many suggestions, 1 to 100 (default 10)."
     first: Int = 10
+    """
+    The kinds to look among; the element's own when omitted. An outcome may have counterparts
+    among contexts (the outcome of one configuration is what another starts from: align them
+    with any relation) and mechanisms (it acts in another's mechanism: RELATED only); a context
+    or a mechanism among outcomes. Any other kind is refused with BAD_USER_INPUT.
+    """
+    kinds: [ElementKind!]
   ): [AlignmentSuggestion!]!
+  """
+  Rank likely counterparts of a whole CMOC in other studies: configurations whose context,
+  mechanism and outcome together match its own, part by part. Accept one by aligning the
+  matched parts (applyBatch with an alignElements operation per part).
+  """
+  suggestCMOCs(
+    "The CMOC to find counterparts of."
+    cmocId: ID!
+    "How many suggestions, 1 to 100 (default 10)."
+    first: Int = 10
+  ): [CMOCSuggestion!]!
   "Set two programme theories side by side: aligned pairs with their basis, and what only one side has."
   compareTheories(
     "The id of one programme theory."
     left: ID!
     "The id of another (BAD_USER_INPUT when it is the same)."
     right: ID!
-    "The least TF-IDF cosine similarity for a SUGGESTION pair, at most 1 (default 0.25, which 0 also means)."
+    "The least rank (see ElementPair.rank) for a SUGGESTION pair, at most 1 (default 0.2, which 0 also means; set on the crosswalk benchmark, see the README)."
     threshold: Float = 0.25
   ): TheoryComparison!
   "Chains of CMOCs ending in an outcome (or one aligned with it) or a construct; longest first."
@@ -7961,6 +8093,24 @@ func (ec *executionContext) childFields_CMOCEvidence(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CMOCEvidence", field.Name)
 }
 
+func (ec *executionContext) childFields_CMOCSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cmoc":
+		return ec.fieldContext_CMOCSuggestion_cmoc(ctx, field)
+	case "study":
+		return ec.fieldContext_CMOCSuggestion_study(ctx, field)
+	case "score":
+		return ec.fieldContext_CMOCSuggestion_score(ctx, field)
+	case "matches":
+		return ec.fieldContext_CMOCSuggestion_matches(ctx, field)
+	case "sharedActors":
+		return ec.fieldContext_CMOCSuggestion_sharedActors(ctx, field)
+	case "otherActors":
+		return ec.fieldContext_CMOCSuggestion_otherActors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CMOCSuggestion", field.Name)
+}
+
 func (ec *executionContext) childFields_Chain(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -8577,6 +8727,18 @@ func (ec *executionContext) childFields_PairReasons(ctx context.Context, field g
 		return ec.fieldContext_PairReasons_otherActors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PairReasons", field.Name)
+}
+
+func (ec *executionContext) childFields_PartMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asked":
+		return ec.fieldContext_PartMatch_asked(ctx, field)
+	case "candidate":
+		return ec.fieldContext_PartMatch_candidate(ctx, field)
+	case "score":
+		return ec.fieldContext_PartMatch_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartMatch", field.Name)
 }
 
 func (ec *executionContext) childFields_ProgrammeTheory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10808,6 +10970,36 @@ func (ec *executionContext) field_Query_suggestAlignments_args(ctx context.Conte
 		return nil, err
 	}
 	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.ElementKind, error) {
+			return ec.unmarshalOElementKind2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐElementKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_suggestCMOCs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cmocId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cmocId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -12652,6 +12844,171 @@ func (ec *executionContext) fieldContext_CMOCEvidence_refining(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CMOCSuggestion_cmoc(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCSuggestion_cmoc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CMOC, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.CMOC) graphql.Marshaler {
+			return ec.marshalNCMOC2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOC(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCSuggestion_cmoc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOC(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CMOCSuggestion_study(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCSuggestion_study(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CMOCSuggestion().Study(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kb.Study) graphql.Marshaler {
+			return ec.marshalNStudy2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCSuggestion_study(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCSuggestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Study(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CMOCSuggestion_score(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCSuggestion_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CMOCSuggestion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CMOCSuggestion_matches(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCSuggestion_matches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.PartMatch) graphql.Marshaler {
+			return ec.marshalNPartMatch2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPartMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCSuggestion_matches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CMOCSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartMatch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CMOCSuggestion_sharedActors(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCSuggestion_sharedActors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedActors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCSuggestion_sharedActors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CMOCSuggestion", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _CMOCSuggestion_otherActors(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCSuggestion_otherActors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OtherActors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCSuggestion_otherActors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CMOCSuggestion", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Chain_from(ctx context.Context, field graphql.CollectedField, obj *kb.Link) (ret graphql.Marshaler) {
@@ -20285,6 +20642,93 @@ func (ec *executionContext) fieldContext_PairReasons_otherActors(_ context.Conte
 	return graphql.NewScalarFieldContext("PairReasons", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _PartMatch_asked(ctx context.Context, field graphql.CollectedField, obj *analysis.PartMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartMatch_asked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Asked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartMatch_asked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartMatch_candidate(ctx context.Context, field graphql.CollectedField, obj *analysis.PartMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartMatch_candidate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartMatch_candidate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartMatch_score(ctx context.Context, field graphql.CollectedField, obj *analysis.PartMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartMatch_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartMatch_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartMatch", field, false, false, "Float")
+}
+
 func (ec *executionContext) _ProgrammeTheory_id(ctx context.Context, field graphql.CollectedField, obj *kb.ProgrammeTheory) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21107,7 +21551,7 @@ func (ec *executionContext) _Query_suggestAlignments(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SuggestAlignments(ctx, fc.Args["elementId"].(string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().SuggestAlignments(ctx, fc.Args["elementId"].(string), fc.Args["first"].(*int), fc.Args["kinds"].([]model.ElementKind))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []analysis.Suggestion) graphql.Marshaler {
@@ -21135,6 +21579,50 @@ func (ec *executionContext) fieldContext_Query_suggestAlignments(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_suggestAlignments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_suggestCMOCs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_suggestCMOCs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SuggestCMOCs(ctx, fc.Args["cmocId"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analysis.CMOCSuggestion) graphql.Marshaler {
+			return ec.marshalNCMOCSuggestion2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCSuggestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_suggestCMOCs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CMOCSuggestion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_suggestCMOCs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31991,6 +32479,64 @@ func (ec *executionContext) _CMOCEvidence(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var cMOCSuggestionImplementors = []string{"CMOCSuggestion"}
+
+func (ec *executionContext) _CMOCSuggestion(ctx context.Context, sel ast.SelectionSet, obj *analysis.CMOCSuggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCSuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CMOCSuggestion")
+		case "cmoc":
+			out.Values[i] = ec._CMOCSuggestion_cmoc(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "study":
+			out.Values[i] = ec._CMOCSuggestion_study(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._CMOCSuggestion_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matches":
+			out.Values[i] = ec._CMOCSuggestion_matches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedActors":
+			out.Values[i] = ec._CMOCSuggestion_sharedActors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "otherActors":
+			out.Values[i] = ec._CMOCSuggestion_otherActors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var chainImplementors = []string{"Chain"}
 
 func (ec *executionContext) _Chain(ctx context.Context, sel ast.SelectionSet, obj *kb.Link) graphql.Marshaler {
@@ -34404,6 +34950,49 @@ func (ec *executionContext) _PairReasons(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var partMatchImplementors = []string{"PartMatch"}
+
+func (ec *executionContext) _PartMatch(ctx context.Context, sel ast.SelectionSet, obj *analysis.PartMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartMatch")
+		case "asked":
+			out.Values[i] = ec._PartMatch_asked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidate":
+			out.Values[i] = ec._PartMatch_candidate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._PartMatch_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var programmeTheoryImplementors = []string{"ProgrammeTheory", "Node", "Tracked"}
 
 func (ec *executionContext) _ProgrammeTheory(ctx context.Context, sel ast.SelectionSet, obj *kb.ProgrammeTheory) graphql.Marshaler {
@@ -34656,6 +35245,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_suggestAlignments(ctx, field)
+				})
+		case "suggestCMOCs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_suggestCMOCs(ctx, field)
 				})
 		case "compareTheories":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -36698,6 +37293,26 @@ func (ec *executionContext) marshalNCMOCStatus2githubᚗcomᚋcmographᚋcmograp
 	return v
 }
 
+func (ec *executionContext) marshalNCMOCSuggestion2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCSuggestion(ctx context.Context, sel ast.SelectionSet, v analysis.CMOCSuggestion) graphql.Marshaler {
+	return ec._CMOCSuggestion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCMOCSuggestion2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.CMOCSuggestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCMOCSuggestion2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCSuggestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCMOCWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputCMOCWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37650,6 +38265,26 @@ func (ec *executionContext) marshalNPairBasis2githubᚗcomᚋcmographᚋcmograph
 
 func (ec *executionContext) marshalNPairReasons2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPairReasons(ctx context.Context, sel ast.SelectionSet, v analysis.PairReasons) graphql.Marshaler {
 	return ec._PairReasons(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPartMatch2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPartMatch(ctx context.Context, sel ast.SelectionSet, v analysis.PartMatch) graphql.Marshaler {
+	return ec._PartMatch(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPartMatch2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPartMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.PartMatch) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartMatch2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPartMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNPopulation2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐPopulation(ctx context.Context, v any) (kb.Population, error) {
@@ -38846,6 +39481,42 @@ func (ec *executionContext) marshalOElementCluster2ᚖgithubᚗcomᚋcmographᚋ
 		return graphql.Null
 	}
 	return ec._ElementCluster(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOElementKind2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐElementKindᚄ(ctx context.Context, v any) ([]model.ElementKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ElementKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNElementKind2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐElementKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOElementKind2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐElementKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ElementKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNElementKind2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐElementKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOElementSort2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {

@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -46,6 +48,13 @@ const searchDepth = 200
 // Suggest ranks the elements of the same kind in other studies by how well their text matches
 // the element's name, description (and resource and reasoning) and the quotes behind it.
 func (a *Analyst) Suggest(ctx context.Context, elementID string, limit int) ([]Suggestion, error) {
+	return a.SuggestAcross(ctx, elementID, nil, limit)
+}
+
+// SuggestAcross is Suggest among elements of the given kinds (the element's own when none):
+// an outcome's counterparts may be the contexts and mechanisms of other studies, where the
+// outcome of one configuration is what another starts from or works through (kb.AlignsAcross).
+func (a *Analyst) SuggestAcross(ctx context.Context, elementID string, kinds []kb.Kind, limit int) ([]Suggestion, error) {
 	limit, err := pageSize(limit, DefaultSuggestions, MaxSuggestions)
 	if err != nil {
 		return nil, err
@@ -55,12 +64,20 @@ func (a *Analyst) Suggest(ctx context.Context, elementID string, limit int) ([]S
 	if err != nil {
 		return nil, err
 	}
+	if len(kinds) == 0 {
+		kinds = []kb.Kind{el.NodeKind()}
+	}
+	for i, k := range kinds {
+		if k != el.NodeKind() && !kb.AlignsAcross(el.NodeKind(), k) {
+			return nil, kb.Invalid(fmt.Sprintf("kinds[%d]", i), "a %s has no counterparts among %ss; ask for its own kind%s", el.NodeKind(), k, acrossHint(el.NodeKind()))
+		}
+	}
 	quotes, err := r.quotesBehind(ctx, []string{elementID})
 	if err != nil {
 		return nil, err
 	}
 	query := elementText(el, quotes[elementID])
-	hits, err := a.store.Search(ctx, kb.SearchQuery{Text: clip(query, kb.MaxSearchText), Kinds: []kb.Kind{el.NodeKind(), kb.KindQuote}, Limit: searchDepth})
+	hits, err := a.store.Search(ctx, kb.SearchQuery{Text: clip(query, kb.MaxSearchText), Kinds: append(slices.Clone(kinds), kb.KindQuote), Limit: searchDepth})
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +103,11 @@ func (a *Analyst) Suggest(ctx context.Context, elementID string, limit int) ([]S
 		quotesOfCMOC[l.To] = append(quotesOfCMOC[l.To], l.From)
 		cmocs = append(cmocs, l.To)
 	}
-	uses, err := r.links(ctx, false, cmocs, elementRel(el.NodeKind()))
+	rels := make([]kb.RelType, len(kinds))
+	for i, k := range kinds {
+		rels[i] = elementRel(k)
+	}
+	uses, err := r.links(ctx, false, cmocs, rels...)
 	if err != nil {
 		return nil, err
 	}
@@ -281,4 +302,18 @@ func suggestionIDs(ss []Suggestion) []string {
 		out[i] = s.Element.NodeID()
 	}
 	return out
+}
+
+// acrossHint names the other kinds an element of kind k may be aligned with.
+func acrossHint(k kb.Kind) string {
+	var out []string
+	for _, other := range elementKindsOrder {
+		if kb.AlignsAcross(k, other) {
+			out = append(out, string(other))
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return " or " + strings.Join(out, ", ")
 }

@@ -112,14 +112,27 @@ func CheckLinkEnds(l Link, from, to Node) error {
 				to.NodeKind(), l.To, to.Owner(), from.Owner())
 		}
 	case RelAligns:
-		if from.NodeKind() != to.NodeKind() && !outcomeAndContext(from.NodeKind(), to.NodeKind()) {
-			return Invalid("to", "ALIGNS joins elements of the same kind, or an outcome and a context: %q is a %s, %q a %s", l.From, from.NodeKind(), l.To, to.NodeKind())
+		if fk, tk := from.NodeKind(), to.NodeKind(); fk != tk {
+			if !AlignsAcross(fk, tk) {
+				return Invalid("to", "ALIGNS joins elements of the same kind, an outcome and a context, or an outcome and a mechanism: %q is a %s, %q a %s", l.From, fk, l.To, tk)
+			}
+			if !outcomeAndContext(fk, tk) && l.Relation != AlignRelated {
+				return Invalid("relation", "an outcome and a mechanism can only be RELATED (the outcome of one configuration acting in another's mechanism), not %s", l.Relation)
+			}
 		}
 		if from.Owner() == to.Owner() {
 			return Invalid("to", "ALIGNS joins elements of different programme theories; %q and %q are both in %q", l.From, l.To, from.Owner())
 		}
 	}
 	return nil
+}
+
+// AlignsAcross says whether ALIGNS may join an element of kind a to one of kind b, another
+// kind: realist configurations chain, so the outcome of one may be the context another starts
+// from (any relation: SAME_AS marks the hinge of a chain) or act in another's mechanism
+// (RELATED only: a mechanism's resource or reasoning is not the same thing as an outcome).
+func AlignsAcross(a, b Kind) bool {
+	return outcomeAndContext(a, b) || (a == KindOutcome && b == KindMechanism) || (a == KindMechanism && b == KindOutcome)
 }
 
 func outcomeAndContext(a, b Kind) bool {

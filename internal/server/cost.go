@@ -20,6 +20,7 @@ var fieldCosts = map[string]int{
 	"Mutation.importFiles":    MaxComplexity/2 + 1,
 	"Query.compareTheories":   200_000,
 	"Query.suggestAlignments": 200_000,
+	"Query.suggestCMOCs":      200_000,
 	"Query.chains":            100_000,
 	"Query.demiRegularities":  100_000,
 	"Query.elementMatrix":     50_000,

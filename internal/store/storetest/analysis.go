@@ -31,6 +31,8 @@ var analysisTests = []struct {
 	{"CompareByConstruct", testCompareByConstruct},
 	{"CompareTransitive", testCompareTransitive},
 	{"SuggestImplied", testSuggestImplied},
+	{"SuggestAcrossKinds", testSuggestAcrossKinds},
+	{"SuggestCMOCs", testSuggestCMOCs},
 	{"Chains", testChains},
 	{"ChainsSurviveCycles", testChainsCycle},
 	{"ChainsToConstruct", testChainsToConstruct},
@@ -132,10 +134,14 @@ func testCrosswalkInverse(t *testing.T, _ *analysis.Analyst, s kb.Store) {
 	if !found {
 		t.Fatalf("no ALIGNS from b.ipt.m.modelling reaches a.cm.m.role: %+v", in)
 	}
-	// an outcome may align with a context of another study; with a mechanism it may not
-	_, err = s.Apply(ctx, kb.Change{Ops: []kb.Op{{Type: kb.OpLink, Link: kb.Link{Type: kb.RelAligns, From: "a.cm.o.engage", To: "b.ipt.m.validation", LinkProps: kb.LinkProps{Relation: kb.AlignRelated}}}}})
+	// an outcome may align with a context of another study, and be RELATED to a mechanism (it
+	// acts in that configuration's mechanism), never the SAME_AS one
+	_, err = s.Apply(ctx, kb.Change{Ops: []kb.Op{{Type: kb.OpLink, Link: kb.Link{Type: kb.RelAligns, From: "a.cm.o.engage", To: "b.ipt.m.validation", LinkProps: kb.LinkProps{Relation: kb.AlignSameAs}}}}})
 	if !errors.Is(err, kb.ErrInvalid) {
-		t.Errorf("aligning an outcome with a mechanism: %v, want invalid", err)
+		t.Errorf("an outcome the same as a mechanism: %v, want invalid", err)
+	}
+	if _, err = s.Apply(ctx, kb.Change{Ops: []kb.Op{{Type: kb.OpLink, Link: kb.Link{Type: kb.RelAligns, From: "a.cm.o.engage", To: "b.ipt.m.validation", LinkProps: kb.LinkProps{Relation: kb.AlignRelated}}}}}); err != nil {
+		t.Errorf("an outcome related to a mechanism: %v", err)
 	}
 }
 
@@ -267,6 +273,65 @@ func testSuggestImplied(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 	}
 	if got[0].TextScore >= got[0].Score {
 		t.Errorf("an implied pair's score %g does not rank above its words' %g", got[0].Score, got[0].TextScore)
+	}
+}
+
+// testSuggestAcrossKinds: a's hope outcome finds b's hopeful context, where the youth theory
+// starts; a mechanism has no counterparts among contexts.
+func testSuggestAcrossKinds(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	ctx := context.Background()
+	got, err := a.SuggestAcross(ctx, "a.cm.o.hope", []kb.Kind{kb.KindContext, kb.KindMechanism}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[0].Element.NodeID() != "b.ipt.c.hopeful" {
+		t.Fatalf("first suggestion %v, want b.ipt.c.hopeful", nodesOf(got))
+	}
+	for _, s := range got {
+		if k := s.Element.NodeKind(); k != kb.KindContext && k != kb.KindMechanism {
+			t.Errorf("a %s among contexts and mechanisms: %s", k, s.Element.NodeID())
+		}
+	}
+	_, err = a.SuggestAcross(ctx, "a.cm.m.role", []kb.Kind{kb.KindContext}, 5)
+	if !errors.Is(err, kb.ErrInvalid) || !strings.Contains(err.Error(), "kinds[0]") {
+		t.Errorf("a mechanism's counterparts among contexts: %v, want invalid kinds[0]", err)
+	}
+}
+
+// testSuggestCMOCs: b's CMOC 1 (matched peers model recovery, bringing hope) finds the
+// role-modelling-to-hope configurations of a and c first, part by part.
+func testSuggestCMOCs(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	got, err := a.SuggestCMOCs(context.Background(), "b.ipt.1", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) < 2 {
+		t.Fatalf("%d suggestions", len(got))
+	}
+	var top []string
+	for _, s := range got[:2] {
+		top = append(top, s.CMOC.ID)
+		if s.StudyID == "b" {
+			t.Errorf("a suggestion from the asked CMOC's own study: %s", s.CMOC.ID)
+		}
+	}
+	slices.Sort(top)
+	sameIDs(t, "the two first", top, []string{"a.cm.1", "c.pt.1"})
+	for _, s := range got {
+		if s.CMOC.ID != "a.cm.1" {
+			continue
+		}
+		var parts []string
+		for _, m := range s.Matches {
+			parts = append(parts, m.Asked.NodeID()+"~"+m.Candidate.NodeID())
+		}
+		sameIDs(t, "a.cm.1's matched parts", parts, []string{"b.ipt.c.matched~a.cm.c.shared", "b.ipt.m.modelling~a.cm.m.role", "b.ipt.o.hope~a.cm.o.hope"})
+		if !slices.Equal(s.SharedActors, []kb.Actor{kb.ActorServiceUser}) {
+			t.Errorf("shared actors %v", s.SharedActors)
+		}
+	}
+	if _, err := a.SuggestCMOCs(context.Background(), "b.ipt.o.hope", 5); !errors.Is(err, kb.ErrInvalid) {
+		t.Errorf("an outcome asked as a CMOC: %v", err)
 	}
 }
 

@@ -391,17 +391,21 @@ func testLinkRules(t *testing.T, s kb.Store) {
 		{kb.Link{Type: kb.RelHasMechanism, From: "youth.ipt.cmoc-1", To: "adult.cm.m.role"}, kb.ErrInvalid, "within one programme theory"},
 		{kb.Link{Type: kb.RelHasMechanism, From: "youth.ipt.cmoc-1", To: "youth.ipt.o.hope"}, kb.ErrInvalid, "not a Outcome"},
 		{kb.Link{Type: kb.RelAligns, From: "youth.ipt.o.hope", To: "youth.ipt.o.engage", LinkProps: kb.LinkProps{Relation: kb.AlignRelated}}, kb.ErrInvalid, "different programme theories"},
-		{kb.Link{Type: kb.RelAligns, From: "youth.ipt.o.hope", To: "adult.cm.m.role", LinkProps: kb.LinkProps{Relation: kb.AlignRelated}}, kb.ErrInvalid, "same kind"},
 		{kb.Link{Type: kb.RelAligns, From: "youth.ipt.o.hope", To: "adult.cm.o.hope"}, kb.ErrInvalid, "relation: is required"},
 		{kb.Link{Type: kb.RelEvidences, From: "youth.q.1", To: "youth.ipt.cmoc-2"}, kb.ErrInvalid, "stance: is required"},
 		{kb.Link{Type: kb.RelHasContext, From: "youth.ipt.cmoc-1", To: "youth.ipt.c.matched", LinkProps: kb.LinkProps{Stance: kb.StanceSupports}}, kb.ErrInvalid, "has no stance"},
 		{kb.Link{Type: "LIKES", From: "youth", To: "adult"}, kb.ErrInvalid, "not a link type"},
 		{kb.Link{Type: kb.RelChainsTo, From: "youth.ipt.cmoc-1", To: "youth.ipt.cmoc-1"}, kb.ErrInvalid, "itself"},
+		{kb.Link{Type: kb.RelAligns, From: "adult.cm.o.hope", To: "youth.ipt.m.model", LinkProps: kb.LinkProps{Relation: kb.AlignSameAs}}, kb.ErrInvalid, "can only be RELATED"},
+		{kb.Link{Type: kb.RelAligns, From: "adult.cm.m.role", To: "youth.ipt.c.matched", LinkProps: kb.LinkProps{Relation: kb.AlignRelated}}, kb.ErrInvalid, "ALIGNS joins"},
 	}
 	for _, c := range cases {
 		_, err := apply(s, kb.Op{Type: kb.OpLink, Link: c.link})
 		wantErr(t, err, c.sentinel, c.contains)
 	}
+	// an outcome acting in another configuration's mechanism
+	mustApply(t, s, kb.Op{Type: kb.OpLink, Link: kb.Link{Type: kb.RelAligns, From: "adult.cm.o.hope", To: "youth.ipt.m.model",
+		LinkProps: kb.LinkProps{Relation: kb.AlignRelated, Rationale: "hope gained is what the youth peer's modelling works through"}}})
 }
 
 func testLinkPropertiesUpdate(t *testing.T, s kb.Store) {
