@@ -2,9 +2,10 @@
 // what only one side has.
 import { h, label } from '../dom.js';
 import { theories, theorySelect } from '../theories.js';
+import { REASONS, reasonsView } from '../reasons.js';
 
 const ELEMENT = `id name study { id }`;
-const KIND = `pairs { basis relation confidence rationale score sharedTerms construct { id name } left { ${ELEMENT} } right { ${ELEMENT} } }
+const KIND = `pairs { basis relation confidence rationale score sharedTerms construct { id name } left { ${ELEMENT} } right { ${ELEMENT} } ${REASONS} }
   leftOnly { ${ELEMENT} } rightOnly { ${ELEMENT} } leftCount rightCount pairedLeft pairedRight`;
 const QUERY = `query Compare($left: ID!, $right: ID!) {
   compareTheories(left: $left, right: $right) {
@@ -31,7 +32,7 @@ export async function render(ctx, rest, query) {
   const out = [h('h1', null, 'Compare programme theories'), form];
   if (!left || !right) return h('div', null, out, h('p', null, 'There are not two theories to compare yet.'));
   const { compareTheories: c } = await ctx.gql(QUERY, { left, right });
-  out.push(h('p', { class: 'meta' }, `${c.left.name} (${c.left.study.year ?? 'n.d.'}) and ${c.right.name} (${c.right.study.year ?? 'n.d.'}). Explicit pairs are alignments a reviewer recorded; construct pairs share a construct; suggestions are text similarity of at least ${c.threshold}.`));
+  out.push(h('p', { class: 'meta' }, `${c.left.name} (${c.left.study.year ?? 'n.d.'}) and ${c.right.name} (${c.right.study.year ?? 'n.d.'}). Explicit pairs are alignments a reviewer recorded; construct pairs share a construct; transitive pairs are joined through other theories by your alignments; suggestions are mutual best matches by words and neighbours, similarity at least ${c.threshold}.`));
   const kinds = [['Contexts', c.contexts], ['Mechanisms', c.mechanisms], ['Outcomes', c.outcomes]];
   // every basis the answer uses, known ones in the API's order first
   const known = ['EXPLICIT', 'CONSTRUCT', 'TRANSITIVE', 'SUGGESTION'];
@@ -57,7 +58,7 @@ export async function render(ctx, rest, query) {
           h('td', null,
             p.construct ? h('p', null, 'Both instances of ', h('a', { href: `#/evidence/${encodeURIComponent(p.construct.id)}` }, p.construct.name)) : null,
             p.rationale ? h('p', { class: 'rationale' }, p.rationale) : null,
-            p.sharedTerms.length ? h('p', { class: 'terms' }, 'Shared words: ', p.sharedTerms.join(', ')) : null)))))) : h('p', { class: 'none' }, 'No pairs.'),
+            p.sharedTerms.length ? h('p', { class: 'terms' }, 'Shared words: ', p.sharedTerms.join(', ')) : null, reasonsView(p))))))) : h('p', { class: 'none' }, 'No pairs.'),
       h('div', { class: 'only' },
         h('div', null, h('h3', null, `Only in ${c.left.name}`), onlyList(k.leftOnly)),
         h('div', null, h('h3', null, `Only in ${c.right.name}`), onlyList(k.rightOnly)))));

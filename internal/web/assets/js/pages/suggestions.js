@@ -3,6 +3,7 @@
 // through applyBatch (all or nothing); rejecting hides a suggestion in this browser.
 import { h, label, select, enumOptions, highlight } from '../dom.js';
 import { theories, theorySelect } from '../theories.js';
+import { REASONS, reasonsView } from '../reasons.js';
 
 const RELATIONS = ['SAME_AS', 'BROADER', 'NARROWER', 'RELATED', 'CONTRADICTS'];
 const REJECTED_KEY = 'cmograph.rejectedSuggestions';
@@ -19,7 +20,7 @@ export async function render(ctx, rest, query) {
     h('form', { class: 'filters', onsubmit: (ev) => { ev.preventDefault(); ctx.go(`#/suggestions?theory=${encodeURIComponent(ts.value)}`); } },
       h('div', { class: 'field wide' }, h('label', { for: 'sg-theory' }, 'Programme theory'), ts),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Show'))),
-    h('p', { class: 'meta' }, 'Likely counterparts in other studies, ranked by BM25 over the elements’ words and quotes. Pairs already aligned are left out.')];
+    h('p', { class: 'meta' }, 'Likely counterparts in other studies: ranked by BM25 over the elements’ words and quotes, raised when their neighbours match, halved when their CMOCs are about different people. Pairs already aligned are left out.')];
   if (!ptId) return h('div', null, out);
 
   const { programmeTheory: pt } = await ctx.gql(`query TheoryElements($id: ID!) { programmeTheory(id: $id) {
@@ -32,7 +33,7 @@ export async function render(ctx, rest, query) {
   const parts = [];
   for (let i = 0; i < elements.length; i += CHUNK) {
     const fields = elements.slice(i, i + CHUNK).map((e, j) => `e${i + j}: suggestAlignments(elementId: ${JSON.stringify(e.id)}, first: 3) {
-      score sharedTerms aligned element { id name } study { id title year } }`).join('\n');
+      score textScore sharedTerms aligned element { id name } study { id title year } ${REASONS} }`).join('\n');
     parts.push(ctx.gql(`query Suggestions { ${fields} }`));
   }
   const data = Object.assign({}, ...(await Promise.all(parts)));
@@ -57,7 +58,8 @@ export async function render(ctx, rest, query) {
       h('td', null, h('span', { class: 'kind' }, r.from.kind), ' ', ctx.canEdit ? h('label', { for: `sg-${i}` }, r.from.name) : r.from.name),
       ctx.canEdit ? h('td', null, rel) : null,
       h('td', null, h('a', { href: `#/evidence/${encodeURIComponent(r.sg.element.id)}` }, r.sg.element.name), h('span', { class: 'meta' }, ` ${r.sg.study.title.slice(0, 50)}… (${r.sg.study.year ?? 'n.d.'})`)),
-      h('td', null, h('span', { class: 'num' }, r.sg.score.toFixed(1)), h('p', { class: 'terms' }, 'Shared words: ', highlight(r.sg.sharedTerms.join(', '), r.sg.sharedTerms)))));
+      h('td', null, h('span', { class: 'num' }, r.sg.score.toFixed(1)), r.sg.textScore !== r.sg.score ? h('span', { class: 'meta' }, ` (words alone ${r.sg.textScore.toFixed(1)})`) : null,
+        h('p', { class: 'terms' }, 'Shared words: ', highlight(r.sg.sharedTerms.join(', '), r.sg.sharedTerms)), reasonsView(r.sg))));
   });
   const chosen = () => checkboxes.filter((c) => c.cb.checked);
   const accept = async () => {
