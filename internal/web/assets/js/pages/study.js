@@ -6,8 +6,10 @@ import { h, label, citation, naturalCompare, quoteItem } from '../dom.js';
 const QUERY = `query Study($id: ID!) {
   study(id: $id) {
     id title authors year journal volume issue pages doi framing country population informants sampleSize design abstract
+    settings { id name serviceType location modality description }
     programmeTheories {
       id name stage version description
+      drawsOn { id name kind citation }
       cmocs {
         id code label statement status actors caveats
         contexts { id name description }
@@ -32,6 +34,11 @@ export async function render(ctx, [id]) {
       fact('Sample size', st.sampleSize ?? 'not stated')),
     st.design ? h('details', null, h('summary', null, 'Design'), h('p', null, st.design)) : null,
     st.abstract ? h('details', null, h('summary', null, 'Abstract'), h('p', null, st.abstract)) : null,
+    st.settings.length ? h('details', null, h('summary', null, `Settings (${st.settings.length})`),
+      h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Settings' }, h('table', null,
+        h('thead', null, h('tr', null, ['Setting', 'Service type', 'Location', 'Modality', 'Notes'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', null, st.settings.map((se) => h('tr', null, h('th', { scope: 'row' }, se.name), h('td', null, se.serviceType), h('td', null, se.location),
+          h('td', null, se.modality.join(', ')), h('td', null, se.description))))))) : null,
     st.programmeTheories.map((pt) => theorySection(ctx, pt)));
 }
 
@@ -48,6 +55,7 @@ function theorySection(ctx, pt) {
       h('a', { href: `#/compare?right=${encodeURIComponent(pt.id)}` }, 'Compare'), ' · ',
       h('a', { href: `#/suggestions?theory=${encodeURIComponent(pt.id)}` }, 'Suggestions')),
     pt.description ? h('p', null, pt.description) : null,
+    pt.drawsOn.length ? h('p', { class: 'meta' }, 'Draws on: ', pt.drawsOn.map((th) => th.name).join('; ')) : null,
     h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': `CMOC table of ${pt.name}` },
       h('table', { class: 'cmoc-table' },
         h('caption', null, `CMOCs of ${pt.name}`),
