@@ -162,7 +162,7 @@ func TestListBuildsFixedTextAndParameters(t *testing.T) {
 				"    AND any(x IN n.actors WHERE x IN $p1)\n} AS total, COLLECT {\n  MATCH (n:CMOC)\n" +
 				"  WHERE EXISTS { MATCH (n)-[:HAS_OUTCOME]->(x:Node) WHERE any(v IN [x.name, x.description] WHERE toLower(v) CONTAINS toLower($p0)) }\n" +
 				"    AND any(x IN n.actors WHERE x IN $p1)\n" +
-				"  RETURN {props: properties(n), labels: labels(n)} AS node\n  ORDER BY n.code, n.id\n  SKIP $skip\n} AS page",
+				"  RETURN {props: properties(n), labels: labels(n)} AS node\n  ORDER BY " + naturalCodeKey + ", n.id\n  SKIP $skip\n} AS page",
 			params: map[string]any{"skip": int64(0), "p0": "hope", "p1": []any{"PEER_WORKER", "STAFF"}},
 		},
 		{
@@ -343,3 +343,9 @@ func TestFullTextIndexMatchesKB(t *testing.T) {
 		}
 	}
 }
+
+// naturalCodeKey is the ORDER BY key of a CMOC's code: its natural key (see kb.NaturalKey).
+const naturalCodeKey = "[k IN [reduce(k = ['', ''], c IN [i IN range(0, size(coalesce(n.code, '')) - 1) | substring(toLower(n.code), i, 1)] | " +
+	"CASE WHEN c >= '0' AND c <= '9' THEN [k[0], k[1] + c] WHEN k[1] = '' THEN [k[0] + c, ''] " +
+	"ELSE [k[0] + right('00000000000000000000' + k[1], 20) + c, ''] END)] | " +
+	"k[0] + CASE WHEN k[1] = '' THEN '' ELSE right('00000000000000000000' + k[1], 20) END][0]"

@@ -134,6 +134,9 @@ func orderBy(q kb.ListQuery) (string, error) {
 			return "", err
 		}
 		key := "n." + prop
+		if kb.NaturalSort(q.Kind, s.Field) {
+			key = naturalKey(key)
+		}
 		if s.Desc != q.Reverse {
 			key += " DESC"
 		}
@@ -143,6 +146,20 @@ func orderBy(q kb.ListQuery) (string, error) {
 		return strings.Join(append(order, "n.id DESC"), ", "), nil
 	}
 	return strings.Join(append(order, "n.id"), ", "), nil
+}
+
+// naturalKey is kb.NaturalKey of a string expression, in Cypher: lower-cased, each run of
+// digits padded with zeros to 20, so that ORDER BY gives the embedded store's natural order
+// ("CMOC 2" before "CMOC 10"). The reduce walks the characters carrying [text so far, digits
+// of the current run].
+func naturalKey(expr string) string {
+	const pad = "'00000000000000000000'"
+	chars := "[i IN range(0, size(coalesce(" + expr + ", '')) - 1) | substring(toLower(" + expr + "), i, 1)]"
+	return "[k IN [reduce(k = ['', ''], c IN " + chars + " | " +
+		"CASE WHEN c >= '0' AND c <= '9' THEN [k[0], k[1] + c] " +
+		"WHEN k[1] = '' THEN [k[0] + c, ''] " +
+		"ELSE [k[0] + right(" + pad + " + k[1], 20) + c, ''] END)] | " +
+		"k[0] + CASE WHEN k[1] = '' THEN '' ELSE right(" + pad + " + k[1], 20) END][0]"
 }
 
 // filterFragment is the condition for one normalized filter, with its value as $p.

@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"regexp"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/cmograph/cmograph/graph/generated"
 	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -36,7 +40,9 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				out.Extensions["field"] = de.Path
 			}
 		case wasGQL && gqlErr.Extensions != nil && gqlErr.Extensions["code"] != nil:
-			// gqlgen's own (validation, parsing) already carry a code
+			// gqlgen's own (validation, parsing) already carry a code; a wrong enum value is
+			// told which values there are
+			out.Message = withEnumValues(out.Message)
 		case wasGQL && gqlErr.Err == nil:
 			// argument coercion: the client sent a value the schema refuses
 			if out.Extensions == nil {
@@ -53,6 +59,33 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// Where gqlparser names an enum a value is not in: a literal in the query, or a variable.
+var (
+	enumLiteral  = regexp.MustCompile(`^Value "[^"]*" does not exist in "(\w+)" enum\.`)
+	enumVariable = regexp.MustCompile(`^\S+ is not a valid (\w+)$`)
+)
+
+// withEnumValues adds the allowed values to a message saying a value is not in an enum, so a
+// client need not look the enum up.
+func withEnumValues(msg string) string {
+	m := enumLiteral.FindStringSubmatch(msg)
+	if m == nil {
+		m = enumVariable.FindStringSubmatch(msg)
+	}
+	if m == nil {
+		return msg
+	}
+	def := generated.NewExecutableSchema(generated.Config{}).Schema().Types[m[1]]
+	if def == nil || def.Kind != ast.Enum {
+		return msg
+	}
+	names := make([]string, len(def.EnumValues))
+	for i, v := range def.EnumValues {
+		names[i] = v.Name
+	}
+	return strings.TrimSuffix(msg, ".") + "; one of " + strings.Join(names, ", ")
 }
 
 func codeOf(sentinel error) string {

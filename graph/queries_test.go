@@ -64,14 +64,15 @@ func TestPagingWithCursors(t *testing.T) {
 	q := `query($after: String) { cmocs(first: 2, after: $after, sort: [{field: CODE}]) {
 		totalCount edges { cursor node { code } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`
 	first := ok(t, c, q, nil)
-	if got := jsonString(t, at(first, "cmocs", "edges", 1, "node")); got != `{"code":"CMOC 10"}` {
+	// natural order: CMOC 1, CMOC 2, CMOC 10, Mechanism 2
+	if got := jsonString(t, at(first, "cmocs", "edges", 1, "node")); got != `{"code":"CMOC 2"}` {
 		t.Fatalf("page 1 ends with %s", got)
 	}
 	if at(first, "cmocs", "pageInfo", "hasNextPage") != true || at(first, "cmocs", "totalCount") != float64(4) {
 		t.Fatalf("page 1 info: %s", jsonString(t, first))
 	}
 	second := ok(t, c, q, map[string]any{"after": at(first, "cmocs", "pageInfo", "endCursor")})
-	if got := jsonString(t, at(second, "cmocs", "edges")); !contains(got, `"code":"CMOC 2"`) || !contains(got, `"code":"Mechanism 2"`) {
+	if got := jsonString(t, at(second, "cmocs", "edges")); !contains(got, `"code":"CMOC 10"`) || !contains(got, `"code":"Mechanism 2"`) {
 		t.Fatalf("page 2: %s", got)
 	}
 	if at(second, "cmocs", "pageInfo", "hasNextPage") != false || at(second, "cmocs", "pageInfo", "hasPreviousPage") != true {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cmograph/cmograph/internal/document"
+	"github.com/cmograph/cmograph/internal/kb"
 )
 
 func TestParseMapping(t *testing.T) {
@@ -96,7 +97,7 @@ func TestListEscapesRoundTrip(t *testing.T) {
 
 func TestNaturalCompare(t *testing.T) {
 	codes := []string{"CMOC 10", "CMOC 2", "cmoc 1", "Theme 1", "CMOC 2a", "CMOC 02", "A"}
-	slices.SortStableFunc(codes, naturalCompare)
+	slices.SortStableFunc(codes, kb.NaturalCompare)
 	want := []string{"A", "cmoc 1", "CMOC 2", "CMOC 02", "CMOC 2a", "CMOC 10", "Theme 1"}
 	if !slices.Equal(codes, want) {
 		t.Errorf("sorted = %q, want %q", codes, want)

@@ -77,7 +77,7 @@ func newDocIndex(doc document.Document) *docIndex {
 				codes[c.Code] = append(codes[c.Code], cv.id)
 				pv.cmocs = append(pv.cmocs, cv)
 			}
-			slices.SortStableFunc(pv.cmocs, func(a, b *cmocView) int { return naturalCompare(a.doc.Code, b.doc.Code) })
+			slices.SortStableFunc(pv.cmocs, func(a, b *cmocView) int { return kb.NaturalCompare(a.doc.Code, b.doc.Code) })
 			sv.pts = append(sv.pts, pv)
 		}
 		for j := range st.Quotes {
@@ -125,47 +125,6 @@ func nameOr(names map[string]string, ref string) string {
 	return ref
 }
 
-// naturalCompare orders codes as people number them: "CMOC 2" before "CMOC 10".
-func naturalCompare(a, b string) int {
-	for a != "" && b != "" {
-		ca, ra := chunk(a)
-		cb, rb := chunk(b)
-		da, db := isDigits(ca), isDigits(cb)
-		switch {
-		case da && db:
-			ta, tb := strings.TrimLeft(ca, "0"), strings.TrimLeft(cb, "0")
-			if len(ta) != len(tb) {
-				return len(ta) - len(tb)
-			}
-			if c := strings.Compare(ta, tb); c != 0 {
-				return c
-			}
-		default:
-			if c := strings.Compare(strings.ToLower(ca), strings.ToLower(cb)); c != 0 {
-				return c
-			}
-		}
-		a, b = ra, rb
-	}
-	return strings.Compare(a, b)
-}
-
-// chunk splits off the leading run of ASCII digits or of other bytes.
-func chunk(s string) (string, string) {
-	digit := isDigit(s[0])
-	i := 1
-	for i < len(s) && isDigit(s[i]) == digit {
-		i++
-	}
-	return s[:i], s[i:]
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-func isDigits(s string) bool {
-	return s != "" && isDigit(s[0])
-}
-
 // stanceOrder puts supporting quotes first, then those that refine and refute a CMOC.
 var stanceOrder = map[string]int{string(kb.StanceSupports): 0, string(kb.StanceRefines): 1, string(kb.StanceRefutes): 2}
 
@@ -174,7 +133,7 @@ func compareEvidence(a, b quoteEvidence) int {
 	if c := stanceOrder[a.stance] - stanceOrder[b.stance]; c != 0 {
 		return c
 	}
-	if c := naturalCompare(a.quote.Participant, b.quote.Participant); c != 0 {
+	if c := kb.NaturalCompare(a.quote.Participant, b.quote.Participant); c != 0 {
 		return c
 	}
 	return strings.Compare(a.quote.Text, b.quote.Text)

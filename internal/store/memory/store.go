@@ -577,7 +577,17 @@ func (s *Store) Close(ctx context.Context) error {
 
 func compareEntries(a, b *entry, sorts []kb.Sort) int {
 	for _, s := range sorts {
-		c := compareValues(a.props[s.Field], b.props[s.Field])
+		x, y := a.props[s.Field], b.props[s.Field]
+		if kb.NaturalSort(a.node.NodeKind(), s.Field) {
+			// compared by their natural keys, as Neo4j orders them
+			if xs, ok := x.(string); ok {
+				x = kb.NaturalKey(xs)
+			}
+			if ys, ok := y.(string); ok {
+				y = kb.NaturalKey(ys)
+			}
+		}
+		c := compareValues(x, y)
 		if s.Desc {
 			c = -c
 		}
