@@ -272,6 +272,14 @@ func TestBrowser(t *testing.T) {
 	quoteID := data["cmoc"].(map[string]any)["evidence"].([]any)[0].(map[string]any)["quote"].(map[string]any)["id"].(string)
 	resolve := func(hash string) string { return strings.Replace(hash, "{quote}", quoteID, 1) }
 
+	// fresh opens a page on a store of its own, for checks that write
+	fresh := func(t *testing.T, hash, page string) (*site, *tab) {
+		st := newSite(t, false, auth.RoleNone)
+		tb := b.open(t, st, 1280, 800)
+		tb.goTo(hash, page)
+		return st, tb
+	}
+
 	for _, size := range []struct {
 		name          string
 		width, height int64
@@ -400,9 +408,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("AcceptingSuggestionsCreatesTheLinks", func(t *testing.T) {
-		st := newSite(t, false, auth.RoleNone)
-		tb := b.open(t, st, 1280, 800)
-		tb.goTo("#/suggestions?theory="+youth, "suggestions")
+		st, tb := fresh(t, "#/suggestions?theory="+youth, "suggestions")
 		pairs := eval[[][]string](tb, `[...document.querySelectorAll('table.suggestions tbody tr')].slice(0, 2).map((r) => [r.dataset.from, r.dataset.to])`)
 		if len(pairs) != 2 {
 			t.Fatalf("want at least two suggestions, got %v", pairs)
@@ -458,9 +464,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("ABadEditShowsTheErrorAtItsField", func(t *testing.T) {
-		st := newSite(t, false, auth.RoleNone)
-		tb := b.open(t, st, 1280, 800)
-		tb.goTo("#/edit/cmoc/"+cmoc1, "edit")
+		st, tb := fresh(t, "#/edit/cmoc/"+cmoc1, "edit")
 		eval[chromedp.Void](tb, `document.querySelector('#ed-code').value = ''`)
 		tb.do(chromedp.Click(`//button[text()="Save"]`))
 		tb.wait(`!document.querySelector('#ed-code-error').hidden || document.querySelector('.form-status').textContent !== ''`)
@@ -494,9 +498,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("AConflictIsExplained", func(t *testing.T) {
-		st := newSite(t, false, auth.RoleNone)
-		tb := b.open(t, st, 1280, 800)
-		tb.goTo("#/edit/cmoc/"+cmoc1, "edit")
+		st, tb := fresh(t, "#/edit/cmoc/"+cmoc1, "edit")
 		st.gql(t, `mutation($id: ID!) { updateCMOC(input: {id: $id, label: "Changed by a colleague"}) { revision } }`, map[string]any{"id": cmoc1})
 		tb.do(chromedp.SetValue(`#ed-label`, "My label"), chromedp.Click(`//button[text()="Save"]`))
 		tb.wait(`!!document.querySelector('.conflict')`)
