@@ -5517,7 +5517,7 @@ input ActorListFilter {
 
 "Fields CMOCs sort by."
 enum CMOCSortField {
-  "The paper's code, e.g. \"CMOC 3\", compared as text."
+  "The paper's code, in natural order: numbers by value (CMOC 1, 2, 10, 11), case ignored."
   CODE
   "The label, compared as text."
   LABEL

@@ -612,7 +612,7 @@ func (e AlignDirection) MarshalJSON() ([]byte, error) {
 type CMOCSortField string
 
 const (
-	// The paper's code, e.g. "CMOC 3", compared as text.
+	// The paper's code, in natural order: numbers by value (CMOC 1, 2, 10, 11), case ignored.
 	CMOCSortFieldCode CMOCSortField = "CODE"
 	// The label, compared as text.
 	CMOCSortFieldLabel CMOCSortField = "LABEL"
