@@ -4,9 +4,11 @@ import { h, label, citation, select, enumOptions } from '../dom.js';
 const POPULATIONS = ['CHILDREN', 'YOUNG_PEOPLE', 'ADULTS', 'MIXED'];
 const FRAMINGS = ['REALIST_EVALUATION', 'REALIST_REVIEW', 'GROUNDED_THEORY', 'THEMATIC_ANALYSIS', 'TRIAL', 'OTHER'];
 
-const QUERY = `query Studies($where: StudyWhere) {
-  studies(where: $where, sort: [{field: YEAR}, {field: TITLE}], first: 200) {
+const PAGE = 50;
+const QUERY = `query Studies($where: StudyWhere, $after: String) {
+  studies(where: $where, sort: [{field: YEAR}, {field: TITLE}], first: ${PAGE}, after: $after) {
     totalCount
+    pageInfo { hasNextPage endCursor }
     nodes {
       id title authors year journal volume issue pages doi framing country population informants sampleSize
       programmeTheories { id name stage cmocs { id } }
@@ -48,7 +50,7 @@ export async function render(ctx, rest, query) {
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Filter'), ' ',
     h('a', { href: '#/studies', class: 'button' }, 'Clear')));
 
-  const list = h('ol', { class: 'studies' }, data.studies.nodes.map((st) => h('li', { class: 'card study' },
+  const item = (st) => h('li', { class: 'card study' },
     h('h2', null, h('a', { href: `#/study/${encodeURIComponent(st.id)}` }, st.title)),
     h('p', { class: 'citation' }, citation(st)),
     h('p', { class: 'tags' },
@@ -57,13 +59,27 @@ export async function render(ctx, rest, query) {
       st.informants.length ? tag('Informants', st.informants.map(label).join(', ')) : null),
     h('ul', { class: 'theories' }, st.programmeTheories.map((pt) => h('li', null,
       h('a', { href: `#/theory/${encodeURIComponent(pt.id)}` }, pt.name),
-      ` · ${pt.stage ? label(pt.stage) : 'stage not stated'} · ${pt.cmocs.length} CMOC${pt.cmocs.length === 1 ? '' : 's'}`))))));
+      ` · ${pt.stage ? label(pt.stage) : 'stage not stated'} · ${pt.cmocs.length} CMOC${pt.cmocs.length === 1 ? '' : 's'}`))));
+  const list = h('ol', { class: 'studies' }, data.studies.nodes.map(item));
+  // the next page, appended where the reader is
+  let page = data.studies.pageInfo;
+  const shown = h('span', null, `${data.studies.nodes.length}`);
+  const more = h('button', { type: 'button', hidden: !page.hasNextPage, onclick: async () => {
+    const next = await ctx.gql(QUERY, { where, after: page.endCursor });
+    const first = item(next.studies.nodes[0]);
+    list.append(first, ...next.studies.nodes.slice(1).map(item));
+    page = next.studies.pageInfo;
+    more.hidden = !page.hasNextPage;
+    shown.textContent = String(list.children.length);
+    first.querySelector('a')?.focus(); // keyboard users carry on from the first new study
+  } }, 'Show more studies');
 
   return h('div', null,
     h('h1', null, 'Studies'),
     form,
-    h('p', { role: 'status', class: 'count' }, `${data.studies.totalCount} stud${data.studies.totalCount === 1 ? 'y' : 'ies'}`),
-    list);
+    h('p', { role: 'status', class: 'count' }, `${data.studies.totalCount} stud${data.studies.totalCount === 1 ? 'y' : 'ies'}`,
+      data.studies.pageInfo.hasNextPage ? [', showing ', shown] : null),
+    list, more);
 }
 
 function tag(name, value) {
