@@ -94,7 +94,7 @@ func (r *Resolver) importFiles(ctx context.Context, sources []interchange.Source
 func importResult(ops int, rep kb.CheckReport, converted []interchange.Converted) *model.ImportResult {
 	res := rep.Result
 	out := &model.ImportResult{Operations: ops, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged,
-		Linked: res.Linked, Relinked: res.Relinked, LinksUnchanged: res.LinksUnchanged, Notes: importNotes(converted),
+		Linked: res.Linked, Relinked: res.Relinked, LinksUnchanged: res.LinksUnchanged, Unlinked: res.Unlinked, Notes: importNotes(converted),
 		Kinds: []model.ImportKindCounts{}, Links: []model.ImportLinkCounts{}, Problems: []string{}}
 	for _, k := range kb.Kinds {
 		if c, ok := rep.Kinds[k]; ok {
@@ -103,7 +103,7 @@ func importResult(ops int, rep kb.CheckReport, converted []interchange.Converted
 	}
 	for _, t := range kb.LinkTypes() {
 		if c, ok := rep.Links[t]; ok {
-			out.Links = append(out.Links, model.ImportLinkCounts{Type: string(t), Linked: c.Linked, Relinked: c.Relinked, Unchanged: c.LinksUnchanged})
+			out.Links = append(out.Links, model.ImportLinkCounts{Type: string(t), Linked: c.Linked, Relinked: c.Relinked, Unchanged: c.LinksUnchanged, Unlinked: c.Unlinked})
 		}
 	}
 	return out

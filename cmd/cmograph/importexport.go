@@ -94,8 +94,8 @@ Examples:
 		return fmt.Errorf("nothing was imported:\n%w", err)
 	}
 	printNotes(c, converted)
-	fmt.Fprintf(c.stdout, "imported %d files: %d nodes created, %d updated, %d unchanged; %d links made, %d changed, %d unchanged\n",
-		len(sources), r.Created, r.Updated, r.Unchanged, r.Linked, r.Relinked, r.LinksUnchanged)
+	fmt.Fprintf(c.stdout, "imported %d files: %d nodes created, %d updated, %d unchanged; %d links made, %d changed, %d unchanged%s\n",
+		len(sources), r.Created, r.Updated, r.Unchanged, r.Linked, r.Relinked, r.LinksUnchanged, removed(r.Unlinked))
 	return nil
 }
 
@@ -138,10 +138,19 @@ func printCounts(w io.Writer, rep kb.CheckReport) {
 	}
 	for _, t := range kb.LinkTypes() {
 		if r, ok := rep.Links[t]; ok {
-			fmt.Fprintf(tw, "  %s links\t%d made\t%d changed\t%d unchanged\n", t, r.Linked, r.Relinked, r.LinksUnchanged)
+			fmt.Fprintf(tw, "  %s links\t%d made\t%d changed\t%d unchanged%s\n", t, r.Linked, r.Relinked, r.LinksUnchanged, removed(r.Unlinked))
 		}
 	}
 	_ = tw.Flush()
+}
+
+// removed mentions links an import removed (a re-imported table's replaced elements), and
+// stays silent when there are none, as there are in most imports.
+func removed(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d removed", n)
 }
 
 // parseSize reads a size as a user types it: bytes, or a number with KiB, MiB, GiB (or KB, MB,

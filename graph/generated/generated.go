@@ -354,6 +354,7 @@ type ComplexityRoot struct {
 		Relinked  func(childComplexity int) int
 		Type      func(childComplexity int) int
 		Unchanged func(childComplexity int) int
+		Unlinked  func(childComplexity int) int
 	}
 
 	ImportResult struct {
@@ -368,6 +369,7 @@ type ComplexityRoot struct {
 		Problems       func(childComplexity int) int
 		Relinked       func(childComplexity int) int
 		Unchanged      func(childComplexity int) int
+		Unlinked       func(childComplexity int) int
 		Updated        func(childComplexity int) int
 	}
 
@@ -2201,6 +2203,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportLinkCounts.Unchanged(childComplexity), true
+	case "ImportLinkCounts.unlinked":
+		if e.ComplexityRoot.ImportLinkCounts.Unlinked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportLinkCounts.Unlinked(childComplexity), true
 
 	case "ImportResult.checked":
 		if e.ComplexityRoot.ImportResult.Checked == nil {
@@ -2268,6 +2276,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportResult.Unchanged(childComplexity), true
+	case "ImportResult.unlinked":
+		if e.ComplexityRoot.ImportResult.Unlinked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Unlinked(childComplexity), true
 	case "ImportResult.updated":
 		if e.ComplexityRoot.ImportResult.Updated == nil {
 			break
@@ -6606,6 +6620,8 @@ type ImportResult {
   relinked: Int!
   "Links the files restate as they are."
   linksUnchanged: Int!
+  "Links removed: a re-imported CMOC table's rows replace the elements of the CMOCs they list (the notes say which)."
+  unlinked: Int!
   "With check: the same counts for each kind of node the files touch, in the order of Kind."
   kinds: [ImportKindCounts!]!
   "With check: the same counts for each type of link the files touch."
@@ -6642,6 +6658,8 @@ type ImportLinkCounts {
   relinked: Int!
   "Links of the type restated as they are."
   unchanged: Int!
+  "Links of the type removed (replaced by a re-imported table's rows)."
+  unlinked: Int!
 }
 
 "An export, as text."
@@ -8491,6 +8509,8 @@ func (ec *executionContext) childFields_ImportLinkCounts(ctx context.Context, fi
 		return ec.fieldContext_ImportLinkCounts_relinked(ctx, field)
 	case "unchanged":
 		return ec.fieldContext_ImportLinkCounts_unchanged(ctx, field)
+	case "unlinked":
+		return ec.fieldContext_ImportLinkCounts_unlinked(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportLinkCounts", field.Name)
 }
@@ -8513,6 +8533,8 @@ func (ec *executionContext) childFields_ImportResult(ctx context.Context, field 
 		return ec.fieldContext_ImportResult_relinked(ctx, field)
 	case "linksUnchanged":
 		return ec.fieldContext_ImportResult_linksUnchanged(ctx, field)
+	case "unlinked":
+		return ec.fieldContext_ImportResult_unlinked(ctx, field)
 	case "kinds":
 		return ec.fieldContext_ImportResult_kinds(ctx, field)
 	case "links":
@@ -16308,6 +16330,29 @@ func (ec *executionContext) fieldContext_ImportLinkCounts_unchanged(_ context.Co
 	return graphql.NewScalarFieldContext("ImportLinkCounts", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ImportLinkCounts_unlinked(ctx context.Context, field graphql.CollectedField, obj *model.ImportLinkCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportLinkCounts_unlinked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unlinked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportLinkCounts_unlinked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportLinkCounts", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ImportResult_checked(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16489,6 +16534,29 @@ func (ec *executionContext) _ImportResult_linksUnchanged(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ImportResult_linksUnchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_unlinked(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_unlinked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unlinked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_unlinked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
 }
 
@@ -33779,6 +33847,11 @@ func (ec *executionContext) _ImportLinkCounts(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "unlinked":
+			out.Values[i] = ec._ImportLinkCounts_unlinked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33844,6 +33917,11 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 			}
 		case "linksUnchanged":
 			out.Values[i] = ec._ImportResult_linksUnchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unlinked":
+			out.Values[i] = ec._ImportResult_unlinked(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -291,6 +291,8 @@ type ImportLinkCounts struct {
 	Relinked int `json:"relinked"`
 	// Links of the type restated as they are.
 	Unchanged int `json:"unchanged"`
+	// Links of the type removed (replaced by a re-imported table's rows).
+	Unlinked int `json:"unlinked"`
 }
 
 // What an import did (or, with check, would do).
@@ -311,6 +313,8 @@ type ImportResult struct {
 	Relinked int `json:"relinked"`
 	// Links the files restate as they are.
 	LinksUnchanged int `json:"linksUnchanged"`
+	// Links removed: a re-imported CMOC table's rows replace the elements of the CMOCs they list (the notes say which).
+	Unlinked int `json:"unlinked"`
 	// With check: the same counts for each kind of node the files touch, in the order of Kind.
 	Kinds []ImportKindCounts `json:"kinds"`
 	// With check: the same counts for each type of link the files touch.

@@ -89,7 +89,10 @@ func TestTableReplacesTheElementsOfItsCMOCs(t *testing.T) {
 	if err != nil || !rep.OK() || rep.Links[kb.RelHasOutcome].Unlinked != 1 {
 		t.Fatalf("check: %v %q %+v", err, rep.Problems, rep.Links)
 	}
-	converted := importOK(t, s, src)
+	res, converted, err := interchange.Import(ctx, s, "test", []interchange.Source{src}, interchange.Options{})
+	if err != nil || res.Unlinked != 1 || res.Linked != 1 {
+		t.Fatalf("import of the edited table: %+v %v", res, err)
+	}
 	notes := strings.Join(converted[0].Notes, "\n")
 	if !strings.Contains(notes, "CMOC 1 (x-2020.t.cmoc-1): replaced outcome x-2020.t.o.hope with x-2020.t.o.hope-for-recovery") {
 		t.Errorf("notes do not say what was replaced: %q", notes)
