@@ -1,9 +1,16 @@
-// The programme theories a page may pick from, for its selects.
+// The programme theories a page may pick from, for its selects: every page of them.
 import { select } from './dom.js';
 
 export async function theories(ctx) {
-  const data = await ctx.gql(`query Theories { programmeTheories(first: 500, sort: [{field: NAME}]) { nodes { id name study { id title year } } } }`);
-  return data.programmeTheories.nodes;
+  const all = [];
+  let after = null;
+  for (;;) {
+    const { programmeTheories: page } = await ctx.gql(`query Theories($after: String) {
+      programmeTheories(first: 500, after: $after, sort: [{field: NAME}]) { pageInfo { hasNextPage endCursor } nodes { id name study { id title year } } } }`, { after });
+    all.push(...page.nodes);
+    if (!page.pageInfo.hasNextPage) return all;
+    after = page.pageInfo.endCursor;
+  }
 }
 
 export function theorySelect(list, value, attrs) {
