@@ -39,14 +39,37 @@ func (r *Resolver) alignOps(ctx context.Context, path string, in model.AlignInpu
 
 // unalignOps removes an alignment recorded either way round.
 func (r *Resolver) unalignOps(ctx context.Context, path string, in model.UnalignInput) ([]kb.Op, error) {
+	return r.unlinkEitherWay(ctx, path, kb.RelAligns, in, "alignment")
+}
+
+// rejectOps records that two elements are not counterparts; rejecting a rejected pair again
+// changes what is given and keeps the rest, and the reviewer is the actor unless one is given.
+func (r *Resolver) rejectOps(ctx context.Context, path string, in model.RejectInput) ([]kb.Op, error) {
+	l := kb.Link{Type: kb.RelRejects, From: in.FromID, To: in.ToID}
+	have, err := existingLink(ctx, r, l)
+	if err != nil {
+		return nil, err
+	}
+	l.Rationale = patched(in.Rationale, have.Rationale)
+	l.Reviewer = cmp.Or(patched(in.Reviewer, have.Reviewer), actorOf(ctx))
+	return []kb.Op{linkOp(kb.OpLink, path, l, "fromId", "toId")}, nil
+}
+
+// unrejectOps takes back a rejection recorded either way round.
+func (r *Resolver) unrejectOps(ctx context.Context, path string, in model.UnalignInput) ([]kb.Op, error) {
+	return r.unlinkEitherWay(ctx, path, kb.RelRejects, in, "rejection")
+}
+
+// unlinkEitherWay removes the links of type t between two elements, whichever way recorded.
+func (r *Resolver) unlinkEitherWay(ctx context.Context, path string, t kb.RelType, in model.UnalignInput, what string) ([]kb.Op, error) {
 	var ops []kb.Op
-	for _, l := range []kb.Link{{Type: kb.RelAligns, From: in.FromID, To: in.ToID}, {Type: kb.RelAligns, From: in.ToID, To: in.FromID}} {
+	for _, l := range []kb.Link{{Type: t, From: in.FromID, To: in.ToID}, {Type: t, From: in.ToID, To: in.FromID}} {
 		if _, err := storedLink(ctx, r, l); err == nil {
 			ops = append(ops, linkOp(kb.OpUnlink, path, l, "fromId", "toId"))
 		}
 	}
 	if len(ops) == 0 {
-		return nil, kb.NotFound(path, "no alignment between %q and %q", in.FromID, in.ToID)
+		return nil, kb.NotFound(path, "no %s between %q and %q", what, in.FromID, in.ToID)
 	}
 	return ops, nil
 }
@@ -118,6 +141,12 @@ func (r *Resolver) batchOps(ctx context.Context, path string, o model.BatchOpera
 	if o.UnalignElements != nil {
 		one("unalignElements", func(p string) ([]kb.Op, error) { return r.unalignOps(ctx, p, *o.UnalignElements) })
 	}
+	if o.RejectSuggestion != nil {
+		one("rejectSuggestion", func(p string) ([]kb.Op, error) { return r.rejectOps(ctx, p, *o.RejectSuggestion) })
+	}
+	if o.UnrejectSuggestion != nil {
+		one("unrejectSuggestion", func(p string) ([]kb.Op, error) { return r.unrejectOps(ctx, p, *o.UnrejectSuggestion) })
+	}
 	if o.LinkEvidence != nil {
 		one("linkEvidence", func(p string) ([]kb.Op, error) { return r.evidenceOps(ctx, p, *o.LinkEvidence) })
 	}
@@ -146,4 +175,16 @@ func (r *Resolver) batchOps(ctx context.Context, path string, o model.BatchOpera
 		return nil, kb.Invalid(path, "sets %d operations; set exactly one of its fields", set)
 	}
 	return ops, err
+}
+
+// linkAndReload applies the ops build makes and reads the node id back for the answer.
+func (r *Resolver) linkAndReload(ctx context.Context, id string, build func() ([]kb.Op, error)) (kb.Node, error) {
+	ops, err := build()
+	if err != nil {
+		return nil, err
+	}
+	if err := r.apply(ctx, ops...); err != nil {
+		return nil, err
+	}
+	return reloadAny(ctx, r, id)
 }

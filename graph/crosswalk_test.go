@@ -1,7 +1,13 @@
 package graph_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/99designs/gqlgen/client"
+	"github.com/cmograph/cmograph/internal/document"
+	"github.com/cmograph/cmograph/internal/seed"
 )
 
 // Evidence says how each element was reached; suggestions and comparisons say what the graph
@@ -66,4 +72,54 @@ func TestCMOCAndCrossKindSuggestions(t *testing.T) {
 	}
 	_, errs := raw(t, c, `{ suggestAlignments(elementId: "adult.cm.m.role", kinds: [CONTEXT]) { score } }`, nil)
 	wantCode(t, errs, "BAD_USER_INPUT", "no counterparts among Contexts")
+}
+
+// A reviewer rejects suggestions, several at once; the rejections keep the pairs out of the
+// suggestions, travel with an export into a new store, and can be taken back.
+func TestRejectedSuggestionsStayRejected(t *testing.T) {
+	sources, err := seed.Sources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, newStore(t, sources...))
+	suggested := func(c *client.Client) []string {
+		d := ok(t, c, `{ suggestAlignments(elementId: "gillard-2015.change-model.m.role-modelling", first: 100) { element { id } } }`, nil)
+		var ids []string
+		for _, s := range at(d, "suggestAlignments").([]any) {
+			ids = append(ids, at(s, "element", "id").(string))
+		}
+		return ids
+	}
+	before := suggested(c)
+	if len(before) < 2 {
+		t.Fatalf("suggestions %v", before)
+	}
+	d := ok(t, c, `mutation($a: ID!, $b: ID!) { applyBatch(input: {operations: [
+		{rejectSuggestion: {fromId: "gillard-2015.change-model.m.role-modelling", toId: $a, rationale: "another mechanism"}}
+		{rejectSuggestion: {fromId: $b, toId: "gillard-2015.change-model.m.role-modelling"}}]}) { operations linked } }`,
+		map[string]any{"a": before[0], "b": before[1]})
+	if got := jsonString(t, d["applyBatch"]); got != `{"linked":2,"operations":2}` {
+		t.Fatalf("batch: %s", got)
+	}
+	after := suggested(c)
+	if slices.Contains(after, before[0]) || slices.Contains(after, before[1]) {
+		t.Fatalf("rejected suggestions come back: %v", after)
+	}
+	exported := ok(t, c, `{ export(format: JSON) { text } }`, nil)
+	text := at(exported, "export", "text").(string)
+	if !strings.Contains(text, `"rejections"`) || !strings.Contains(text, "another mechanism") {
+		t.Fatalf("the export lacks the rejections")
+	}
+	other := newClient(t, newStore(t, document.Source{Name: "review.json", Data: []byte(text)}))
+	if again := suggested(other); slices.Contains(again, before[0]) || slices.Contains(again, before[1]) {
+		t.Errorf("rejections lost in the round trip: %v", again)
+	}
+	ok(t, c, `mutation($a: ID!) { unrejectSuggestion(input: {fromId: $a, toId: "gillard-2015.change-model.m.role-modelling"}) { id } }`, map[string]any{"a": before[0]})
+	if back := suggested(c); !slices.Contains(back, before[0]) {
+		t.Errorf("a rejection taken back still hides the pair: %v", back)
+	}
+	_, errs := raw(t, c, `mutation { rejectSuggestion(input: {fromId: "gillard-2015.change-model.m.role-modelling", toId: "gillard-2015.change-model.m.trusting-relationships"}) { id } }`, nil)
+	if len(errs) == 0 {
+		t.Error("a rejection within one theory was accepted")
+	}
 }

@@ -192,6 +192,16 @@ func (r *mutationResolver) AlignElements(ctx context.Context, input model.AlignI
 	return &model.Alignment{Link: *stored}, nil
 }
 
+// RejectSuggestion is the resolver for the rejectSuggestion field.
+func (r *mutationResolver) RejectSuggestion(ctx context.Context, input model.RejectInput) (kb.Node, error) {
+	return r.linkAndReload(ctx, input.FromID, func() ([]kb.Op, error) { return r.rejectOps(ctx, "input", input) })
+}
+
+// UnrejectSuggestion is the resolver for the unrejectSuggestion field.
+func (r *mutationResolver) UnrejectSuggestion(ctx context.Context, input model.UnalignInput) (kb.Node, error) {
+	return r.linkAndReload(ctx, input.FromID, func() ([]kb.Op, error) { return r.unrejectOps(ctx, "input", input) })
+}
+
 // UnalignElements is the resolver for the unalignElements field.
 func (r *mutationResolver) UnalignElements(ctx context.Context, input model.UnalignInput) (kb.Node, error) {
 	ops, err := r.unalignOps(ctx, "input", input)

@@ -459,6 +459,7 @@ type ComplexityRoot struct {
 		LinkEvidence          func(childComplexity int, input model.EvidenceInput) int
 		LinkExplanation       func(childComplexity int, input model.ConstructLinkInput) int
 		ObserveCMOCIn         func(childComplexity int, input model.ObservedInInput) int
+		RejectSuggestion      func(childComplexity int, input model.RejectInput) int
 		ReviseProgrammeTheory func(childComplexity int, input model.ReviseInput) int
 		RevokeAPIToken        func(childComplexity int, input model.RevokeAPITokenInput) int
 		UnalignElements       func(childComplexity int, input model.UnalignInput) int
@@ -469,6 +470,7 @@ type ComplexityRoot struct {
 		UnlinkEvidence        func(childComplexity int, input model.UnlinkEvidenceInput) int
 		UnlinkExplanation     func(childComplexity int, input model.ConstructLinkInput) int
 		UnobserveCMOCIn       func(childComplexity int, input model.ObservedInInput) int
+		UnrejectSuggestion    func(childComplexity int, input model.UnalignInput) int
 		UpdateCmoc            func(childComplexity int, input map[string]any) int
 		UpdateConstruct       func(childComplexity int, input map[string]any) int
 		UpdateContext         func(childComplexity int, input map[string]any) int
@@ -885,6 +887,8 @@ type MutationResolver interface {
 	UpdateOutcome(ctx context.Context, input map[string]any) (*kb.Outcome, error)
 	DeleteOutcome(ctx context.Context, input model.DeleteInput) (*model.Deleted, error)
 	AlignElements(ctx context.Context, input model.AlignInput) (*model.Alignment, error)
+	RejectSuggestion(ctx context.Context, input model.RejectInput) (kb.Node, error)
+	UnrejectSuggestion(ctx context.Context, input model.UnalignInput) (kb.Node, error)
 	UnalignElements(ctx context.Context, input model.UnalignInput) (kb.Node, error)
 	LinkConstruct(ctx context.Context, input model.ConstructLinkInput) (kb.Node, error)
 	UnlinkConstruct(ctx context.Context, input model.ConstructLinkInput) (kb.Node, error)
@@ -2857,6 +2861,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ObserveCMOCIn(childComplexity, args["input"].(model.ObservedInInput)), true
+	case "Mutation.rejectSuggestion":
+		if e.ComplexityRoot.Mutation.RejectSuggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectSuggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectSuggestion(childComplexity, args["input"].(model.RejectInput)), true
 	case "Mutation.reviseProgrammeTheory":
 		if e.ComplexityRoot.Mutation.ReviseProgrammeTheory == nil {
 			break
@@ -2967,6 +2982,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnobserveCMOCIn(childComplexity, args["input"].(model.ObservedInInput)), true
+	case "Mutation.unrejectSuggestion":
+		if e.ComplexityRoot.Mutation.UnrejectSuggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unrejectSuggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnrejectSuggestion(childComplexity, args["input"].(model.UnalignInput)), true
 	case "Mutation.updateCMOC":
 		if e.ComplexityRoot.Mutation.UpdateCmoc == nil {
 			break
@@ -4628,6 +4654,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProgrammeTheoryWhere", ec.unmarshalInputProgrammeTheoryWhere),
 			graphql.NewInputUnmarshaler("QuoteSort", ec.unmarshalInputQuoteSort),
 			graphql.NewInputUnmarshaler("QuoteWhere", ec.unmarshalInputQuoteWhere),
+			graphql.NewInputUnmarshaler("RejectInput", ec.unmarshalInputRejectInput),
 			graphql.NewInputUnmarshaler("ReviseInput", ec.unmarshalInputReviseInput),
 			graphql.NewInputUnmarshaler("RevokeApiTokenInput", ec.unmarshalInputRevokeApiTokenInput),
 			graphql.NewInputUnmarshaler("SettingWhere", ec.unmarshalInputSettingWhere),
@@ -5931,6 +5958,10 @@ input BatchOperation {
   alignElements: AlignInput
   "Remove an ALIGNS link, as unalignElements."
   unalignElements: UnalignInput
+  "Reject a suggested counterpart, as rejectSuggestion."
+  rejectSuggestion: RejectInput
+  "Take a rejection back, as unrejectSuggestion."
+  unrejectSuggestion: UnalignInput
   "Link a quote to a CMOC as evidence, or change the judgement on the link, as linkEvidence."
   linkEvidence: EvidenceInput
   "Remove an evidence link, as unlinkEvidence."
@@ -6394,6 +6425,18 @@ input AlignInput {
   reviewer: String
 }
 
+"A suggested counterpart a reviewer judged not to be one."
+input RejectInput {
+  "The element the suggestion was asked for."
+  fromId: ID!
+  "The suggested element, of another programme theory, that is not its counterpart."
+  toId: ID!
+  "Why not; omitted keeps what an existing rejection has."
+  rationale: String
+  "Who judged it; omitted keeps the existing rejection's reviewer, else records you (the request's actor)."
+  reviewer: String
+}
+
 "Which alignment to remove (either direction as recorded)."
 input UnalignInput {
   "One element."
@@ -6524,6 +6567,20 @@ extend type Mutation {
     "The two elements, how they relate and why."
     input: AlignInput!
   ): Alignment!
+  """
+  Reject a suggested counterpart (a REJECTS link): suggestAlignments and compareTheories no
+  longer offer the pair, either way round, and the rejection is exported and imported with
+  the review. Returns the ` + "`" + `from` + "`" + ` element.
+  """
+  rejectSuggestion(
+    "The two elements and why they are not counterparts."
+    input: RejectInput!
+  ): Element!
+  "Take back a rejection recorded in either direction; returns the ` + "`" + `from` + "`" + ` element."
+  unrejectSuggestion(
+    "The two elements."
+    input: UnalignInput!
+  ): Element!
   "Remove an ALIGNS link recorded in either direction; returns the ` + "`" + `from` + "`" + ` element."
   unalignElements(
     "The two elements."
@@ -9771,6 +9828,20 @@ func (ec *executionContext) field_Mutation_observeCMOCIn_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_rejectSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RejectInput, error) {
+			return ec.unmarshalNRejectInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐRejectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_reviseProgrammeTheory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9903,6 +9974,20 @@ func (ec *executionContext) field_Mutation_unobserveCMOCIn_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ObservedInInput, error) {
 			return ec.unmarshalNObservedInInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐObservedInInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unrejectSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnalignInput, error) {
+			return ec.unmarshalNUnalignInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐUnalignInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18607,6 +18692,94 @@ func (ec *executionContext) fieldContext_Mutation_alignElements(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_alignElements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectSuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectSuggestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectSuggestion(ctx, fc.Args["input"].(model.RejectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectSuggestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectSuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unrejectSuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unrejectSuggestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnrejectSuggestion(ctx, fc.Args["input"].(model.UnalignInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kb.Node) graphql.Marshaler {
+			return ec.marshalNElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unrejectSuggestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unrejectSuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27589,7 +27762,7 @@ func (ec *executionContext) unmarshalInputBatchOperation(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"alignElements", "unalignElements", "linkEvidence", "unlinkEvidence", "linkCMOCElements", "chainCMOCs", "unchainCMOCs", "linkConstruct", "unlinkConstruct"}
+	fieldsInOrder := [...]string{"alignElements", "unalignElements", "rejectSuggestion", "unrejectSuggestion", "linkEvidence", "unlinkEvidence", "linkCMOCElements", "chainCMOCs", "unchainCMOCs", "linkConstruct", "unlinkConstruct"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27610,6 +27783,20 @@ func (ec *executionContext) unmarshalInputBatchOperation(ctx context.Context, ob
 				return it, err
 			}
 			it.UnalignElements = data
+		case "rejectSuggestion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rejectSuggestion"))
+			data, err := ec.unmarshalORejectInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐRejectInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RejectSuggestion = data
+		case "unrejectSuggestion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unrejectSuggestion"))
+			data, err := ec.unmarshalOUnalignInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐUnalignInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnrejectSuggestion = data
 		case "linkEvidence":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("linkEvidence"))
 			data, err := ec.unmarshalOEvidenceInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐEvidenceInput(ctx, v)
@@ -30129,6 +30316,69 @@ func (ec *executionContext) unmarshalInputQuoteWhere(ctx context.Context, obj an
 func UnmarshalQuoteWhere(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuoteWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRejectInput(ctx context.Context, obj any) (model.RejectInput, error) {
+	var it model.RejectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fromId", "toId", "rationale", "reviewer"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fromId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromID = data
+		case "toId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToID = data
+		case "rationale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rationale"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rationale = data
+		case "reviewer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reviewer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reviewer = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRejectInput unmarshals raw into the RejectInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRejectInput(ctx context.Context, raw any) (model.RejectInput, error) {
+	var out model.RejectInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RejectInput", raw, &out)
 	return out, err
 }
 
@@ -34485,6 +34735,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "rejectSuggestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectSuggestion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unrejectSuggestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unrejectSuggestion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "unalignElements":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unalignElements(ctx, field)
@@ -38527,6 +38791,11 @@ func (ec *executionContext) unmarshalNQuoteWhere2map(ctx context.Context, v any)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRejectInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐRejectInput(ctx context.Context, v any) (model.RejectInput, error) {
+	res, err := ec.unmarshalInputRejectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNReviseInput2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐReviseInput(ctx context.Context, v any) (model.ReviseInput, error) {
 	res, err := ec.unmarshalInputReviseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40251,6 +40520,14 @@ func (ec *executionContext) marshalORating2ᚖgithubᚗcomᚋcmographᚋcmograph
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalORejectInput2ᚖgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐRejectInput(ctx context.Context, v any) (*model.RejectInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRejectInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalORevision2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLink(ctx context.Context, sel ast.SelectionSet, v *kb.Link) graphql.Marshaler {

@@ -41,6 +41,10 @@ type BatchOperation struct {
 	AlignElements *AlignInput `json:"alignElements,omitempty"`
 	// Remove an ALIGNS link, as unalignElements.
 	UnalignElements *UnalignInput `json:"unalignElements,omitempty"`
+	// Reject a suggested counterpart, as rejectSuggestion.
+	RejectSuggestion *RejectInput `json:"rejectSuggestion,omitempty"`
+	// Take a rejection back, as unrejectSuggestion.
+	UnrejectSuggestion *UnalignInput `json:"unrejectSuggestion,omitempty"`
 	// Link a quote to a CMOC as evidence, or change the judgement on the link, as linkEvidence.
 	LinkEvidence *EvidenceInput `json:"linkEvidence,omitempty"`
 	// Remove an evidence link, as unlinkEvidence.
@@ -448,6 +452,18 @@ type QuoteEdge struct {
 	Cursor string `json:"cursor"`
 	// The quote.
 	Node *kb.Quote `json:"node"`
+}
+
+// A suggested counterpart a reviewer judged not to be one.
+type RejectInput struct {
+	// The element the suggestion was asked for.
+	FromID string `json:"fromId"`
+	// The suggested element, of another programme theory, that is not its counterpart.
+	ToID string `json:"toId"`
+	// Why not; omitted keeps what an existing rejection has.
+	Rationale *string `json:"rationale,omitempty"`
+	// Who judged it; omitted keeps the existing rejection's reviewer, else records you (the request's actor).
+	Reviewer *string `json:"reviewer,omitempty"`
 }
 
 // Record that one programme theory revises another.

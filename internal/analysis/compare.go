@@ -164,8 +164,12 @@ func (a *Analyst) Compare(ctx context.Context, leftID, rightID string, threshold
 	if err != nil {
 		return nil, err
 	}
+	rejected, err := r.rejectedWith(ctx, leftIDs)
+	if err != nil {
+		return nil, err
+	}
 	c := &Comparison{Left: left.(*kb.ProgrammeTheory), Right: right.(*kb.ProgrammeTheory), Threshold: threshold}
-	in := comparisonInput{r: r, aligns: aligns, instances: instances, quotes: quotes, threshold: threshold, scorer: scorer, paths: paths}
+	in := comparisonInput{r: r, aligns: aligns, instances: instances, quotes: quotes, threshold: threshold, scorer: scorer, paths: paths, rejected: rejected}
 	c.Contexts = in.compareKind(kb.KindContext, elements[kb.KindContext])
 	c.Mechanisms = in.compareKind(kb.KindMechanism, elements[kb.KindMechanism])
 	c.Outcomes = in.compareKind(kb.KindOutcome, elements[kb.KindOutcome])
@@ -182,6 +186,7 @@ type comparisonInput struct {
 	threshold float64
 	scorer    pairScorer
 	paths     map[[2]string][]string // (left, right) -> a path of recorded alignments between them
+	rejected  map[[2]string]bool     // pairs a reviewer rejected: never implied or suggested
 }
 
 func (in comparisonInput) compareKind(k kb.Kind, sides [2][]kb.Node) KindComparison {
@@ -228,7 +233,7 @@ func (in comparisonInput) compareKind(k kb.Kind, sides [2][]kb.Node) KindCompari
 		}
 	}
 	for _, key := range sortedPairs(in.paths) {
-		if onLeft[key[0]] && onRight[key[1]] {
+		if onLeft[key[0]] && onRight[key[1]] && !in.rejected[key] {
 			add(Pair{Left: in.r.node(key[0]), Right: in.r.node(key[1]), Basis: BasisTransitive, Path: in.paths[key]})
 		}
 	}
@@ -249,7 +254,7 @@ func (in comparisonInput) compareKind(k kb.Kind, sides [2][]kb.Node) KindCompari
 		}
 	}
 	for _, s := range suggested {
-		if !paired[s] {
+		if !paired[s] && !in.rejected[s] {
 			add(Pair{Left: in.r.node(s[0]), Right: in.r.node(s[1]), Basis: BasisSuggestion})
 		}
 	}

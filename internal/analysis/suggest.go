@@ -141,9 +141,15 @@ func (a *Analyst) SuggestAcross(ctx context.Context, elementID string, kinds []k
 		paths[key[1]] = p
 		scores[key[1]] += top + 1
 	}
+	rejected, err := r.rejectedWith(ctx, []string{elementID})
+	if err != nil {
+		return nil, err
+	}
 	candidates := make([]string, 0, len(scores))
 	for id := range scores {
-		candidates = append(candidates, id)
+		if !rejected[[2]string{elementID, id}] {
+			candidates = append(candidates, id)
+		}
 	}
 	studyOf, err := r.studiesOf(ctx, append(candidates, elementID))
 	if err != nil {
@@ -316,4 +322,18 @@ func acrossHint(k kb.Kind) string {
 		return ""
 	}
 	return " or " + strings.Join(out, ", ")
+}
+
+// rejectedWith reads the pairs a reviewer rejected (REJECTS, either way) that involve the
+// given elements, each both ways round.
+func (r *reader) rejectedWith(ctx context.Context, ids []string) (map[[2]string]bool, error) {
+	ls, err := r.linksBothWays(ctx, ids, kb.RelRejects)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[[2]string]bool, 2*len(ls))
+	for _, l := range ls {
+		out[[2]string{l.From, l.To}], out[[2]string{l.To, l.From}] = true, true
+	}
+	return out, nil
 }

@@ -35,6 +35,13 @@ func FromSnapshot(snap kb.Snapshot, studyIDs ...string) Document {
 		doc.Alignments = append(doc.Alignments, Alignment{From: l.From, To: l.To, Relation: string(l.Relation),
 			Rationale: l.Rationale, Confidence: l.Confidence, Reviewer: l.Reviewer, LinkProvenance: linkProv(l)})
 	}
+	for _, l := range x.links[kb.RelRejects] {
+		if len(studyIDs) > 0 && !kept[x.studyOf(l.From)] {
+			continue
+		}
+		doc.Rejections = append(doc.Rejections, Rejection{From: l.From, To: l.To, Rationale: l.Rationale, Reviewer: l.Reviewer,
+			LinkProvenance: linkProv(l)})
+	}
 	return doc
 }
 

@@ -94,6 +94,13 @@ func parseJSON(name string, data []byte) (*File, error) {
 				f.Doc.Alignments = append(f.Doc.Alignments, a)
 				return err
 			})
+		case "rejections":
+			err = decodeItems(dec, src, key, func(d *json.Decoder) error {
+				var rj Rejection
+				err := d.Decode(&rj)
+				f.Doc.Rejections = append(f.Doc.Rejections, rj)
+				return err
+			})
 		default:
 			return nil, fail(dec.InputOffset(), fmt.Errorf("field %s is not a field of a Document", key))
 		}

@@ -159,6 +159,11 @@ func (p *planner) file(f *File) {
 			Relation: kb.AlignRelation(a.Relation), Rationale: a.Rationale, Confidence: a.Confidence, Reviewer: a.Reviewer,
 			CreatedAt: at, CreatedBy: by}})
 	}
+	for i, rj := range f.Doc.Rejections {
+		at, by := linkProvenance(rj.LinkProvenance)
+		p.link(fmt.Sprintf("rejections[%d]", i), kb.Link{Type: kb.RelRejects, From: rj.From, To: rj.To, LinkProps: kb.LinkProps{
+			Rationale: rj.Rationale, Reviewer: rj.Reviewer, CreatedAt: at, CreatedBy: by}})
+	}
 }
 
 // scope resolves the names a study's CMOCs and quotes may use instead of ids.

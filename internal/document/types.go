@@ -15,6 +15,9 @@ type Document struct {
 	Theories   []Theory    `json:"theories,omitempty" yaml:"theories,omitempty"`
 	Studies    []Study     `json:"studies,omitempty" yaml:"studies,omitempty"`
 	Alignments []Alignment `json:"alignments,omitempty" yaml:"alignments,omitempty"`
+	// Rejections are the suggested counterparts reviewers judged not to be: kept with the
+	// review so that suggestions do not offer them again.
+	Rejections []Rejection `json:"rejections,omitempty" yaml:"rejections,omitempty"`
 }
 
 // Provenance is optional in hand-written files; export writes it so a round trip keeps it.
@@ -195,6 +198,16 @@ type Evidence struct {
 	Relevance      string `json:"relevance,omitempty" yaml:"relevance,omitempty"`
 	Richness       string `json:"richness,omitempty" yaml:"richness,omitempty"`
 	Rigour         string `json:"rigour,omitempty" yaml:"rigour,omitempty"`
+	Rationale      string `json:"rationale,omitempty" yaml:"rationale,omitempty"`
+	Reviewer       string `json:"reviewer,omitempty" yaml:"reviewer,omitempty"`
+	LinkProvenance `yaml:",inline"`
+}
+
+// Rejection is a reviewer's judgement that two elements of different studies are not
+// counterparts, by id.
+type Rejection struct {
+	From           string `json:"from" yaml:"from"`
+	To             string `json:"to" yaml:"to"`
 	Rationale      string `json:"rationale,omitempty" yaml:"rationale,omitempty"`
 	Reviewer       string `json:"reviewer,omitempty" yaml:"reviewer,omitempty"`
 	LinkProvenance `yaml:",inline"`

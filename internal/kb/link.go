@@ -39,6 +39,7 @@ var linkPropsAllowed = map[RelType][]string{
 	RelEvidences: {"stance", "relevance", "richness", "rigour", "rationale", "reviewer"},
 	RelRevises:   {"change", "rationale"},
 	RelAligns:    {"relation", "rationale", "confidence", "reviewer"},
+	RelRejects:   {"rationale", "reviewer"},
 }
 
 // LinkContent is a link's properties without provenance.

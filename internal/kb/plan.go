@@ -190,6 +190,10 @@ func StepsFrom(k Kind) []Step {
 		}
 	}
 	for _, spec := range LinkSpecs {
+		if spec.Type == RelRejects {
+			// a reviewer's rejections are read by the questions that honour them, not walked
+			continue
+		}
 		if slices.Contains(spec.From, k) {
 			out = append(out, LinkStep(spec.Type, false))
 		}

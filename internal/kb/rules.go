@@ -111,6 +111,13 @@ func CheckLinkEnds(l Link, from, to Node) error {
 			return Invalid("to", "%s %q belongs to programme theory %q, not to the CMOC's %q; elements are shared only within one programme theory",
 				to.NodeKind(), l.To, to.Owner(), from.Owner())
 		}
+	case RelRejects:
+		if fk, tk := from.NodeKind(), to.NodeKind(); fk != tk && !AlignsAcross(fk, tk) {
+			return Invalid("to", "a %s and a %s are never suggested as counterparts; there is nothing to reject", fk, tk)
+		}
+		if from.Owner() == to.Owner() {
+			return Invalid("to", "REJECTS joins elements of different programme theories; %q and %q are both in %q", l.From, l.To, from.Owner())
+		}
 	case RelAligns:
 		if fk, tk := from.NodeKind(), to.NodeKind(); fk != tk {
 			if !AlignsAcross(fk, tk) {

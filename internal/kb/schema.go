@@ -27,7 +27,10 @@ const (
 	RelDrawsOn      RelType = "DRAWS_ON"      // ProgrammeTheory -> Theory
 	RelExplainedBy  RelType = "EXPLAINED_BY"  // Mechanism -> Theory|Construct
 	RelInstanceOf   RelType = "INSTANCE_OF"   // Context|Mechanism|Outcome -> Construct
-	RelAligns       RelType = "ALIGNS"        // element -> element of the same kind (or outcome <-> context) in another programme theory
+	RelAligns       RelType = "ALIGNS"        // element -> element of the same kind (or outcome <-> context, outcome <-> mechanism) in another programme theory
+	// RelRejects records a reviewer's judgement that two elements of different programme
+	// theories are not counterparts, so suggestions and comparisons stop offering the pair.
+	RelRejects RelType = "REJECTS" // element -> element {rationale, reviewer}
 )
 
 // LinkSpec says which kinds a link type joins.
@@ -52,6 +55,7 @@ var LinkSpecs = []LinkSpec{
 	{RelExplainedBy, []Kind{KindMechanism}, []Kind{KindTheory, KindConstruct}},
 	{RelInstanceOf, elementKinds, []Kind{KindConstruct}},
 	{RelAligns, elementKinds, elementKinds},
+	{RelRejects, elementKinds, elementKinds},
 }
 
 // LinkSpecFor returns the spec of a link type.

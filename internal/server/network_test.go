@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -197,6 +199,11 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 			}
 			_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 			_, err = io.ReadAll(conn) // until the server closes the connection
+			// a server that closes while the client is still sending may reset rather than end
+			// the connection: either way it is cut off
+			if errors.Is(err, syscall.ECONNRESET) {
+				err = nil
+			}
 			if took := time.Since(start); err != nil || took > 2*time.Second {
 				t.Fatalf("the connection was held %v (err %v); want it closed after the timeout", took, err)
 			}

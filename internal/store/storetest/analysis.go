@@ -33,6 +33,7 @@ var analysisTests = []struct {
 	{"SuggestImplied", testSuggestImplied},
 	{"SuggestAcrossKinds", testSuggestAcrossKinds},
 	{"SuggestCMOCs", testSuggestCMOCs},
+	{"RejectionsAreHonoured", testRejectionsAreHonoured},
 	{"Chains", testChains},
 	{"ChainsSurviveCycles", testChainsCycle},
 	{"ChainsToConstruct", testChainsToConstruct},
@@ -332,6 +333,50 @@ func testSuggestCMOCs(t *testing.T, a *analysis.Analyst, _ kb.Store) {
 	}
 	if _, err := a.SuggestCMOCs(context.Background(), "b.ipt.o.hope", 5); !errors.Is(err, kb.ErrInvalid) {
 		t.Errorf("an outcome asked as a CMOC: %v", err)
+	}
+}
+
+// testRejectionsAreHonoured: a pair a reviewer rejected (REJECTS, recorded either way round) is
+// never suggested or implied again; taking the rejection back restores it.
+func testRejectionsAreHonoured(t *testing.T, a *analysis.Analyst, s kb.Store) {
+	ctx := context.Background()
+	has := func(ss []analysis.Suggestion, id string) bool {
+		return slices.ContainsFunc(ss, func(x analysis.Suggestion) bool { return x.Element.NodeID() == id })
+	}
+	transitive := func() bool {
+		c, err := a.Compare(ctx, "b.ipt", "c.pt", 0.99)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.ContainsFunc(c.Mechanisms.Pairs, func(p analysis.Pair) bool { return p.Basis == analysis.BasisTransitive })
+	}
+	before, err := a.Suggest(ctx, "b.ipt.m.modelling", analysis.MaxSuggestions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !has(before, "c.pt.m.role") || !transitive() {
+		t.Fatalf("c's role-modelling is not offered before the rejection: %v", nodesOf(before))
+	}
+	reject := kb.Link{Type: kb.RelRejects, From: "c.pt.m.role", To: "b.ipt.m.modelling", LinkProps: kb.LinkProps{Rationale: "peer modelling is not professional role-modelling", Reviewer: "kg"}}
+	if _, err := s.Apply(ctx, kb.Change{Actor: "kg", Ops: []kb.Op{{Type: kb.OpLink, Link: reject}}}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := a.Suggest(ctx, "b.ipt.m.modelling", analysis.MaxSuggestions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if has(after, "c.pt.m.role") || transitive() {
+		t.Errorf("a rejected pair is still offered: %v", nodesOf(after))
+	}
+	if _, err := s.Apply(ctx, kb.Change{Actor: "kg", Ops: []kb.Op{{Type: kb.OpUnlink, Link: kb.Link{Type: kb.RelRejects, From: reject.From, To: reject.To}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := a.Suggest(ctx, "b.ipt.m.modelling", analysis.MaxSuggestions); err != nil || !has(again, "c.pt.m.role") {
+		t.Errorf("the pair is not offered once the rejection is taken back: %v %v", nodesOf(again), err)
+	}
+	_, err = s.Apply(ctx, kb.Change{Actor: "kg", Ops: []kb.Op{{Type: kb.OpLink, Link: kb.Link{Type: kb.RelRejects, From: "b.ipt.m.modelling", To: "b.ipt.m.validation"}}}})
+	if !errors.Is(err, kb.ErrInvalid) {
+		t.Errorf("a rejection within one theory: %v, want invalid", err)
 	}
 }
 
