@@ -6409,7 +6409,7 @@ input UpdateOutcomeInput {
   intended: Boolean
 }
 
-"Align an element with one of another programme theory: of the same kind, or an outcome with a context (one study's outcome as another's starting condition, which is how chains cross studies)."
+"Align an element with one of another programme theory: of the same kind, an outcome with a context (one study's outcome as another's starting condition, which is how chains cross studies), or, RELATED only, an outcome with a mechanism (one study's outcome acting in another's mechanism)."
 input AlignInput {
   "The element the relation reads from."
   fromId: ID!

@@ -12,7 +12,7 @@ import (
 	"github.com/cmograph/cmograph/internal/kb"
 )
 
-// Align an element with one of another programme theory: of the same kind, or an outcome with a context (one study's outcome as another's starting condition, which is how chains cross studies).
+// Align an element with one of another programme theory: of the same kind, an outcome with a context (one study's outcome as another's starting condition, which is how chains cross studies), or, RELATED only, an outcome with a mechanism (one study's outcome acting in another's mechanism).
 type AlignInput struct {
 	// The element the relation reads from.
 	FromID string `json:"fromId"`
