@@ -1,17 +1,12 @@
 // Suggestions to review: for each element of a programme theory, its likely counterparts in
-// other studies, with why they were suggested. Accepting records ALIGNS links, several at once
-// through applyBatch (all or nothing); rejecting hides a suggestion in this browser.
+// other studies, with why they were suggested. Accepting records ALIGNS links and rejecting
+// records REJECTS links (which keep the pair out of suggestions and comparisons), several at
+// once through applyBatch: all or nothing.
 import { h, label, select, enumOptions, highlight } from '../dom.js';
 import { theories, theorySelect } from '../theories.js';
 import { REASONS, reasonsView } from '../reasons.js';
 
 const RELATIONS = ['SAME_AS', 'BROADER', 'NARROWER', 'RELATED', 'CONTRADICTS'];
-const REJECTED_KEY = 'cmograph.rejectedSuggestions';
-
-function rejected() {
-  try { return new Set(JSON.parse(localStorage.getItem(REJECTED_KEY) || '[]')); } catch { return new Set(); }
-}
-
 export async function render(ctx, rest, query) {
   const list = await theories(ctx);
   const ptId = query.get('theory') || list.find((t) => t.id.includes('youth'))?.id || list[0]?.id;
@@ -37,11 +32,10 @@ export async function render(ctx, rest, query) {
     parts.push(ctx.gql(`query Suggestions { ${fields} }`));
   }
   const data = Object.assign({}, ...(await Promise.all(parts)));
-  const hidden = rejected();
   const rows = [];
   elements.forEach((e, i) => {
     for (const sg of data[`e${i}`]) {
-      if (sg.aligned || hidden.has(`${e.id}→${sg.element.id}`)) continue;
+      if (sg.aligned) continue;
       rows.push({ from: e, sg });
     }
   });
@@ -62,17 +56,21 @@ export async function render(ctx, rest, query) {
         h('p', { class: 'terms' }, 'Shared words: ', highlight(r.sg.sharedTerms.join(', '), r.sg.sharedTerms)), reasonsView(r.sg))));
   });
   const chosen = () => checkboxes.filter((c) => c.cb.checked);
-  const accept = async () => {
+  const reason = h('input', { type: 'text', id: 'sg-reason', placeholder: 'e.g. different populations' });
+  // decide sends one batch for the chosen rows: all are recorded or none, and a refusal names
+  // the operation at fault (input.operations[3].alignElements.toId), whose row is marked
+  const decide = async (verb, op) => {
     const sel = chosen();
     if (!sel.length) { status.textContent = 'Select at least one suggestion first.'; return; }
-    const operations = sel.map(({ r, rel }) => ({ alignElements: { fromId: r.from.id, toId: r.sg.element.id, relation: rel.value, rationale: `Accepted from suggestions (BM25 ${r.sg.score.toFixed(1)}; shared: ${r.sg.sharedTerms.join(', ')})` } }));
+    for (const r of body.querySelectorAll('tr.row-error')) { r.classList.remove('row-error'); r.querySelector('td:last-child .field-error')?.remove(); }
+    const operations = sel.map(op);
     try {
-      const { applyBatch } = await ctx.gql(`mutation AcceptSuggestions($input: BatchInput!) { applyBatch(input: $input) { operations linked relinked unchanged } }`, { input: { operations } });
+      const { applyBatch } = await ctx.gql(`mutation DecideSuggestions($input: BatchInput!) { applyBatch(input: $input) { operations linked relinked unchanged } }`, { input: { operations } });
       for (const { cb } of sel) cb.closest('tr').remove();
-      status.textContent = `Recorded ${applyBatch.linked + applyBatch.relinked} alignment${applyBatch.operations === 1 ? '' : 's'}.`;
+      const n = applyBatch.linked + applyBatch.relinked + applyBatch.unchanged;
+      status.textContent = `${verb} ${n} suggestion${n === 1 ? '' : 's'}.`;
     } catch (e) {
       status.textContent = `Nothing was recorded: ${e.message}`;
-      // the batch names the operation at fault (input.operations[3].alignElements.toId): mark its row
       for (const err of e.errors || []) {
         const m = /operations\[(\d+)\]/.exec(err.extensions?.field || '');
         const row = m && sel[Number(m[1])]?.cb.closest('tr');
@@ -82,18 +80,14 @@ export async function render(ctx, rest, query) {
       }
     }
   };
-  const reject = () => {
-    const sel = chosen();
-    if (!sel.length) { status.textContent = 'Select at least one suggestion first.'; return; }
-    const set = rejected();
-    for (const { cb, r } of sel) { set.add(`${r.from.id}→${r.sg.element.id}`); cb.closest('tr').remove(); }
-    localStorage.setItem(REJECTED_KEY, JSON.stringify([...set]));
-    status.textContent = `Hid ${sel.length} suggestion${sel.length === 1 ? '' : 's'} in this browser.`;
-  };
+  const accept = () => decide('Accepted', ({ r, rel }) => ({ alignElements: { fromId: r.from.id, toId: r.sg.element.id, relation: rel.value,
+    rationale: reason.value.trim() || `Accepted from suggestions (score ${r.sg.score.toFixed(1)}; shared: ${r.sg.sharedTerms.join(', ')})` } }));
+  const reject = () => decide('Rejected', ({ r }) => ({ rejectSuggestion: { fromId: r.from.id, toId: r.sg.element.id, ...(reason.value.trim() ? { rationale: reason.value.trim() } : {}) } }));
   const all = h('input', { type: 'checkbox', id: 'sg-all', 'aria-label': 'Select all suggestions', onchange: (ev) => { for (const c of checkboxes) if (c.cb.isConnected) c.cb.checked = ev.target.checked; } });
   const controls = ctx.canEdit
     ? h('div', { class: 'toolbar' }, h('button', { type: 'button', class: 'primary', onclick: accept }, 'Accept selected'),
-      h('button', { type: 'button', onclick: reject }, 'Reject selected'))
+      h('button', { type: 'button', onclick: reject }, 'Reject selected'),
+      h('label', { for: 'sg-reason' }, 'Reason (kept with each decision)'), reason)
     : h('p', { class: 'hint' }, 'Sign in as an editor to accept suggestions.');
   out.push(rows.length ? [controls, status, h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Suggestions' }, h('table', { class: 'suggestions' },
     h('thead', null, h('tr', null, ctx.canEdit ? h('th', { scope: 'col' }, all) : null, (ctx.canEdit ? ['Element', 'Relation', 'Suggested counterpart', 'Why'] : ['Element', 'Suggested counterpart', 'Why']).map((t) => h('th', { scope: 'col' }, t)))),
