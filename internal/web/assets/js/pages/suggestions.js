@@ -15,7 +15,7 @@ export async function render(ctx, rest, query) {
     h('form', { class: 'filters', onsubmit: (ev) => { ev.preventDefault(); ctx.go(`#/suggestions?theory=${encodeURIComponent(ts.value)}`); } },
       h('div', { class: 'field wide' }, h('label', { for: 'sg-theory' }, 'Programme theory'), ts),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Show'))),
-    h('p', { class: 'meta' }, 'Likely counterparts in other studies: ranked by BM25 over the elements’ words and quotes, raised when their neighbours match, halved when their CMOCs are about different people. Pairs already aligned are left out.')];
+    h('p', { class: 'meta' }, 'Likely counterparts in other studies: ranked by BM25 over the elements’ words and quotes, raised when their neighbours match, halved when their CMOCs are about different people. Pairs already aligned or rejected are left out.')];
   if (!ptId) return h('div', null, out);
 
   const { programmeTheory: pt } = await ctx.gql(`query TheoryElements($id: ID!) { programmeTheory(id: $id) {
