@@ -414,6 +414,30 @@ func TestBrowser(t *testing.T) {
 		tb.clean("compare")
 	})
 
+	t.Run("ComparedSuggestionsCanBeDecided", func(t *testing.T) {
+		peer := "peer-trial-2024.program-theory"
+		_, tb := fresh(t, "#/compare?left="+gillard+"&right="+peer, "compare")
+		pairs := eval[[][]string](tb, `[...document.querySelectorAll('tr.basis-suggestion')].map((r) => [r.dataset.left, r.dataset.right])`)
+		if len(pairs) < 2 {
+			t.Fatalf("Gillard and the PEER trial should have two suggested pairs, got %v", pairs)
+		}
+		row := func(p []string) string { return fmt.Sprintf(`tr.basis-suggestion[data-left=%q][data-right=%q]`, p[0], p[1]) }
+		tb.do(chromedp.Click(row(pairs[0]) + ` button[aria-label$="as the same"]`))
+		tb.wait(`document.querySelector('tr.basis-suggestion .decide .ok')?.textContent === 'Recorded as the same.'`)
+		tb.do(chromedp.Click(row(pairs[1]) + ` button[aria-label^="Reject"]`))
+		tb.wait(`[...document.querySelectorAll('tr.basis-suggestion .decide .ok')].length === 2`)
+		tb.goTo("#/compare?left="+gillard+"&right="+peer, "compare")
+		explicit := eval[[][]string](tb, `[...document.querySelectorAll('tr.basis-explicit')].map((r) => [r.dataset.left, r.dataset.right])`)
+		left := eval[[][]string](tb, `[...document.querySelectorAll('tr[data-left]')].map((r) => [r.dataset.left, r.dataset.right])`)
+		if !slices.ContainsFunc(explicit, func(p []string) bool { return slices.Equal(p, pairs[0]) }) {
+			t.Errorf("the accepted pair %v is not explicit now: %v", pairs[0], explicit)
+		}
+		if slices.ContainsFunc(left, func(p []string) bool { return slices.Equal(p, pairs[1]) }) {
+			t.Errorf("the rejected pair %v is still offered", pairs[1])
+		}
+		tb.clean("compare decisions")
+	})
+
 	t.Run("AcceptingSuggestionsCreatesTheLinks", func(t *testing.T) {
 		st, tb := fresh(t, "#/suggestions?theory="+youth, "suggestions")
 		pairs := eval[[][]string](tb, `[...document.querySelectorAll('table.suggestions tbody tr')].slice(0, 2).map((r) => [r.dataset.from, r.dataset.to])`)

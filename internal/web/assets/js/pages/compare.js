@@ -58,7 +58,8 @@ export async function render(ctx, rest, query) {
           h('td', null,
             p.construct ? h('p', null, 'Both instances of ', h('a', { href: `#/evidence/${encodeURIComponent(p.construct.id)}` }, p.construct.name)) : null,
             p.rationale ? h('p', { class: 'rationale' }, p.rationale) : null,
-            p.sharedTerms.length ? h('p', { class: 'terms' }, 'Shared words: ', p.sharedTerms.join(', ')) : null, reasonsView(p))))))) : h('p', { class: 'none' }, 'No pairs.'),
+            p.sharedTerms.length ? h('p', { class: 'terms' }, 'Shared words: ', p.sharedTerms.join(', ')) : null, reasonsView(p),
+            p.basis !== 'EXPLICIT' && ctx.canEdit ? decide(ctx, p) : null)))))) : h('p', { class: 'none' }, 'No pairs.'),
       h('div', { class: 'only' },
         h('div', null, h('h3', null, `Only in ${c.left.name}`), onlyList(k.leftOnly)),
         h('div', null, h('h3', null, `Only in ${c.right.name}`), onlyList(k.rightOnly)))));
@@ -68,4 +69,24 @@ export async function render(ctx, rest, query) {
 
 function onlyList(items) {
   return items.length ? h('ul', { class: 'plain' }, items.map((e) => h('li', null, h('a', { href: `#/evidence/${encodeURIComponent(e.id)}` }, e.name)))) : h('p', { class: 'none' }, 'Nothing.');
+}
+
+// decide lets an editor settle a pair the API inferred: record it as an alignment, or reject
+// it so that comparisons and suggestions no longer offer it.
+function decide(ctx, p) {
+  const out = h('div', { class: 'toolbar decide' });
+  const send = async (op, done) => {
+    try {
+      await ctx.gql(`mutation DecidePair($input: BatchInput!) { applyBatch(input: $input) { operations } }`, { input: { operations: [op] } });
+      out.replaceChildren(h('p', { class: 'ok', role: 'status' }, done));
+    } catch (e) {
+      out.append(h('p', { class: 'field-error', role: 'alert' }, e.message));
+    }
+  };
+  const what = `${p.left.name} and ${p.right.name}`;
+  out.append(
+    h('button', { type: 'button', 'aria-label': `Record ${what} as the same`, onclick: () => send({ alignElements: { fromId: p.left.id, toId: p.right.id, relation: 'SAME_AS', rationale: `Accepted from the comparison (${label(p.basis)}, score ${p.score.toFixed(2)})` } }, 'Recorded as the same.') }, 'Same as'),
+    h('button', { type: 'button', 'aria-label': `Record ${what} as related`, onclick: () => send({ alignElements: { fromId: p.left.id, toId: p.right.id, relation: 'RELATED', rationale: `Accepted from the comparison (${label(p.basis)}, score ${p.score.toFixed(2)})` } }, 'Recorded as related.') }, 'Related'),
+    h('button', { type: 'button', 'aria-label': `Reject the pair ${what}`, onclick: () => send({ rejectSuggestion: { fromId: p.left.id, toId: p.right.id } }, 'Rejected: it will not be offered again.') }, 'Reject'));
+  return out;
 }
