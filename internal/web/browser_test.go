@@ -421,7 +421,9 @@ func TestBrowser(t *testing.T) {
 		if len(pairs) < 2 {
 			t.Fatalf("Gillard and the PEER trial should have two suggested pairs, got %v", pairs)
 		}
-		row := func(p []string) string { return fmt.Sprintf(`tr.basis-suggestion[data-left=%q][data-right=%q]`, p[0], p[1]) }
+		row := func(p []string) string {
+			return fmt.Sprintf(`tr.basis-suggestion[data-left=%q][data-right=%q]`, p[0], p[1])
+		}
 		tb.do(chromedp.Click(row(pairs[0]) + ` button[aria-label$="as the same"]`))
 		tb.wait(`document.querySelector('tr.basis-suggestion .decide .ok')?.textContent === 'Recorded as the same.'`)
 		tb.do(chromedp.Click(row(pairs[1]) + ` button[aria-label^="Reject"]`))
