@@ -34,8 +34,14 @@ func (r *Resolver) alignOps(ctx context.Context, path string, in model.AlignInpu
 		l.Confidence = have.Confidence
 	}
 	l.Reviewer = cmp.Or(patched(in.Reviewer, have.Reviewer), actorOf(ctx))
-	return []kb.Op{linkOp(kb.OpLink, path, l, "fromId", "toId")}, nil
+	op := linkOp(kb.OpLink, path, l, "fromId", "toId")
+	op.ExpectedRevision = in.ExpectedRevision
+	return []kb.Op{op}, nil
 }
+
+// linkRevision is a link's revision as clients see it: links stored before links counted
+// their revisions are at 1.
+func linkRevision(l kb.Link) int { return max(l.Revision, 1) }
 
 // unalignOps removes an alignment recorded either way round.
 func (r *Resolver) unalignOps(ctx context.Context, path string, in model.UnalignInput) ([]kb.Op, error) {
@@ -52,7 +58,9 @@ func (r *Resolver) rejectOps(ctx context.Context, path string, in model.RejectIn
 	}
 	l.Rationale = patched(in.Rationale, have.Rationale)
 	l.Reviewer = cmp.Or(patched(in.Reviewer, have.Reviewer), actorOf(ctx))
-	return []kb.Op{linkOp(kb.OpLink, path, l, "fromId", "toId")}, nil
+	op := linkOp(kb.OpLink, path, l, "fromId", "toId")
+	op.ExpectedRevision = in.ExpectedRevision
+	return []kb.Op{op}, nil
 }
 
 // unrejectOps takes back a rejection recorded either way round.
@@ -65,10 +73,15 @@ func (r *Resolver) unlinkEitherWay(ctx context.Context, path string, t kb.RelTyp
 	var ops []kb.Op
 	for _, l := range []kb.Link{{Type: t, From: in.FromID, To: in.ToID}, {Type: t, From: in.ToID, To: in.FromID}} {
 		if _, err := storedLink(ctx, r, l); err == nil {
-			ops = append(ops, linkOp(kb.OpUnlink, path, l, "fromId", "toId"))
+			op := linkOp(kb.OpUnlink, path, l, "fromId", "toId")
+			op.ExpectedRevision = in.ExpectedRevision
+			ops = append(ops, op)
 		}
 	}
 	if len(ops) == 0 {
+		if in.ExpectedRevision != nil {
+			return nil, kb.CheckLinkRevision(kb.Link{Type: t, From: in.FromID, To: in.ToID}, nil, in.ExpectedRevision)
+		}
 		return nil, kb.NotFound(path, "no %s between %q and %q", what, in.FromID, in.ToID)
 	}
 	return ops, nil
@@ -84,11 +97,15 @@ func (r *Resolver) evidenceOps(ctx context.Context, path string, in model.Eviden
 	l.Relevance, l.Richness, l.Rigour = patched(in.Relevance, have.Relevance), patched(in.Richness, have.Richness), patched(in.Rigour, have.Rigour)
 	l.Rationale = patched(in.Rationale, have.Rationale)
 	l.Reviewer = cmp.Or(patched(in.Reviewer, have.Reviewer), actorOf(ctx))
-	return []kb.Op{linkOp(kb.OpLink, path, l, "quoteId", "cmocId")}, nil
+	op := linkOp(kb.OpLink, path, l, "quoteId", "cmocId")
+	op.ExpectedRevision = in.ExpectedRevision
+	return []kb.Op{op}, nil
 }
 
 func unlinkEvidenceOps(path string, in model.UnlinkEvidenceInput) []kb.Op {
-	return []kb.Op{linkOp(kb.OpUnlink, path, kb.Link{Type: kb.RelEvidences, From: in.QuoteID, To: in.CmocID}, "quoteId", "cmocId")}
+	op := linkOp(kb.OpUnlink, path, kb.Link{Type: kb.RelEvidences, From: in.QuoteID, To: in.CmocID}, "quoteId", "cmocId")
+	op.ExpectedRevision = in.ExpectedRevision
+	return []kb.Op{op}
 }
 
 func chainOps(opType kb.OpType, path string, in model.ChainInput) []kb.Op {

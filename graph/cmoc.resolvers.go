@@ -79,6 +79,11 @@ func (r *evidenceResolver) Cmoc(ctx context.Context, obj *kb.Link) (*kb.CMOC, er
 	return mustByID[kb.CMOC](ctx, r.Resolver, obj.To)
 }
 
+// Revision is the resolver for the revision field.
+func (r *evidenceResolver) Revision(ctx context.Context, obj *kb.Link) (int, error) {
+	return linkRevision(*obj), nil
+}
+
 // CreateCmoc is the resolver for the createCMOC field.
 func (r *mutationResolver) CreateCmoc(ctx context.Context, input model.CreateCMOCInput) (*kb.CMOC, error) {
 	c := &kb.CMOC{ID: str(input.ID), ProgrammeTheoryID: input.ProgrammeTheoryID, Code: input.Code,

@@ -67,6 +67,11 @@ func (r *alignmentResolver) CreatedAt(ctx context.Context, obj *model.Alignment)
 	return &obj.Link.CreatedAt, nil
 }
 
+// Revision is the resolver for the revision field.
+func (r *alignmentResolver) Revision(ctx context.Context, obj *model.Alignment) (int, error) {
+	return linkRevision(obj.Link), nil
+}
+
 // ProgrammeTheory is the resolver for the programmeTheory field.
 func (r *contextResolver) ProgrammeTheory(ctx context.Context, obj *kb.Context) (*kb.ProgrammeTheory, error) {
 	return mustByID[kb.ProgrammeTheory](ctx, r.Resolver, obj.ProgrammeTheoryID)

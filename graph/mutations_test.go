@@ -402,3 +402,31 @@ func TestRevisionsKeepConcurrentAppends(t *testing.T) {
 		t.Fatalf("a stale delete: %+v", errs)
 	}
 }
+
+// Two reviewers editing one alignment: the one who read an old revision is refused with the
+// current one, and reading again lets the change through.
+func TestLinkRevisionsRefuseStaleEdits(t *testing.T) {
+	c := newClient(t, newStore(t, fixture(t)))
+	read := func() float64 {
+		d := ok(t, c, `{ mechanism(id: "youth.ipt.m.model") { alignments { revision rationale } } }`, nil)
+		return at(d, "mechanism", "alignments", 0, "revision").(float64)
+	}
+	rev := read()
+	const edit = `mutation($r: Int) { alignElements(input: {fromId: "youth.ipt.m.model", toId: "adult.cm.m.role", relation: NARROWER, rationale: "edited", expectedRevision: $r}) { revision } }`
+	d := ok(t, c, edit, map[string]any{"r": rev})
+	if got := at(d, "alignElements", "revision"); got != rev+1 {
+		t.Fatalf("revision after an edit: %v, want %v", got, rev+1)
+	}
+	_, errs := raw(t, c, edit, map[string]any{"r": rev})
+	wantCode(t, errs, "CONFLICT", "changed since you read it")
+	_, errs = raw(t, c, `mutation($r: Int) { unalignElements(input: {fromId: "youth.ipt.m.model", toId: "adult.cm.m.role", expectedRevision: $r}) { id } }`, map[string]any{"r": rev})
+	wantCode(t, errs, "CONFLICT", "revision")
+	ok(t, c, `mutation($r: Int) { unalignElements(input: {fromId: "youth.ipt.m.model", toId: "adult.cm.m.role", expectedRevision: $r}) { id } }`, map[string]any{"r": rev + 1})
+	// two reviewers both saw no evidence link and both add one: the second learns of the first
+	const add = `mutation { linkEvidence(input: {quoteId: "youth.q.13", cmocId: "youth.ipt.cmoc-10", stance: SUPPORTS, expectedRevision: 0}) { revision } }`
+	if d := ok(t, c, add, nil); at(d, "linkEvidence", "revision") != 1.0 {
+		t.Fatalf("a new evidence link: %s", jsonString(t, d))
+	}
+	_, errs = raw(t, c, add, nil)
+	wantCode(t, errs, "CONFLICT", "revision 1, not 0")
+}

@@ -70,6 +70,7 @@ type ComplexityRoot struct {
 		Rationale  func(childComplexity int) int
 		Relation   func(childComplexity int) int
 		Reviewer   func(childComplexity int) int
+		Revision   func(childComplexity int) int
 	}
 
 	AlignmentSuggestion struct {
@@ -297,6 +298,7 @@ type ComplexityRoot struct {
 		Rationale func(childComplexity int) int
 		Relevance func(childComplexity int) int
 		Reviewer  func(childComplexity int) int
+		Revision  func(childComplexity int) int
 		Richness  func(childComplexity int) int
 		Rigour    func(childComplexity int) int
 		Stance    func(childComplexity int) int
@@ -800,6 +802,7 @@ type AlignmentResolver interface {
 	Confidence(ctx context.Context, obj *model.Alignment) (*float64, error)
 	Reviewer(ctx context.Context, obj *model.Alignment) (string, error)
 	CreatedAt(ctx context.Context, obj *model.Alignment) (*time.Time, error)
+	Revision(ctx context.Context, obj *model.Alignment) (int, error)
 }
 type AlignmentSuggestionResolver interface {
 	Study(ctx context.Context, obj *analysis.Suggestion) (*kb.Study, error)
@@ -850,6 +853,8 @@ type ElementPairResolver interface {
 type EvidenceResolver interface {
 	Quote(ctx context.Context, obj *kb.Link) (*kb.Quote, error)
 	Cmoc(ctx context.Context, obj *kb.Link) (*kb.CMOC, error)
+
+	Revision(ctx context.Context, obj *kb.Link) (int, error)
 }
 type EvidenceMatchResolver interface {
 	Path(ctx context.Context, obj *analysis.Match) ([]kb.Node, error)
@@ -1064,6 +1069,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alignment.Reviewer(childComplexity), true
+	case "Alignment.revision":
+		if e.ComplexityRoot.Alignment.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alignment.Revision(childComplexity), true
 
 	case "AlignmentSuggestion.aligned":
 		if e.ComplexityRoot.AlignmentSuggestion.Aligned == nil {
@@ -1984,6 +1995,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evidence.Reviewer(childComplexity), true
+	case "Evidence.revision":
+		if e.ComplexityRoot.Evidence.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Revision(childComplexity), true
 	case "Evidence.richness":
 		if e.ComplexityRoot.Evidence.Richness == nil {
 			break
@@ -5494,6 +5511,8 @@ type Evidence {
   rationale: String!
   "Who made the judgement: as given, else the actor who linked it."
   reviewer: String!
+  "How many times the link's judgement has changed: 1 when made. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
   "When the link was first recorded (RFC 3339)."
   createdAt: Time!
 }
@@ -5688,6 +5707,8 @@ input EvidenceInput {
   rationale: String
   "Who judged it; omitted keeps the existing link's reviewer, else records you (the request's actor)."
   reviewer: String
+  "The revision of the link you read (see Evidence.revision; 0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
 }
 
 "Which evidence link to remove."
@@ -5696,6 +5717,8 @@ input UnlinkEvidenceInput {
   quoteId: ID!
   "The CMOC."
   cmocId: ID!
+  "The revision of the link you read (see Evidence.revision); a link changed or removed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
 }
 
 "One CMOC's outcome feeding another."
@@ -6108,6 +6131,8 @@ type Alignment {
   reviewer: String!
   "When the link was first recorded (RFC 3339)."
   createdAt: Time!
+  "How many times the link's content has changed: 1 when made. Send it back as expectedRevision to refuse overwriting a change made since you read it."
+  revision: Int!
 }
 
 "A condition or intervention component under which a mechanism fires."
@@ -6423,6 +6448,8 @@ input AlignInput {
   confidence: Float
   "Who judged it; omitted keeps the existing link's reviewer, else records you (the request's actor)."
   reviewer: String
+  "The revision of the link you read (see Alignment.revision; 0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
 }
 
 "A suggested counterpart a reviewer judged not to be one."
@@ -6435,6 +6462,8 @@ input RejectInput {
   rationale: String
   "Who judged it; omitted keeps the existing rejection's reviewer, else records you (the request's actor)."
   reviewer: String
+  "The revision of the link you read (0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
 }
 
 "Which alignment to remove (either direction as recorded)."
@@ -6443,6 +6472,8 @@ input UnalignInput {
   fromId: ID!
   "The other; the link is found whichever way it was recorded."
   toId: ID!
+  "The revision of the link you read (see Alignment.revision); a link changed or removed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
 }
 
 "Mark an element as an instance of a construct, or a mechanism as explained by a theory or construct."
@@ -7998,6 +8029,8 @@ func (ec *executionContext) childFields_Alignment(ctx context.Context, field gra
 		return ec.fieldContext_Alignment_reviewer(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Alignment_createdAt(ctx, field)
+	case "revision":
+		return ec.fieldContext_Alignment_revision(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Alignment", field.Name)
 }
@@ -8456,6 +8489,8 @@ func (ec *executionContext) childFields_Evidence(ctx context.Context, field grap
 		return ec.fieldContext_Evidence_rationale(ctx, field)
 	case "reviewer":
 		return ec.fieldContext_Evidence_reviewer(ctx, field)
+	case "revision":
+		return ec.fieldContext_Evidence_revision(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Evidence_createdAt(ctx, field)
 	}
@@ -11420,6 +11455,29 @@ func (ec *executionContext) _Alignment_createdAt(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Alignment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Alignment", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Alignment_revision(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alignment_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Alignment().Revision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alignment_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Alignment", field, true, true, "Int")
 }
 
 func (ec *executionContext) _AlignmentSuggestion_element(ctx context.Context, field graphql.CollectedField, obj *analysis.Suggestion) (ret graphql.Marshaler) {
@@ -15523,6 +15581,29 @@ func (ec *executionContext) _Evidence_reviewer(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Evidence_reviewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Evidence_revision(ctx context.Context, field graphql.CollectedField, obj *kb.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Evidence().Revision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Evidence_createdAt(ctx context.Context, field graphql.CollectedField, obj *kb.Link) (ret graphql.Marshaler) {
@@ -27643,7 +27724,7 @@ func (ec *executionContext) unmarshalInputAlignInput(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"fromId", "toId", "relation", "rationale", "confidence", "reviewer"}
+	fieldsInOrder := [...]string{"fromId", "toId", "relation", "rationale", "confidence", "reviewer", "expectedRevision"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27692,6 +27773,13 @@ func (ec *executionContext) unmarshalInputAlignInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.Reviewer = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
 		}
 	}
 	return it, nil
@@ -29551,7 +29639,7 @@ func (ec *executionContext) unmarshalInputEvidenceInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"quoteId", "cmocId", "stance", "relevance", "richness", "rigour", "rationale", "reviewer"}
+	fieldsInOrder := [...]string{"quoteId", "cmocId", "stance", "relevance", "richness", "rigour", "rationale", "reviewer", "expectedRevision"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29614,6 +29702,13 @@ func (ec *executionContext) unmarshalInputEvidenceInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Reviewer = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
 		}
 	}
 	return it, nil
@@ -30330,7 +30425,7 @@ func (ec *executionContext) unmarshalInputRejectInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"fromId", "toId", "rationale", "reviewer"}
+	fieldsInOrder := [...]string{"fromId", "toId", "rationale", "reviewer", "expectedRevision"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30365,6 +30460,13 @@ func (ec *executionContext) unmarshalInputRejectInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Reviewer = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
 		}
 	}
 	return it, nil
@@ -31014,7 +31116,7 @@ func (ec *executionContext) unmarshalInputUnalignInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"fromId", "toId"}
+	fieldsInOrder := [...]string{"fromId", "toId", "expectedRevision"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31035,6 +31137,13 @@ func (ec *executionContext) unmarshalInputUnalignInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.ToID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
 		}
 	}
 	return it, nil
@@ -31063,7 +31172,7 @@ func (ec *executionContext) unmarshalInputUnlinkEvidenceInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"quoteId", "cmocId"}
+	fieldsInOrder := [...]string{"quoteId", "cmocId", "expectedRevision"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31084,6 +31193,13 @@ func (ec *executionContext) unmarshalInputUnlinkEvidenceInput(ctx context.Contex
 				return it, err
 			}
 			it.CmocID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
 		}
 	}
 	return it, nil
@@ -32245,6 +32361,11 @@ func (ec *executionContext) _Alignment(ctx context.Context, sel ast.SelectionSet
 			}
 		case "createdAt":
 			out.Values[i] = ec._Alignment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revision":
+			out.Values[i] = ec._Alignment_revision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33728,6 +33849,11 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "reviewer":
 			out.Values[i] = ec._Evidence_reviewer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revision":
+			out.Values[i] = ec._Evidence_revision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

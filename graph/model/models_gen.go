@@ -26,6 +26,8 @@ type AlignInput struct {
 	Confidence *float64 `json:"confidence,omitempty"`
 	// Who judged it; omitted keeps the existing link's reviewer, else records you (the request's actor).
 	Reviewer *string `json:"reviewer,omitempty"`
+	// The revision of the link you read (see Alignment.revision; 0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision.
+	ExpectedRevision *int `json:"expectedRevision,omitempty"`
 }
 
 // Operations to make as one change.
@@ -261,6 +263,8 @@ type EvidenceInput struct {
 	Rationale *string `json:"rationale,omitempty"`
 	// Who judged it; omitted keeps the existing link's reviewer, else records you (the request's actor).
 	Reviewer *string `json:"reviewer,omitempty"`
+	// The revision of the link you read (see Evidence.revision; 0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision.
+	ExpectedRevision *int `json:"expectedRevision,omitempty"`
 }
 
 // An export, as text.
@@ -464,6 +468,8 @@ type RejectInput struct {
 	Rationale *string `json:"rationale,omitempty"`
 	// Who judged it; omitted keeps the existing rejection's reviewer, else records you (the request's actor).
 	Reviewer *string `json:"reviewer,omitempty"`
+	// The revision of the link you read (0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision.
+	ExpectedRevision *int `json:"expectedRevision,omitempty"`
 }
 
 // Record that one programme theory revises another.
@@ -550,6 +556,8 @@ type UnalignInput struct {
 	FromID string `json:"fromId"`
 	// The other; the link is found whichever way it was recorded.
 	ToID string `json:"toId"`
+	// The revision of the link you read (see Alignment.revision); a link changed or removed since is refused with CONFLICT and its current revision.
+	ExpectedRevision *int `json:"expectedRevision,omitempty"`
 }
 
 // Which evidence link to remove.
@@ -558,6 +566,8 @@ type UnlinkEvidenceInput struct {
 	QuoteID string `json:"quoteId"`
 	// The CMOC.
 	CmocID string `json:"cmocId"`
+	// The revision of the link you read (see Evidence.revision); a link changed or removed since is refused with CONFLICT and its current revision.
+	ExpectedRevision *int `json:"expectedRevision,omitempty"`
 }
 
 // Who this request is, as the server sees it.

@@ -57,9 +57,9 @@ func (t *txn) apply(op kb.Op) error {
 	case kb.OpDelete:
 		return t.delete(op.Kind, op.ID, op.ExpectedRevision)
 	case kb.OpLink:
-		return t.link(op.Link)
+		return t.link(op.Link, op.ExpectedRevision)
 	case kb.OpUnlink:
-		return t.unlink(op.Link)
+		return t.unlink(op.Link, op.ExpectedRevision)
 	}
 	return kb.Invalid("", "unknown operation %q", op.Type)
 }
@@ -127,7 +127,7 @@ func (t *txn) delete(kind kb.Kind, id string, expected *int) error {
 	return nil
 }
 
-func (t *txn) link(l kb.Link) error {
+func (t *txn) link(l kb.Link, expected *int) error {
 	if err := l.Validate(); err != nil {
 		return err
 	}
@@ -135,12 +135,18 @@ func (t *txn) link(l kb.Link) error {
 		return err
 	}
 	existing, had := t.g.link(l.Key())
+	var stored *kb.Link
 	if had {
-		if kb.EqualProps(kb.LinkContent(existing), kb.LinkContent(l)) {
+		stored = &existing
+	}
+	l, changed, err := kb.LinkWrite(l, stored, expected)
+	if err != nil || !changed {
+		if err == nil {
 			t.result.LinksUnchanged++
-			return nil
 		}
-		l.CreatedAt, l.CreatedBy = existing.CreatedAt, existing.CreatedBy
+		return err
+	}
+	if had {
 		t.result.Relinked++
 	} else {
 		t.result.Linked++
@@ -152,9 +158,16 @@ func (t *txn) link(l kb.Link) error {
 	return nil
 }
 
-func (t *txn) unlink(l kb.Link) error {
-	if _, had := t.g.link(l.Key()); !had {
+func (t *txn) unlink(l kb.Link, expected *int) error {
+	existing, had := t.g.link(l.Key())
+	if !had {
+		if expected != nil {
+			return kb.CheckLinkRevision(l, nil, expected)
+		}
 		return kb.NotFound("", "no %s link from %q to %q", l.Type, l.From, l.To)
+	}
+	if err := kb.CheckLinkRevision(l, &existing, expected); err != nil {
+		return err
 	}
 	t.putLink(l.Key(), nil)
 	t.result.Unlinked++

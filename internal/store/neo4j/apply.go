@@ -157,10 +157,10 @@ func (t *txn) applyAll(ops []kb.Op) error {
 func (t *txn) applyFrom(ops []kb.Op, i int) (int, error) {
 	switch {
 	case isNodeWrite(ops[i].Type):
-		if end := t.runEnd(ops, i, isNodeWrite); end-i > 1 {
+		if end := t.runEnd(ops, i, isNodeWriteOp); end-i > 1 {
 			return end, t.nodeBatch(ops, i, end)
 		}
-	case ops[i].Type == kb.OpLink:
+	case isLink(ops[i]):
 		if end := t.runEnd(ops, i, isLink); end-i > 1 {
 			return end, t.linkBatch(ops, i, end)
 		}
@@ -182,9 +182,9 @@ func (t *txn) apply(i int, op kb.Op) error {
 	case kb.OpDelete:
 		return t.delete(op.Kind, op.ID, op.ExpectedRevision)
 	case kb.OpLink:
-		return t.link(op.Link)
+		return t.link(op.Link, op.ExpectedRevision)
 	case kb.OpUnlink:
-		return t.unlink(op.Link)
+		return t.unlink(op.Link, op.ExpectedRevision)
 	}
 	return kb.Invalid("", "unknown operation %q", op.Type)
 }
@@ -402,22 +402,18 @@ func (t *txn) delete(kind kb.Kind, id string, expected *int) error {
 	return nil
 }
 
-func (t *txn) link(l kb.Link) error {
+func (t *txn) link(l kb.Link, expected *int) error {
 	if err := l.Validate(); err != nil {
 		return err
 	}
-	recs, err := t.run(cypher.LinkState(), linkStateParams(l))
+	stored, err := t.linkState(l, expected != nil)
 	if err != nil {
 		return err
 	}
-	if len(recs) != 1 {
-		return fmt.Errorf("neo4j: %s returned %d rows, want 1", cypher.LinkState().Name, len(recs))
-	}
-	stored, err := checkLinkState(l, recs[0])
+	l, w, err := t.decideLink(l, stored, expected)
 	if err != nil {
 		return err
 	}
-	l, w := t.decideLink(l, stored)
 	if w == linkUnchanged {
 		t.result.LinksUnchanged++
 		return nil
@@ -426,7 +422,7 @@ func (t *txn) link(l kb.Link) error {
 	if !ok {
 		return kb.Invalid("type", "%q is not a link type", l.Type)
 	}
-	recs, err = t.run(st, linkParams(l))
+	recs, err := t.run(st, linkParams(l))
 	if err != nil {
 		return err
 	}
@@ -437,6 +433,25 @@ func (t *txn) link(l kb.Link) error {
 	}
 	t.countLink(w)
 	return nil
+}
+
+// linkState reads the link stored between l's ends (nil when none), checking the ends. With
+// lock, it first holds both ends until the change commits: a writer that states the revision
+// it read must not have another change slip in between reading the link and writing it.
+func (t *txn) linkState(l kb.Link, lock bool) (*kb.Link, error) {
+	if lock {
+		if _, err := t.lockNodes(l.From, l.To); err != nil {
+			return nil, err
+		}
+	}
+	recs, err := t.run(cypher.LinkState(), linkStateParams(l))
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("neo4j: %s returned %d rows, want 1", cypher.LinkState().Name, len(recs))
+	}
+	return checkLinkState(l, recs[0])
 }
 
 // checkLinkState reads a LinkState (or LinkStates) row for l: it checks l's ends with kb's
@@ -481,21 +496,24 @@ const (
 )
 
 // decideLink compares l with the link stored (nil if none) and returns l as it is to be
-// written: a changed link keeps the stored link's creation, a new one without a creation
-// gets this change's.
-func (t *txn) decideLink(l kb.Link, stored *kb.Link) (kb.Link, linkWrite) {
+// written (see kb.LinkWrite): a changed link keeps the stored link's creation and counts one
+// more revision, a new one without a creation gets this change's.
+func (t *txn) decideLink(l kb.Link, stored *kb.Link, expected *int) (kb.Link, linkWrite, error) {
+	l, changed, err := kb.LinkWrite(l, stored, expected)
+	switch {
+	case err != nil:
+		return l, linkUnchanged, err
+	case !changed:
+		return l, linkUnchanged, nil
+	}
 	w := linkNew
 	if stored != nil {
-		if kb.EqualProps(kb.LinkContent(*stored), kb.LinkContent(l)) {
-			return l, linkUnchanged
-		}
-		l.CreatedAt, l.CreatedBy = stored.CreatedAt, stored.CreatedBy
 		w = linkChanged
 	}
 	if l.CreatedAt.IsZero() {
 		l.CreatedAt, l.CreatedBy = t.at, t.actor
 	}
-	return l, w
+	return l, w, nil
 }
 
 // countLink adds a link write to the result.
@@ -550,11 +568,20 @@ func linksParams(ids []string, types []string) map[string]any {
 	return p
 }
 
-func (t *txn) unlink(l kb.Link) error {
+func (t *txn) unlink(l kb.Link, expected *int) error {
 	missing := kb.NotFound("", "no %s link from %q to %q", l.Type, l.From, l.To)
 	st, ok := cypher.DeleteLink(l.Type)
 	if !ok {
 		return missing
+	}
+	if expected != nil {
+		stored, err := t.linkState(l, true)
+		if err != nil {
+			return err
+		}
+		if err := kb.CheckLinkRevision(l, stored, expected); err != nil {
+			return err
+		}
 	}
 	recs, err := t.run(st, endsParams(l))
 	if err != nil {

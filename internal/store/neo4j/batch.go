@@ -39,13 +39,17 @@ const maxBatch = 1000
 
 func isNodeWrite(t kb.OpType) bool { return t == kb.OpCreate || t == kb.OpUpsert }
 
-func isLink(t kb.OpType) bool { return t == kb.OpLink }
+// isLink says whether an op may join a link batch: a link that states the revision it read is
+// applied on its own, with its ends locked.
+func isLink(op kb.Op) bool { return op.Type == kb.OpLink && op.ExpectedRevision == nil }
 
-// runEnd is the end of the run of ops of the types keep accepts that starts at start, at most
-// t.batch long.
-func (t *txn) runEnd(ops []kb.Op, start int, keep func(kb.OpType) bool) int {
+// isNodeWriteOp says whether an op may join a node batch.
+func isNodeWriteOp(op kb.Op) bool { return isNodeWrite(op.Type) }
+
+// runEnd is the end of the run of ops keep accepts that starts at start, at most t.batch long.
+func (t *txn) runEnd(ops []kb.Op, start int, keep func(kb.Op) bool) int {
 	end := start
-	for end < len(ops) && end-start < t.batch && keep(ops[end].Type) {
+	for end < len(ops) && end-start < t.batch && keep(ops[end]) {
 		end++
 	}
 	return end
@@ -335,7 +339,11 @@ func (t *txn) decideLinkInBatch(l kb.Link, rec *drv.Record, earlier *linkEntry) 
 		decided := earlier.link
 		stored = &decided
 	}
-	l, w := t.decideLink(l, stored)
+	// a link that states its revision is never batched (see applyFrom)
+	l, w, err := t.decideLink(l, stored, nil)
+	if err != nil {
+		return nil, err
+	}
 	if w == linkUnchanged {
 		t.result.LinksUnchanged++
 		return nil, nil

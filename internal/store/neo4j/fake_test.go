@@ -518,3 +518,39 @@ func TestApplyAdvancesTheRevisionInItsTransaction(t *testing.T) {
 		t.Fatalf("revision %d after a second change (%v)", g.revision, err)
 	}
 }
+
+// A link op that states the revision it read locks both ends, is refused when the link moved
+// on, and writes one more revision when it changes the link; it is never batched.
+func TestLinkRevisionsOnTheWritePath(t *testing.T) {
+	g := newFakeGraph()
+	_, g, err := applyFake(g, time.Now(), "a", fakeFixture()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := kb.Link{Type: kb.RelAligns, From: "youth.ipt.o.hope", To: "adult.cm.o.hope", LinkProps: kb.LinkProps{Relation: kb.AlignSameAs, Rationale: "both hope"}}
+	if got := fmt.Sprint(g.links[l.Key()]["revision"]); got != "1" {
+		t.Fatalf("a new link's stored revision is %s", got)
+	}
+	zero, one, two := 0, 1, 2
+	if _, _, err = applyFake(g, time.Now(), "a", kb.Op{Type: kb.OpLink, Link: l, ExpectedRevision: &zero}); !errors.Is(err, kb.ErrConflict) {
+		t.Fatalf("a link read as absent: %v, want a conflict", err)
+	}
+	g.sent = nil
+	_, g, err = applyFake(g, time.Now(), "a", kb.Op{Type: kb.OpLink, Link: l, ExpectedRevision: &one},
+		kb.Op{Type: kb.OpLink, Link: kb.Link{Type: kb.RelInstanceOf, From: "youth.ipt.o.hope", To: "chime.hope"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(g.sent, "lock_nodes") || slices.ContainsFunc(g.sent, func(s string) bool { return strings.HasPrefix(s, "merge_links/") }) {
+		t.Errorf("statements %v: want the ends locked and no batch", g.sent)
+	}
+	if got := fmt.Sprint(g.links[l.Key()]["revision"]); got != "2" {
+		t.Errorf("revision after a change: %s", got)
+	}
+	if _, _, err = applyFake(g, time.Now(), "a", kb.Op{Type: kb.OpUnlink, Link: kb.Link{Type: l.Type, From: l.From, To: l.To}, ExpectedRevision: &one}); !errors.Is(err, kb.ErrConflict) {
+		t.Fatalf("removing a link that moved on: %v, want a conflict", err)
+	}
+	if _, _, err = applyFake(g, time.Now(), "a", kb.Op{Type: kb.OpUnlink, Link: kb.Link{Type: l.Type, From: l.From, To: l.To}, ExpectedRevision: &two}); err != nil {
+		t.Fatalf("removing the link at its revision: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -66,4 +67,91 @@ func testRevisionsKeepConcurrentWrites(t *testing.T, s kb.Store) {
 	_, err := s.Apply(ctx, kb.Change{Ops: []kb.Op{{Type: kb.OpDelete, Kind: kb.KindCMOC, ID: "s.pt.1", ExpectedRevision: &stale}}})
 	wantErr(t, err, kb.ErrConflict, "not 1")
 	get(t, s, "s.pt.1")
+}
+
+// testLinkRevisionsKeepConcurrentWrites has eight reviewers append to the rationale of one
+// alignment, each sending the link revision it read and retrying on a conflict: nothing
+// acknowledged is lost, every change moves the revision on by one, an unchanged write leaves
+// it, and a removal that read an old revision is refused.
+func testLinkRevisionsKeepConcurrentWrites(t *testing.T, s kb.Store) {
+	ctx := context.Background()
+	mustApply(t, s,
+		kb.Op{Type: kb.OpCreate, Node: &kb.Study{ID: "s", Title: "S"}},
+		kb.Op{Type: kb.OpCreate, Node: &kb.Study{ID: "u", Title: "U"}},
+		kb.Op{Type: kb.OpCreate, Node: &kb.ProgrammeTheory{ID: "s.pt", StudyID: "s", Name: "PT"}},
+		kb.Op{Type: kb.OpCreate, Node: &kb.ProgrammeTheory{ID: "u.pt", StudyID: "u", Name: "PT"}},
+		kb.Op{Type: kb.OpCreate, Node: &kb.Outcome{ID: "s.pt.o", ProgrammeTheoryID: "s.pt", Name: "Hope"}},
+		kb.Op{Type: kb.OpCreate, Node: &kb.Outcome{ID: "u.pt.o", ProgrammeTheoryID: "u.pt", Name: "Hope"}})
+	key := kb.Link{Type: kb.RelAligns, From: "s.pt.o", To: "u.pt.o"}
+	read := func() kb.Link {
+		t.Helper()
+		ls, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, IDs: []string{"s.pt.o"}})
+		if err != nil || len(ls) != 1 {
+			t.Fatalf("reading the alignment: %v %v", ls, err)
+		}
+		return ls[0]
+	}
+	first := key
+	first.Relation, first.Rationale = kb.AlignSameAs, "start"
+	zero := 0
+	mustApply(t, s, kb.Op{Type: kb.OpLink, Link: first, ExpectedRevision: &zero})
+	if rev := read().Revision; rev != 1 {
+		t.Fatalf("a new link's revision is %d, want 1", rev)
+	}
+	// the same content again changes nothing, revision included
+	mustApply(t, s, kb.Op{Type: kb.OpLink, Link: first})
+	if rev := read().Revision; rev != 1 {
+		t.Fatalf("an unchanged link moved to revision %d", rev)
+	}
+	const writers, appends = 8, 4
+	var wg sync.WaitGroup
+	errc := make(chan error, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < appends; {
+				ls, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, IDs: []string{"s.pt.o"}})
+				if err != nil || len(ls) != 1 {
+					errc <- fmt.Errorf("reading: %v", err)
+					return
+				}
+				l := ls[0]
+				rev := l.Revision
+				l.Rationale += fmt.Sprintf(" w%d.%d", w, i)
+				_, err = s.Apply(ctx, kb.Change{Actor: "w", Ops: []kb.Op{{Type: kb.OpLink, Link: l, ExpectedRevision: &rev}}})
+				switch {
+				case errors.Is(err, kb.ErrConflict):
+					continue // someone wrote first: read again
+				case err != nil:
+					errc <- err
+					return
+				}
+				i++
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
+	l := read()
+	for w := range writers {
+		for i := range appends {
+			if !strings.Contains(l.Rationale, fmt.Sprintf(" w%d.%d", w, i)) {
+				t.Errorf("append w%d.%d was acknowledged and lost", w, i)
+			}
+		}
+	}
+	if want := 1 + writers*appends; l.Revision != want {
+		t.Errorf("revision %d after %d changes, want %d", l.Revision, writers*appends, want)
+	}
+	stale := 1
+	_, err := s.Apply(ctx, kb.Change{Actor: "w", Ops: []kb.Op{{Type: kb.OpUnlink, Link: key, ExpectedRevision: &stale}}})
+	wantErr(t, err, kb.ErrConflict, "revision")
+	again := l.Revision
+	mustApply(t, s, kb.Op{Type: kb.OpUnlink, Link: key, ExpectedRevision: &again})
+	_, err = s.Apply(ctx, kb.Change{Actor: "w", Ops: []kb.Op{{Type: kb.OpLink, Link: first, ExpectedRevision: &again}}})
+	wantErr(t, err, kb.ErrConflict, "removed")
 }

@@ -50,6 +50,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"SearchFollowsWrites", testSearchFollowsWrites},
 		{"AllLinksOfATypes", testAllLinks},
 		{"RevisionsKeepConcurrentWrites", testRevisionsKeepConcurrentWrites},
+		{"LinkRevisionsKeepConcurrentWrites", testLinkRevisionsKeepConcurrentWrites},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
