@@ -113,11 +113,15 @@ func chainOps(opType kb.OpType, path string, in model.ChainInput) []kb.Op {
 	if opType == kb.OpLink {
 		l.Rationale = str(in.Rationale)
 	}
-	return []kb.Op{linkOp(opType, path, l, "fromId", "toId")}
+	op := linkOp(opType, path, l, "fromId", "toId")
+	op.ExpectedRevision = in.ExpectedRevision
+	return []kb.Op{op}
 }
 
 func constructOps(opType kb.OpType, path string, in model.ConstructLinkInput) []kb.Op {
-	return []kb.Op{linkOp(opType, path, kb.Link{Type: kb.RelInstanceOf, From: in.ElementID, To: in.TargetID}, "elementId", "targetId")}
+	op := linkOp(opType, path, kb.Link{Type: kb.RelInstanceOf, From: in.ElementID, To: in.TargetID}, "elementId", "targetId")
+	op.ExpectedRevision = in.ExpectedRevision
+	return []kb.Op{op}
 }
 
 // applyBatch makes every operation of a batch as one change.

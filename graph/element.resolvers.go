@@ -237,7 +237,7 @@ func (r *mutationResolver) UnlinkConstruct(ctx context.Context, input model.Cons
 
 // LinkExplanation is the resolver for the linkExplanation field.
 func (r *mutationResolver) LinkExplanation(ctx context.Context, input model.ConstructLinkInput) (*kb.Mechanism, error) {
-	if err := r.link(ctx, kb.OpLink, kb.Link{Type: kb.RelExplainedBy, From: input.ElementID, To: input.TargetID}); err != nil {
+	if err := r.linkAt(ctx, kb.OpLink, input.ExpectedRevision, kb.Link{Type: kb.RelExplainedBy, From: input.ElementID, To: input.TargetID}); err != nil {
 		return nil, err
 	}
 	return reload[kb.Mechanism](ctx, r.Resolver, input.ElementID)
@@ -245,7 +245,7 @@ func (r *mutationResolver) LinkExplanation(ctx context.Context, input model.Cons
 
 // UnlinkExplanation is the resolver for the unlinkExplanation field.
 func (r *mutationResolver) UnlinkExplanation(ctx context.Context, input model.ConstructLinkInput) (*kb.Mechanism, error) {
-	if err := r.link(ctx, kb.OpUnlink, kb.Link{Type: kb.RelExplainedBy, From: input.ElementID, To: input.TargetID}); err != nil {
+	if err := r.linkAt(ctx, kb.OpUnlink, input.ExpectedRevision, kb.Link{Type: kb.RelExplainedBy, From: input.ElementID, To: input.TargetID}); err != nil {
 		return nil, err
 	}
 	return reload[kb.Mechanism](ctx, r.Resolver, input.ElementID)

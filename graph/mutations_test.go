@@ -429,4 +429,16 @@ func TestLinkRevisionsRefuseStaleEdits(t *testing.T) {
 	}
 	_, errs = raw(t, c, add, nil)
 	wantCode(t, errs, "CONFLICT", "revision 1, not 0")
+	// and so for every other link: a construct instance, a chain
+	for _, m := range []string{
+		`mutation { linkConstruct(input: {elementId: "youth.ipt.o.hope", targetId: "chime.hope", expectedRevision: 0}) { id } }`,
+		`mutation { chainCMOCs(input: {fromId: "youth.ipt.cmoc-1", toId: "youth.ipt.cmoc-10", expectedRevision: 0}) { id } }`,
+	} {
+		if _, errs := raw(t, c, m, nil); len(errs) > 0 {
+			wantCode(t, errs, "CONFLICT", "not 0")
+			continue
+		}
+		_, errs := raw(t, c, m, nil)
+		wantCode(t, errs, "CONFLICT", "revision 1, not 0")
+	}
 }

@@ -35,7 +35,7 @@ func (r *mutationResolver) DeleteProgrammeTheory(ctx context.Context, input mode
 func (r *mutationResolver) ReviseProgrammeTheory(ctx context.Context, input model.ReviseInput) (*kb.ProgrammeTheory, error) {
 	l := kb.Link{Type: kb.RelRevises, From: input.FromID, To: input.ToID,
 		LinkProps: kb.LinkProps{Change: input.Change, Rationale: str(input.Rationale)}}
-	if err := r.link(ctx, kb.OpLink, l); err != nil {
+	if err := r.linkAt(ctx, kb.OpLink, input.ExpectedRevision, l); err != nil {
 		return nil, err
 	}
 	return reload[kb.ProgrammeTheory](ctx, r.Resolver, input.FromID)

@@ -33,7 +33,7 @@ func (r *mutationResolver) DeleteSetting(ctx context.Context, input model.Delete
 
 // ObserveCMOCIn is the resolver for the observeCMOCIn field.
 func (r *mutationResolver) ObserveCMOCIn(ctx context.Context, input model.ObservedInInput) (*kb.CMOC, error) {
-	if err := r.link(ctx, kb.OpLink, kb.Link{Type: kb.RelObservedIn, From: input.CmocID, To: input.SettingID}); err != nil {
+	if err := r.linkAt(ctx, kb.OpLink, input.ExpectedRevision, kb.Link{Type: kb.RelObservedIn, From: input.CmocID, To: input.SettingID}); err != nil {
 		return nil, err
 	}
 	return reload[kb.CMOC](ctx, r.Resolver, input.CmocID)
@@ -41,7 +41,7 @@ func (r *mutationResolver) ObserveCMOCIn(ctx context.Context, input model.Observ
 
 // UnobserveCMOCIn is the resolver for the unobserveCMOCIn field.
 func (r *mutationResolver) UnobserveCMOCIn(ctx context.Context, input model.ObservedInInput) (*kb.CMOC, error) {
-	if err := r.link(ctx, kb.OpUnlink, kb.Link{Type: kb.RelObservedIn, From: input.CmocID, To: input.SettingID}); err != nil {
+	if err := r.linkAt(ctx, kb.OpUnlink, input.ExpectedRevision, kb.Link{Type: kb.RelObservedIn, From: input.CmocID, To: input.SettingID}); err != nil {
 		return nil, err
 	}
 	return reload[kb.CMOC](ctx, r.Resolver, input.CmocID)

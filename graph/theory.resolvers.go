@@ -66,7 +66,7 @@ func (r *mutationResolver) DeleteConstruct(ctx context.Context, input model.Dele
 
 // DrawOnTheory is the resolver for the drawOnTheory field.
 func (r *mutationResolver) DrawOnTheory(ctx context.Context, input model.DrawsOnInput) (*kb.ProgrammeTheory, error) {
-	if err := r.link(ctx, kb.OpLink, kb.Link{Type: kb.RelDrawsOn, From: input.ProgrammeTheoryID, To: input.TheoryID}); err != nil {
+	if err := r.linkAt(ctx, kb.OpLink, input.ExpectedRevision, kb.Link{Type: kb.RelDrawsOn, From: input.ProgrammeTheoryID, To: input.TheoryID}); err != nil {
 		return nil, err
 	}
 	return reload[kb.ProgrammeTheory](ctx, r.Resolver, input.ProgrammeTheoryID)
@@ -74,7 +74,7 @@ func (r *mutationResolver) DrawOnTheory(ctx context.Context, input model.DrawsOn
 
 // UndrawOnTheory is the resolver for the undrawOnTheory field.
 func (r *mutationResolver) UndrawOnTheory(ctx context.Context, input model.DrawsOnInput) (*kb.ProgrammeTheory, error) {
-	if err := r.link(ctx, kb.OpUnlink, kb.Link{Type: kb.RelDrawsOn, From: input.ProgrammeTheoryID, To: input.TheoryID}); err != nil {
+	if err := r.linkAt(ctx, kb.OpUnlink, input.ExpectedRevision, kb.Link{Type: kb.RelDrawsOn, From: input.ProgrammeTheoryID, To: input.TheoryID}); err != nil {
 		return nil, err
 	}
 	return reload[kb.ProgrammeTheory](ctx, r.Resolver, input.ProgrammeTheoryID)

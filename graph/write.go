@@ -251,9 +251,14 @@ func listIDs(ids []string) string {
 
 // link makes or unmakes links in one change.
 func (r *Resolver) link(ctx context.Context, opType kb.OpType, links ...kb.Link) error {
+	return r.linkAt(ctx, opType, nil, links...)
+}
+
+// linkAt is link for links whose writer states the revision it read of each.
+func (r *Resolver) linkAt(ctx context.Context, opType kb.OpType, expected *int, links ...kb.Link) error {
 	ops := make([]kb.Op, len(links))
 	for i, l := range links {
-		ops[i] = kb.Op{Type: opType, Link: l, Path: "input", EndPaths: linkInputs[l.Type]}
+		ops[i] = kb.Op{Type: opType, Link: l, Path: "input", EndPaths: linkInputs[l.Type], ExpectedRevision: expected}
 	}
 	return r.apply(ctx, ops...)
 }

@@ -5729,6 +5729,8 @@ input ChainInput {
   toId: ID!
   "Why the one feeds the other (when chaining; unchaining ignores it)."
   rationale: String
+  "The revision of the link you read (0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
 }
 
 extend type Query {
@@ -6482,6 +6484,8 @@ input ConstructLinkInput {
   elementId: ID!
   "The construct (for an explanation, a theory or a construct)."
   targetId: ID!
+  "The revision of the link you read (0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
 }
 
 extend type Query {
@@ -6982,6 +6986,8 @@ input ReviseInput {
   change: RevisionChange!
   "Why, in the reviewer's words."
   rationale: String
+  "The revision of the link you read (0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
 }
 
 extend type Query {
@@ -7321,6 +7327,8 @@ input ObservedInInput {
   cmocId: ID!
   "The setting."
   settingId: ID!
+  "The revision of the link you read (0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
 }
 
 extend type Query {
@@ -7918,6 +7926,8 @@ input DrawsOnInput {
   programmeTheoryId: ID!
   "The theory it draws on."
   theoryId: ID!
+  "The revision of the link you read (0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision."
+  expectedRevision: Int
 }
 
 extend type Query {
@@ -28256,7 +28266,7 @@ func (ec *executionContext) unmarshalInputChainInput(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"fromId", "toId", "rationale"}
+	fieldsInOrder := [...]string{"fromId", "toId", "rationale", "expectedRevision"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28284,6 +28294,13 @@ func (ec *executionContext) unmarshalInputChainInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.Rationale = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
 		}
 	}
 	return it, nil
@@ -28312,7 +28329,7 @@ func (ec *executionContext) unmarshalInputConstructLinkInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"elementId", "targetId"}
+	fieldsInOrder := [...]string{"elementId", "targetId", "expectedRevision"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28333,6 +28350,13 @@ func (ec *executionContext) unmarshalInputConstructLinkInput(ctx context.Context
 				return it, err
 			}
 			it.TargetID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
 		}
 	}
 	return it, nil
@@ -29451,7 +29475,7 @@ func (ec *executionContext) unmarshalInputDrawsOnInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"programmeTheoryId", "theoryId"}
+	fieldsInOrder := [...]string{"programmeTheoryId", "theoryId", "expectedRevision"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29472,6 +29496,13 @@ func (ec *executionContext) unmarshalInputDrawsOnInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.TheoryID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
 		}
 	}
 	return it, nil
@@ -30055,7 +30086,7 @@ func (ec *executionContext) unmarshalInputObservedInInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"cmocId", "settingId"}
+	fieldsInOrder := [...]string{"cmocId", "settingId", "expectedRevision"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30076,6 +30107,13 @@ func (ec *executionContext) unmarshalInputObservedInInput(ctx context.Context, o
 				return it, err
 			}
 			it.SettingID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
 		}
 	}
 	return it, nil
@@ -30495,7 +30533,7 @@ func (ec *executionContext) unmarshalInputReviseInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"fromId", "toId", "change", "rationale"}
+	fieldsInOrder := [...]string{"fromId", "toId", "change", "rationale", "expectedRevision"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30530,6 +30568,13 @@ func (ec *executionContext) unmarshalInputReviseInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Rationale = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = data
 		}
 	}
 	return it, nil

@@ -117,6 +117,8 @@ type ChainInput struct {
 	ToID string `json:"toId"`
 	// Why the one feeds the other (when chaining; unchaining ignores it).
 	Rationale *string `json:"rationale,omitempty"`
+	// The revision of the link you read (0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision.
+	ExpectedRevision *int `json:"expectedRevision,omitempty"`
 }
 
 // A page of constructs, as a Relay connection.
@@ -145,6 +147,8 @@ type ConstructLinkInput struct {
 	ElementID string `json:"elementId"`
 	// The construct (for an explanation, a theory or a construct).
 	TargetID string `json:"targetId"`
+	// The revision of the link you read (0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision.
+	ExpectedRevision *int `json:"expectedRevision,omitempty"`
 }
 
 // A page of contexts, as a Relay connection.
@@ -243,6 +247,8 @@ type DrawsOnInput struct {
 	ProgrammeTheoryID string `json:"programmeTheoryId"`
 	// The theory it draws on.
 	TheoryID string `json:"theoryId"`
+	// The revision of the link you read (0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision.
+	ExpectedRevision *int `json:"expectedRevision,omitempty"`
 }
 
 // A quote evidencing a CMOC.
@@ -378,6 +384,8 @@ type ObservedInInput struct {
 	CmocID string `json:"cmocId"`
 	// The setting.
 	SettingID string `json:"settingId"`
+	// The revision of the link you read (0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision.
+	ExpectedRevision *int `json:"expectedRevision,omitempty"`
 }
 
 // A page of outcomes, as a Relay connection.
@@ -482,6 +490,8 @@ type ReviseInput struct {
 	Change kb.RevisionChange `json:"change"`
 	// Why, in the reviewer's words.
 	Rationale *string `json:"rationale,omitempty"`
+	// The revision of the link you read (0: you saw none); a link changed or removed since is refused with CONFLICT and its current revision.
+	ExpectedRevision *int `json:"expectedRevision,omitempty"`
 }
 
 // A token to revoke.
