@@ -530,6 +530,19 @@ func testListFiltersAndSorts(t *testing.T, s kb.Store) {
 			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
 		}
 	}
+	// codes sort as people number them, on both stores: CMOC 2 before CMOC 10
+	mustApply(t, s, kb.Op{Type: kb.OpCreate, Node: &kb.CMOC{ID: "youth.ipt.cmoc-10", ProgrammeTheoryID: "youth.ipt", Code: "CMOC 10"}})
+	for _, c := range []struct {
+		desc bool
+		want []string
+	}{
+		{false, []string{"youth.ipt.cmoc-1", "youth.ipt.cmoc-2", "youth.ipt.cmoc-10", "adult.cm.1"}},
+		{true, []string{"adult.cm.1", "youth.ipt.cmoc-10", "youth.ipt.cmoc-2", "youth.ipt.cmoc-1"}},
+	} {
+		if got := ids(list(t, s, kb.ListQuery{Kind: kb.KindCMOC, Sort: []kb.Sort{{Field: "code", Desc: c.desc}}}).Nodes); !slices.Equal(got, c.want) {
+			t.Errorf("by code (desc %v): got %v, want %v", c.desc, got, c.want)
+		}
+	}
 	_, err := s.List(context.Background(), kb.ListQuery{Kind: kb.KindStudy, Filters: []kb.Filter{{Field: kb.StudyField, Op: kb.FilterEq, Value: "adult"}}})
 	wantErr(t, err, kb.ErrInvalid, "studyId")
 	_, err = s.List(context.Background(), kb.ListQuery{Kind: kb.KindCMOC, Filters: []kb.Filter{{Any: [][]kb.Filter{{{Field: "colour", Op: kb.FilterEq, Value: "red", Path: "where.OR[0].colour"}}}}}})
