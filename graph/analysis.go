@@ -78,3 +78,18 @@ func kindsOf(ks []model.ElementKind) []kb.Kind {
 	}
 	return out
 }
+
+// constructsOf is the constructs with the given ids, in order, leaving out any since deleted.
+func (r *Resolver) constructsOf(ctx context.Context, ids []string) ([]kb.Construct, error) {
+	nodes, err := nodesOrNil(ctx, r, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]kb.Construct, 0, len(nodes))
+	for _, n := range nodes {
+		if c, ok := n.(*kb.Construct); ok {
+			out = append(out, *c)
+		}
+	}
+	return out, nil
+}

@@ -64,6 +64,11 @@ func (r *pairReasonsResolver) Neighbours(ctx context.Context, obj *analysis.Pair
 	return r.neighbourMatch(ctx, obj)
 }
 
+// SharedConstructs is the resolver for the sharedConstructs field.
+func (r *pairReasonsResolver) SharedConstructs(ctx context.Context, obj *analysis.PairReasons) ([]kb.Construct, error) {
+	return r.constructsOf(ctx, obj.SharedConstructs)
+}
+
 // SuggestAlignments is the resolver for the suggestAlignments field.
 func (r *queryResolver) SuggestAlignments(ctx context.Context, elementID string, first *int, kinds []model.ElementKind) ([]analysis.Suggestion, error) {
 	return r.analyst().SuggestAcross(ctx, elementID, kindsOf(kinds), deref(first))

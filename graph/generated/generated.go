@@ -529,9 +529,11 @@ type ComplexityRoot struct {
 	}
 
 	PairReasons struct {
-		Neighbours   func(childComplexity int) int
-		OtherActors  func(childComplexity int) int
-		SharedActors func(childComplexity int) int
+		Neighbours       func(childComplexity int) int
+		OtherActors      func(childComplexity int) int
+		SamePopulation   func(childComplexity int) int
+		SharedActors     func(childComplexity int) int
+		SharedConstructs func(childComplexity int) int
 	}
 
 	PartMatch struct {
@@ -933,6 +935,8 @@ type OutcomeResolver interface {
 }
 type PairReasonsResolver interface {
 	Neighbours(ctx context.Context, obj *analysis.PairReasons) (*model.NeighbourMatch, error)
+
+	SharedConstructs(ctx context.Context, obj *analysis.PairReasons) ([]kb.Construct, error)
 }
 type ProgrammeTheoryResolver interface {
 	Study(ctx context.Context, obj *kb.ProgrammeTheory) (*kb.Study, error)
@@ -3306,12 +3310,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PairReasons.OtherActors(childComplexity), true
+	case "PairReasons.samePopulation":
+		if e.ComplexityRoot.PairReasons.SamePopulation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairReasons.SamePopulation(childComplexity), true
 	case "PairReasons.sharedActors":
 		if e.ComplexityRoot.PairReasons.SharedActors == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PairReasons.SharedActors(childComplexity), true
+	case "PairReasons.sharedConstructs":
+		if e.ComplexityRoot.PairReasons.SharedConstructs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairReasons.SharedConstructs(childComplexity), true
 
 	case "PartMatch.asked":
 		if e.ComplexityRoot.PartMatch.Asked == nil {
@@ -5105,6 +5121,10 @@ type PairReasons {
   sharedActors: [Actor!]!
   "Both sides record whose reasoning their CMOCs are about and share no one: the pair ranks at half."
   otherActors: Boolean!
+  "Constructs both elements instantiate (suggestions only: such a candidate is offered even when the two share no words, and ranks half as high again)."
+  sharedConstructs: [Construct!]!
+  "Both studies are about the same population (suggestions only: ranks a tenth higher)."
+  samePopulation: Boolean!
 }
 
 "Two neighbours, one of each element of a pair, and how alike their words are."
@@ -8849,6 +8869,10 @@ func (ec *executionContext) childFields_PairReasons(ctx context.Context, field g
 		return ec.fieldContext_PairReasons_sharedActors(ctx, field)
 	case "otherActors":
 		return ec.fieldContext_PairReasons_otherActors(ctx, field)
+	case "sharedConstructs":
+		return ec.fieldContext_PairReasons_sharedConstructs(ctx, field)
+	case "samePopulation":
+		return ec.fieldContext_PairReasons_samePopulation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PairReasons", field.Name)
 }
@@ -20971,6 +20995,61 @@ func (ec *executionContext) _PairReasons_otherActors(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PairReasons_otherActors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairReasons", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PairReasons_sharedConstructs(ctx context.Context, field graphql.CollectedField, obj *analysis.PairReasons) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairReasons_sharedConstructs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PairReasons().SharedConstructs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Construct) graphql.Marshaler {
+			return ec.marshalNConstruct2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstructᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairReasons_sharedConstructs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairReasons",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Construct(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PairReasons_samePopulation(ctx context.Context, field graphql.CollectedField, obj *analysis.PairReasons) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairReasons_samePopulation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SamePopulation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairReasons_samePopulation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PairReasons", field, false, false, "Boolean")
 }
 
@@ -35443,6 +35522,16 @@ func (ec *executionContext) _PairReasons(ctx context.Context, sel ast.SelectionS
 			}
 		case "otherActors":
 			out.Values[i] = ec._PairReasons_otherActors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedConstructs":
+			out.Values[i] = ec._PairReasons_sharedConstructs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "samePopulation":
+			out.Values[i] = ec._PairReasons_samePopulation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -86,6 +86,12 @@ const (
 	// (both recorded, none in common): the peer worker's growth is no counterpart of a
 	// mechanism that works on the young person.
 	otherActors = 0.5
+	// sharedConstruct raises a suggestion whose elements instantiate one construct by half: a
+	// reviewer said each stands for it.
+	sharedConstruct = 0.5
+	// samePopulation raises a suggestion from a study of the same population a little:
+	// children's services and adults' may differ in how a mechanism works.
+	samePopulation = 0.1
 )
 
 // pairScorer scores pairs of elements of two sides from their words, their neighbours and
@@ -106,6 +112,11 @@ type PairReasons struct {
 	// actors and share none.
 	SharedActors []kb.Actor
 	OtherActors  bool
+	// SharedConstructs are the constructs both elements instantiate, and SamePopulation says
+	// their studies are about one population (suggestions only: a comparison pairs shared
+	// constructs on their own basis, and its two sides' populations are fixed).
+	SharedConstructs []string
+	SamePopulation   bool
 }
 
 // score is the pair's combined score and why.

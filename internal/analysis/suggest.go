@@ -136,6 +136,16 @@ func (a *Analyst) SuggestAcross(ctx context.Context, elementID string, kinds []k
 		top = max(top, s)
 		textScores[id] = s
 	}
+	// elements that instantiate one of the element's constructs are candidates even when they
+	// share no words with it (CHIME's hope as "optimism" in one paper, "hope" in another)
+	mates, err := r.constructMates(ctx, elementID, kinds)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range mates {
+		scores[id] = max(scores[id], top*sharedConstruct)
+		textScores[id] = scores[id]
+	}
 	paths := map[string][]string{}
 	for key, p := range implied {
 		paths[key[1]] = p
@@ -162,7 +172,7 @@ func (a *Analyst) SuggestAcross(ctx context.Context, elementID string, kinds []k
 			out = append(out, Suggestion{Element: r.node(id), StudyID: study, Score: scores[id], TextScore: textScores[id], Path: paths[id]})
 		}
 	}
-	if err := a.weighByGraph(ctx, r, el, out); err != nil {
+	if err := a.weighByGraph(ctx, r, el, home, out); err != nil {
 		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -245,9 +255,11 @@ func clip(s string, n int) string {
 }
 
 // weighByGraph weighs each candidate's relevance by what the graph knows of the pair (see
-// pairScorer): the match of their neighbours raises it by up to half, and CMOCs about other
-// people halve it. It reads the CMOCs of the programme theories involved in two store calls.
-func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, out []Suggestion) error {
+// pairScorer): the match of their neighbours raises it by up to half, a construct both
+// instantiate by half, a study of the same population by a tenth, and CMOCs about other
+// people halve it. It reads the CMOCs of the programme theories involved, the constructs and
+// the studies in four store calls.
+func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, home string, out []Suggestion) error {
 	if len(out) == 0 {
 		return nil
 	}
@@ -284,6 +296,27 @@ func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, out [
 	for k, d := range docs {
 		ps.corpora[k] = text.NewCorpus(d)
 	}
+	constructs, err := r.links(ctx, false, append([]string{el.NodeID()}, suggestionIDs(out)...), kb.RelInstanceOf)
+	if err != nil {
+		return err
+	}
+	instanceOf := map[string][]string{}
+	for _, l := range constructs {
+		instanceOf[l.From] = append(instanceOf[l.From], l.To)
+	}
+	studies := []string{home}
+	for _, s := range out {
+		studies = append(studies, s.StudyID)
+	}
+	if err := r.load(ctx, studies...); err != nil {
+		return err
+	}
+	population := func(id string) kb.Population {
+		if st, ok := r.node(id).(*kb.Study); ok {
+			return st.Population
+		}
+		return ""
+	}
 	// the pair's own words are scored by BM25 already: score only what the graph adds
 	own := el.NodeKind()
 	ps.corpora[own] = text.NewCorpus(nil)
@@ -295,6 +328,18 @@ func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, out [
 		factor := 1 + neighbourWeight*why.NeighbourScore
 		if why.OtherActors {
 			factor *= otherActors
+		}
+		for _, c := range instanceOf[id] {
+			if slices.Contains(instanceOf[el.NodeID()], c) {
+				why.SharedConstructs = append(why.SharedConstructs, c)
+			}
+		}
+		if len(why.SharedConstructs) > 0 {
+			factor *= 1 + sharedConstruct
+		}
+		if p := population(home); p != "" && p == population(out[i].StudyID) {
+			why.SamePopulation = true
+			factor *= 1 + samePopulation
 		}
 		out[i].Score *= factor
 		out[i].Reasons = why
@@ -336,4 +381,35 @@ func (r *reader) rejectedWith(ctx context.Context, ids []string) (map[[2]string]
 		out[[2]string{l.From, l.To}], out[[2]string{l.To, l.From}] = true, true
 	}
 	return out, nil
+}
+
+// constructMates lists the elements of the given kinds that instantiate a construct the element
+// instantiates, the element aside, in three store calls.
+func (r *reader) constructMates(ctx context.Context, elementID string, kinds []kb.Kind) ([]string, error) {
+	mine, err := r.links(ctx, false, []string{elementID}, kb.RelInstanceOf)
+	if err != nil || len(mine) == 0 {
+		return nil, err
+	}
+	constructs := make([]string, len(mine))
+	for i, l := range mine {
+		constructs[i] = l.To
+	}
+	theirs, err := r.links(ctx, true, constructs, kb.RelInstanceOf)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, l := range theirs {
+		if l.From != elementID {
+			ids = append(ids, l.From)
+		}
+	}
+	ids = uniqueSorted(ids)
+	if err := r.load(ctx, ids...); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(ids, func(id string) bool {
+		n := r.node(id)
+		return n == nil || !slices.Contains(kinds, n.NodeKind())
+	}), nil
 }

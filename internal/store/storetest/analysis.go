@@ -33,6 +33,7 @@ var analysisTests = []struct {
 	{"SuggestImplied", testSuggestImplied},
 	{"SuggestAcrossKinds", testSuggestAcrossKinds},
 	{"SuggestCMOCs", testSuggestCMOCs},
+	{"SuggestSharedConstruct", testSuggestSharedConstruct},
 	{"RejectionsAreHonoured", testRejectionsAreHonoured},
 	{"Chains", testChains},
 	{"ChainsSurviveCycles", testChainsCycle},
@@ -378,6 +379,24 @@ func testRejectionsAreHonoured(t *testing.T, a *analysis.Analyst, s kb.Store) {
 	if !errors.Is(err, kb.ErrInvalid) {
 		t.Errorf("a rejection within one theory: %v, want invalid", err)
 	}
+}
+
+// testSuggestSharedConstruct: b's hope and c's optimism are both CHIME hope; the suggestion
+// says so.
+func testSuggestSharedConstruct(t *testing.T, a *analysis.Analyst, _ kb.Store) {
+	got, err := a.Suggest(context.Background(), "b.ipt.o.hope", analysis.MaxSuggestions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range got {
+		if s.Element.NodeID() == "c.pt.o.optimism" {
+			if !slices.Equal(s.Reasons.SharedConstructs, []string{"chime.hope"}) || s.Score <= s.TextScore {
+				t.Errorf("c's optimism: constructs %v, score %g over words %g", s.Reasons.SharedConstructs, s.Score, s.TextScore)
+			}
+			return
+		}
+	}
+	t.Errorf("c's optimism is not among b's hope's suggestions: %v", nodesOf(got))
 }
 
 // testCompareTransitive: b's modelling is NARROWER than a's role-modelling, which c's is the
