@@ -442,3 +442,19 @@ func TestLinkRevisionsRefuseStaleEdits(t *testing.T) {
 		wantCode(t, errs, "CONFLICT", "revision 1, not 0")
 	}
 }
+
+// ICAMO: a CMOC records the intervention it is about, which can be changed and filtered on.
+func TestCMOCIntervention(t *testing.T) {
+	c := newClient(t, newStore(t, fixture(t)))
+	d := ok(t, c, `mutation { createCMOC(input: {programmeTheoryId: "youth.ipt", code: "CMOC 20", intervention: "Peer-led group session",
+		outcomeIds: ["youth.ipt.o.hope"]}) { id intervention } }`, nil)
+	id := at(d, "createCMOC", "id").(string)
+	if at(d, "createCMOC", "intervention") != "Peer-led group session" {
+		t.Fatalf("created: %s", jsonString(t, d))
+	}
+	ok(t, c, `mutation($id: ID!) { updateCMOC(input: {id: $id, intervention: "One-to-one mentoring"}) { id } }`, map[string]any{"id": id})
+	d = ok(t, c, `{ cmocs(where: {intervention: {contains: "mentoring"}}) { nodes { id intervention } } }`, nil)
+	if got := jsonString(t, at(d, "cmocs", "nodes")); got != `[{"id":"`+id+`","intervention":"One-to-one mentoring"}]` {
+		t.Errorf("filtered: %s", got)
+	}
+}

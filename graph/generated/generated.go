@@ -111,6 +111,7 @@ type ComplexityRoot struct {
 		CreatedBy       func(childComplexity int) int
 		Evidence        func(childComplexity int) int
 		ID              func(childComplexity int) int
+		Intervention    func(childComplexity int) int
 		Label           func(childComplexity int) int
 		Mechanisms      func(childComplexity int) int
 		Outcomes        func(childComplexity int) int
@@ -1251,6 +1252,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CMOC.ID(childComplexity), true
+	case "CMOC.intervention":
+		if e.ComplexityRoot.CMOC.Intervention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOC.Intervention(childComplexity), true
 	case "CMOC.label":
 		if e.ComplexityRoot.CMOC.Label == nil {
 			break
@@ -5475,6 +5482,8 @@ type CMOC implements Node & Tracked {
   label: String!
   "The configuration in words: \"When … (C), … (O) because … (M)\"."
   statement: String!
+  "The programme component the configuration is about, e.g. \"peer-led psychoeducation session\": the I of an ICAMO configuration (intervention, context, actor, mechanism, outcome); empty when not recorded."
+  intervention: String!
   "Where it stands after testing: proposed, supported, refuted, refined or retired; null when not recorded."
   status: CMOCStatus
   "Who the CMOC is about."
@@ -5567,6 +5576,8 @@ input CMOCWhere {
   label: StringFilter
   "By statement, e.g. {contains: \"hope\"} (case ignored)."
   statement: StringFilter
+  "Filter on the programme component the CMOC is about (ICAMO's intervention)."
+  intervention: StringFilter
   "By status; CMOCs with none recorded match neither eq nor in."
   status: CMOCStatusFilter
   "By the actors the CMOC names."
@@ -5663,6 +5674,8 @@ input CreateCMOCInput {
   actors: [Actor!]
   "Where in the paper it stands, e.g. \"Fig. 4\"."
   source: String
+  "The programme component it is about (ICAMO's intervention)."
+  intervention: String
   "Circumstances the paper says it may not hold in, one an item."
   caveats: [String!]
   "Contexts of the same programme theory to link; one of another theory is refused with BAD_USER_INPUT."
@@ -5693,6 +5706,8 @@ input UpdateCMOCInput {
   actors: [Actor!]
   "Where in the paper it stands."
   source: String
+  "The programme component it is about (ICAMO's intervention); null clears it."
+  intervention: String
   "The caveats, replacing the list."
   caveats: [String!]
 }
@@ -8129,6 +8144,8 @@ func (ec *executionContext) childFields_CMOC(ctx context.Context, field graphql.
 		return ec.fieldContext_CMOC_label(ctx, field)
 	case "statement":
 		return ec.fieldContext_CMOC_statement(ctx, field)
+	case "intervention":
+		return ec.fieldContext_CMOC_intervention(ctx, field)
 	case "status":
 		return ec.fieldContext_CMOC_status(ctx, field)
 	case "actors":
@@ -12053,6 +12070,29 @@ func (ec *executionContext) _CMOC_statement(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_CMOC_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CMOC", field, false, false, "String")
+}
+
+func (ec *executionContext) _CMOC_intervention(ctx context.Context, field graphql.CollectedField, obj *kb.CMOC) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOC_intervention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Intervention, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOC_intervention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CMOC", field, false, false, "String")
 }
 
@@ -28218,7 +28258,7 @@ func (ec *executionContext) unmarshalInputCMOCWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "studyId", "id", "programmeTheoryId", "code", "label", "statement", "status", "actors", "context", "mechanism", "outcome"}
+	fieldsInOrder := [...]string{"AND", "OR", "studyId", "id", "programmeTheoryId", "code", "label", "statement", "intervention", "status", "actors", "context", "mechanism", "outcome"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -28282,6 +28322,13 @@ func (ec *executionContext) unmarshalInputCMOCWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it["statement"] = data
+		case "intervention":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervention"))
+			data, err := ec.unmarshalOStringFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["intervention"] = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
 			data, err := ec.unmarshalOCMOCStatusFilter2map(ctx, v)
@@ -28584,7 +28631,7 @@ func (ec *executionContext) unmarshalInputCreateCMOCInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "programmeTheoryId", "code", "label", "statement", "status", "actors", "source", "caveats", "contextIds", "mechanismIds", "outcomeIds", "settingIds"}
+	fieldsInOrder := [...]string{"id", "programmeTheoryId", "code", "label", "statement", "status", "actors", "source", "intervention", "caveats", "contextIds", "mechanismIds", "outcomeIds", "settingIds"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28647,6 +28694,13 @@ func (ec *executionContext) unmarshalInputCreateCMOCInput(ctx context.Context, o
 				return it, err
 			}
 			it.Source = data
+		case "intervention":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervention"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Intervention = data
 		case "caveats":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caveats"))
 			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
@@ -31352,7 +31406,7 @@ func (ec *executionContext) unmarshalInputUpdateCMOCInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedRevision", "code", "label", "statement", "status", "actors", "source", "caveats"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "code", "label", "statement", "status", "actors", "source", "intervention", "caveats"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -31416,6 +31470,13 @@ func (ec *executionContext) unmarshalInputUpdateCMOCInput(ctx context.Context, o
 				return it, err
 			}
 			it["source"] = data
+		case "intervention":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intervention"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["intervention"] = data
 		case "caveats":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caveats"))
 			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
@@ -32712,6 +32773,11 @@ func (ec *executionContext) _CMOC(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "statement":
 			out.Values[i] = ec._CMOC_statement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "intervention":
+			out.Values[i] = ec._CMOC_intervention(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

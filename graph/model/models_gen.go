@@ -199,6 +199,8 @@ type CreateCMOCInput struct {
 	Actors []kb.Actor `json:"actors,omitempty"`
 	// Where in the paper it stands, e.g. "Fig. 4".
 	Source *string `json:"source,omitempty"`
+	// The programme component it is about (ICAMO's intervention).
+	Intervention *string `json:"intervention,omitempty"`
 	// Circumstances the paper says it may not hold in, one an item.
 	Caveats []string `json:"caveats,omitempty"`
 	// Contexts of the same programme theory to link; one of another theory is refused with BAD_USER_INPUT.

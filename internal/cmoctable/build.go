@@ -230,7 +230,7 @@ var cellLimits = map[string]int{
 	colStudy: kb.MaxShortText, colTheory: kb.MaxShortText, colCMOC: kb.MaxCodeLength, colContext: kb.MaxShortText,
 	colOutcome: kb.MaxShortText, colMechanism: kb.MaxShortText, colResource: kb.MaxLongText, colReasoning: kb.MaxLongText,
 	colQuote: kb.MaxLongText, colParticipant: kb.MaxShortText, colLabel: kb.MaxShortText, colStatement: kb.MaxLongText,
-	colSource: kb.MaxShortText, colStudyTitle: kb.MaxShortText, colActor: kb.MaxShortText, colStatus: kb.MaxShortText,
+	colSource: kb.MaxShortText, colIntervention: kb.MaxShortText, colStudyTitle: kb.MaxShortText, colActor: kb.MaxShortText, colStatus: kb.MaxShortText,
 	colStance: kb.MaxShortText, colInformant: kb.MaxShortText, colYear: kb.MaxShortText, colDOI: kb.MaxShortText,
 	colPMID: kb.MaxShortText,
 }

@@ -24,6 +24,7 @@ const (
 	colStatement    = "statement"
 	colStatus       = "status"
 	colSource       = "source"
+	colIntervention = "intervention"
 	colMechanism    = "mechanism"
 	colInformant    = "informant"
 	colStudyTitle   = "study_title"
@@ -38,7 +39,7 @@ var defaultColumns = []string{colStudy, colTheory, colCMOC, colContext, colResou
 	colActor, colQuote, colParticipant, colStance}
 
 // optionalColumns may follow or be mixed with the default ones; WriteCSV writes them after.
-var optionalColumns = []string{colLabel, colStatement, colStatus, colSource, colMechanism, colInformant,
+var optionalColumns = []string{colLabel, colStatement, colStatus, colSource, colIntervention, colMechanism, colInformant,
 	colStudyTitle, colYear, colDOI, colPMID}
 
 var requiredColumns = []string{colStudy, colTheory, colCMOC}

@@ -42,6 +42,7 @@ func WriteCSV(w io.Writer, doc document.Document) error {
 				row[at[colStatement]] = c.doc.Statement
 				row[at[colStatus]] = c.doc.Status
 				row[at[colSource]] = c.doc.Source
+				row[at[colIntervention]] = c.doc.Intervention
 				row[at[colActor]] = joinList(c.doc.Actors)
 				row[at[colContext]] = joinList(c.contexts)
 				row[at[colOutcome]] = joinList(c.outcomes)

@@ -405,3 +405,22 @@ func TestRowLimit(t *testing.T) {
 		t.Errorf("XLSX over the limit: %v", err)
 	}
 }
+
+// ICAMO: a table names the intervention (programme component) each CMOC is about, and writes
+// it back.
+func TestInterventionColumnRoundTrips(t *testing.T) {
+	doc := mustRead(t, "study,theory,cmoc,outcome,intervention\ns,PT,C1,Hope,Peer-led group session\n")
+	if got := doc.Studies[0].ProgrammeTheories[0].CMOCs[0].Intervention; got != "Peer-led group session" {
+		t.Fatalf("intervention = %q", got)
+	}
+	var b strings.Builder
+	if err := WriteCSV(&b, doc); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "intervention") || !strings.Contains(b.String(), "Peer-led group session") {
+		t.Fatalf("the written table lacks the intervention:\n%s", b.String())
+	}
+	if again := mustRead(t, b.String()); again.Studies[0].ProgrammeTheories[0].CMOCs[0].Intervention != "Peer-led group session" {
+		t.Errorf("lost in the round trip:\n%s", b.String())
+	}
+}

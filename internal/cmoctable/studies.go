@@ -252,6 +252,7 @@ func (b *builder) cmocFields(where string, c *cmocOut, cell map[string]string) {
 	b.check(where, colLabel, c.set.set("label", &c.doc.Label, cell[colLabel], where))
 	b.check(where, colStatement, c.set.set("statement", &c.doc.Statement, cell[colStatement], where))
 	b.check(where, colSource, c.set.set("source", &c.doc.Source, cell[colSource], where))
+	b.check(where, colIntervention, c.set.set("intervention", &c.doc.Intervention, cell[colIntervention], where))
 	if s := cell[colStatus]; s != "" {
 		status, err := parseStatus(s)
 		if err != nil {

@@ -154,20 +154,22 @@ type Outcome struct {
 // CMOC refers to its theory's elements by id or by name, and to settings by id or name. Its id
 // defaults to "<programme theory id>.<slug of code>".
 type CMOC struct {
-	ID         string   `json:"id,omitempty" yaml:"id,omitempty"`
-	Code       string   `json:"code" yaml:"code"`
-	Label      string   `json:"label,omitempty" yaml:"label,omitempty"`
-	Statement  string   `json:"statement,omitempty" yaml:"statement,omitempty"`
-	Status     string   `json:"status,omitempty" yaml:"status,omitempty"`
-	Actors     []string `json:"actors,omitempty" yaml:"actors,omitempty"`
-	Source     string   `json:"source,omitempty" yaml:"source,omitempty"`
-	Caveats    []string `json:"caveats,omitempty" yaml:"caveats,omitempty"`
-	Contexts   []string `json:"contexts,omitempty" yaml:"contexts,omitempty"`
-	Mechanisms []string `json:"mechanisms,omitempty" yaml:"mechanisms,omitempty"`
-	Outcomes   []string `json:"outcomes,omitempty" yaml:"outcomes,omitempty"`
-	Settings   []string `json:"settings,omitempty" yaml:"settings,omitempty"`
-	ChainsTo   []Chain  `json:"chainsTo,omitempty" yaml:"chainsTo,omitempty"`
-	Provenance `yaml:",inline"`
+	ID        string   `json:"id,omitempty" yaml:"id,omitempty"`
+	Code      string   `json:"code" yaml:"code"`
+	Label     string   `json:"label,omitempty" yaml:"label,omitempty"`
+	Statement string   `json:"statement,omitempty" yaml:"statement,omitempty"`
+	Status    string   `json:"status,omitempty" yaml:"status,omitempty"`
+	Actors    []string `json:"actors,omitempty" yaml:"actors,omitempty"`
+	Source    string   `json:"source,omitempty" yaml:"source,omitempty"`
+	// Intervention is ICAMO's I: the programme component the configuration is about.
+	Intervention string   `json:"intervention,omitempty" yaml:"intervention,omitempty"`
+	Caveats      []string `json:"caveats,omitempty" yaml:"caveats,omitempty"`
+	Contexts     []string `json:"contexts,omitempty" yaml:"contexts,omitempty"`
+	Mechanisms   []string `json:"mechanisms,omitempty" yaml:"mechanisms,omitempty"`
+	Outcomes     []string `json:"outcomes,omitempty" yaml:"outcomes,omitempty"`
+	Settings     []string `json:"settings,omitempty" yaml:"settings,omitempty"`
+	ChainsTo     []Chain  `json:"chainsTo,omitempty" yaml:"chainsTo,omitempty"`
+	Provenance   `yaml:",inline"`
 }
 
 // Chain says this CMOC's outcome feeds another CMOC (by id, or by code in the same theory).

@@ -89,15 +89,18 @@ type ProgrammeTheory struct {
 // CMOC is one context-mechanism-outcome configuration. Partial CMOCs (only some of C, M, O)
 // are how reviewers extract from non-realist papers.
 type CMOC struct {
-	ID                string     `json:"id"`
-	ProgrammeTheoryID string     `json:"programmeTheoryId"`
-	Code              string     `json:"code"`
-	Label             string     `json:"label,omitempty"`
-	Statement         string     `json:"statement,omitempty"`
-	Status            CMOCStatus `json:"status,omitempty"`
-	Actors            []Actor    `json:"actors,omitempty"`
-	Source            string     `json:"source,omitempty"`
-	Caveats           []string   `json:"caveats,omitempty"`
+	ID                string `json:"id"`
+	ProgrammeTheoryID string `json:"programmeTheoryId"`
+	Code              string `json:"code"`
+	Label             string `json:"label,omitempty"`
+	Statement         string `json:"statement,omitempty"`
+	// Intervention names the programme component the configuration is about: the I of an
+	// ICAMO configuration (intervention, context, actor, mechanism, outcome).
+	Intervention string     `json:"intervention,omitempty"`
+	Status       CMOCStatus `json:"status,omitempty"`
+	Actors       []Actor    `json:"actors,omitempty"`
+	Source       string     `json:"source,omitempty"`
+	Caveats      []string   `json:"caveats,omitempty"`
 	Meta
 }
 
