@@ -232,7 +232,8 @@ var cellLimits = map[string]int{
 	colQuote: kb.MaxLongText, colParticipant: kb.MaxShortText, colLabel: kb.MaxShortText, colStatement: kb.MaxLongText,
 	colSource: kb.MaxShortText, colIntervention: kb.MaxShortText, colStudyTitle: kb.MaxShortText, colActor: kb.MaxShortText, colStatus: kb.MaxShortText,
 	colStance: kb.MaxShortText, colInformant: kb.MaxShortText, colYear: kb.MaxShortText, colDOI: kb.MaxShortText,
-	colPMID: kb.MaxShortText,
+	colPMID: kb.MaxShortText, colPopulation: kb.MaxShortText, colCountry: kb.MaxShortText, colFraming: kb.MaxShortText,
+	colInformants: kb.MaxShortText, colSampleSize: kb.MaxShortText, colDesign: kb.MaxLongText,
 }
 
 // row adds one table row.

@@ -25,6 +25,12 @@ const (
 	colStatus       = "status"
 	colSource       = "source"
 	colIntervention = "intervention"
+	colPopulation   = "population"
+	colCountry      = "country"
+	colFraming      = "framing"
+	colInformants   = "informants"
+	colSampleSize   = "sample_size"
+	colDesign       = "design"
 	colMechanism    = "mechanism"
 	colInformant    = "informant"
 	colStudyTitle   = "study_title"
@@ -40,7 +46,7 @@ var defaultColumns = []string{colStudy, colTheory, colCMOC, colContext, colResou
 
 // optionalColumns may follow or be mixed with the default ones; WriteCSV writes them after.
 var optionalColumns = []string{colLabel, colStatement, colStatus, colSource, colIntervention, colMechanism, colInformant,
-	colStudyTitle, colYear, colDOI, colPMID}
+	colStudyTitle, colYear, colDOI, colPMID, colPopulation, colCountry, colFraming, colInformants, colSampleSize, colDesign}
 
 var requiredColumns = []string{colStudy, colTheory, colCMOC}
 

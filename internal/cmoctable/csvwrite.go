@@ -36,6 +36,11 @@ func WriteCSV(w io.Writer, doc document.Document) error {
 					row[at[colYear]] = strconv.Itoa(*st.doc.Year)
 				}
 				row[at[colDOI]], row[at[colPMID]] = st.doc.DOI, st.doc.PMID
+				row[at[colPopulation]], row[at[colCountry]], row[at[colFraming]] = st.doc.Population, st.doc.Country, st.doc.Framing
+				row[at[colInformants]], row[at[colDesign]] = joinList(st.doc.Informants), st.doc.Design
+				if st.doc.SampleSize != nil {
+					row[at[colSampleSize]] = strconv.Itoa(*st.doc.SampleSize)
+				}
 				row[at[colTheory]] = pt.ref
 				row[at[colCMOC]] = c.doc.Code
 				row[at[colLabel]] = c.doc.Label

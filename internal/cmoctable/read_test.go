@@ -424,3 +424,25 @@ func TestInterventionColumnRoundTrips(t *testing.T) {
 		t.Errorf("lost in the round trip:\n%s", b.String())
 	}
 }
+
+// A table carries what a review records of each study: population, country, framing,
+// informants, sample size and design, as reviewers type them.
+func TestStudyDetailColumns(t *testing.T) {
+	doc := mustRead(t, "study,theory,cmoc,outcome,population,country,framing,informants,sample_size,design\n"+
+		"s,PT,C1,Hope,young people,England,realist evaluation,Service users; peer workers,24,Interviews and focus groups\n"+
+		"s,PT,C2,Trust,,,,,,\n")
+	st := doc.Studies[0]
+	if st.Population != "YOUNG_PEOPLE" || st.Country != "England" || st.Framing != "REALIST_EVALUATION" ||
+		!slices.Equal(st.Informants, []string{"SERVICE_USERS", "PEER_WORKERS"}) || st.SampleSize == nil || *st.SampleSize != 24 ||
+		st.Design != "Interviews and focus groups" {
+		t.Errorf("study = %+v", st)
+	}
+	msg := readErr(t, document.Document{}, "study,theory,cmoc,outcome,population\ns,PT,C1,Hope,martians\n")
+	if !strings.Contains(msg, "population") || !strings.Contains(msg, "CHILDREN") {
+		t.Errorf("a bad population: %s", msg)
+	}
+	msg = readErr(t, document.Document{}, "study,theory,cmoc,outcome,country\ns,PT,C1,Hope,England\ns,PT,C2,Hope,Wales\n")
+	if !strings.Contains(msg, "country") || !strings.Contains(msg, "differs") {
+		t.Errorf("two countries for one study: %s", msg)
+	}
+}

@@ -55,6 +55,7 @@ func (b *builder) study(where string, cell map[string]string) *studyOut {
 	b.check(where, colStudyTitle, st.set.set("title", &st.doc.Title, cell[colStudyTitle], where))
 	b.check(where, colDOI, st.set.set("doi", &st.doc.DOI, cell[colDOI], where))
 	b.check(where, colPMID, st.set.set("pmid", &st.doc.PMID, cell[colPMID], where))
+	b.studyDetails(where, st, cell)
 	if year != nil {
 		ys := strconv.Itoa(*year)
 		var dummy string
@@ -271,4 +272,64 @@ func (b *builder) cmocFields(where string, c *cmocOut, cell map[string]string) {
 			c.actors = append(c.actors, string(actor))
 		}
 	}
+}
+
+// studyDetails sets what a table says of a study besides its citation: population, framing
+// and informants (as the enums spell them, or as reviewers type them), country, sample size
+// and design.
+func (b *builder) studyDetails(where string, st *studyOut, cell map[string]string) {
+	if v := cell[colPopulation]; v != "" {
+		p, err := parseEnum[kb.Population]("Population", v, populationAliases)
+		if err != nil {
+			b.fail(where, colPopulation, "%v", err)
+		} else {
+			b.check(where, colPopulation, st.set.set("population", &st.doc.Population, string(p), where))
+		}
+	}
+	if v := cell[colFraming]; v != "" {
+		f, err := parseEnum[kb.Framing]("Framing", v, nil)
+		if err != nil {
+			b.fail(where, colFraming, "%v", err)
+		} else {
+			b.check(where, colFraming, st.set.set("framing", &st.doc.Framing, string(f), where))
+		}
+	}
+	b.check(where, colCountry, st.set.set("country", &st.doc.Country, cell[colCountry], where))
+	b.check(where, colDesign, st.set.set("design", &st.doc.Design, cell[colDesign], where))
+	if v := cell[colInformants]; v != "" {
+		var roles []string
+		for _, r := range splitList(v) {
+			role, err := parseInformant(r)
+			if err != nil {
+				b.fail(where, colInformants, "%v", err)
+				return
+			}
+			roles = append(roles, string(role))
+		}
+		var joined string
+		if err := st.set.set("informants", &joined, joinList(roles), where); err != nil {
+			b.fail(where, colInformants, "%v", err)
+		} else if joined != "" {
+			st.doc.Informants = roles
+		}
+	}
+	if v := cell[colSampleSize]; v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 0 {
+			b.fail(where, colSampleSize, "%q is not a number of participants", v)
+			return
+		}
+		var given string
+		if err := st.set.set("sampleSize", &given, strconv.Itoa(n), where); err != nil {
+			b.fail(where, colSampleSize, "%v", err)
+		} else if given != "" {
+			st.doc.SampleSize = &n
+		}
+	}
+}
+
+// populationAliases are the populations as reviewers type them.
+var populationAliases = map[string]kb.Population{
+	"CHILD": kb.PopulationChildren, "YOUNG_PERSON": kb.PopulationYoungPeople, "YOUTH": kb.PopulationYoungPeople,
+	"ADULT": kb.PopulationAdults,
 }
