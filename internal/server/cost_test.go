@@ -3,7 +3,6 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -29,16 +28,7 @@ func TestCostlyFieldsIntrospectionAndErrorsAreBounded(t *testing.T) {
 		{"300 failing aliases", hostile(300, func(i int) string { return fmt.Sprintf("l%d: cmocs(first: -1) { totalCount }", i) }), "TOO_MANY_ERRORS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			body, _ := json.Marshal(map[string]string{"query": tc.query})
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			start := time.Now()
-			rec := do(t, h, "POST", "/graphql", string(body))
-			took := time.Since(start)
-			runtime.ReadMemStats(&after)
-			alloc := after.TotalAlloc - before.TotalAlloc
-			t.Logf("%d-byte query: %s, %d-byte answer, %.1f MB allocated", len(body), took.Round(time.Millisecond), rec.Body.Len(), float64(alloc)/(1<<20))
+			rec, took, alloc := measure(t, h, tc.query)
 			if !strings.Contains(rec.Body.String(), tc.want) {
 				t.Fatalf("want %s: %.400s", tc.want, rec.Body)
 			}

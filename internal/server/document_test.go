@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
@@ -24,6 +25,23 @@ func hostile(n int, sel func(i int) string) string {
 	return "{ " + strings.Join(parts, " ") + " }"
 }
 
+// measure posts a query and says what answering it took: the answer, the time and the bytes
+// allocated meanwhile.
+func measure(t *testing.T, h http.Handler, query string) (*httptest.ResponseRecorder, time.Duration, uint64) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	rec := do(t, h, "POST", "/graphql", string(body))
+	took := time.Since(start)
+	runtime.ReadMemStats(&after)
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("%d-byte query: %s, %d-byte answer, %.1f MB allocated", len(body), took.Round(time.Millisecond), rec.Body.Len(), float64(alloc)/(1<<20))
+	return rec, took, alloc
+}
+
 // Documents that once exhausted memory or CPU are refused before validation, quickly, with a
 // short answer naming the bound; the process's allocations stay small.
 func TestHostileDocumentsAreRefusedCheaply(t *testing.T) {
@@ -38,16 +56,7 @@ func TestHostileDocumentsAreRefusedCheaply(t *testing.T) {
 	}
 	for name, q := range cases {
 		t.Run(name, func(t *testing.T) {
-			body, _ := json.Marshal(map[string]string{"query": q})
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			start := time.Now()
-			rec := do(t, h, "POST", "/graphql", string(body))
-			took := time.Since(start)
-			runtime.ReadMemStats(&after)
-			alloc := after.TotalAlloc - before.TotalAlloc
-			t.Logf("%d-byte query: %s, %d-byte answer, %.1f MB allocated", len(body), took.Round(time.Millisecond), rec.Body.Len(), float64(alloc)/(1<<20))
+			rec, took, alloc := measure(t, h, q)
 			if !strings.Contains(rec.Body.String(), "QUERY_TOO_LARGE") {
 				t.Fatalf("not refused: %.300s", rec.Body)
 			}

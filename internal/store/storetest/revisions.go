@@ -26,39 +26,18 @@ func testRevisionsKeepConcurrentWrites(t *testing.T, s kb.Store) {
 		t.Fatalf("a new node's revision is %d, want 1", rev)
 	}
 	const writers, appends = 8, 5
-	var wg sync.WaitGroup
-	errc := make(chan error, writers)
-	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < appends; {
-				ns, err := s.Get(ctx, []string{"s.pt.1"})
-				if err != nil || len(ns) != 1 {
-					errc <- fmt.Errorf("reading: %v", err)
-					return
-				}
-				c := ns[0].(*kb.CMOC)
-				rev := c.Revision
-				caveats := append(append([]string{}, c.Caveats...), fmt.Sprintf("w%d-%d", w, i))
-				_, err = s.Apply(ctx, kb.Change{Actor: "writer", Ops: []kb.Op{{Type: kb.OpUpdate, Kind: kb.KindCMOC, ID: "s.pt.1",
-					Patch: kb.Props{"caveats": caveats}, ExpectedRevision: &rev}}})
-				switch {
-				case err == nil:
-					i++
-				case errors.Is(err, kb.ErrConflict):
-				default:
-					errc <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errc)
-	for err := range errc {
-		t.Fatal(err)
-	}
+	appendConcurrently(t, writers, appends, func(w, i int) error {
+		ns, err := s.Get(ctx, []string{"s.pt.1"})
+		if err != nil || len(ns) != 1 {
+			return fmt.Errorf("reading: %v", err)
+		}
+		c := ns[0].(*kb.CMOC)
+		rev := c.Revision
+		caveats := append(append([]string{}, c.Caveats...), fmt.Sprintf("w%d-%d", w, i))
+		_, err = s.Apply(ctx, kb.Change{Actor: "writer", Ops: []kb.Op{{Type: kb.OpUpdate, Kind: kb.KindCMOC, ID: "s.pt.1",
+			Patch: kb.Props{"caveats": caveats}, ExpectedRevision: &rev}}})
+		return err
+	})
 	c := get(t, s, "s.pt.1").(*kb.CMOC)
 	if len(c.Caveats) != writers*appends || c.Revision != 1+writers*appends {
 		t.Fatalf("%d of %d appends kept, revision %d", len(c.Caveats), writers*appends, c.Revision)
@@ -104,38 +83,17 @@ func testLinkRevisionsKeepConcurrentWrites(t *testing.T, s kb.Store) {
 		t.Fatalf("an unchanged link moved to revision %d", rev)
 	}
 	const writers, appends = 8, 4
-	var wg sync.WaitGroup
-	errc := make(chan error, writers)
-	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < appends; {
-				ls, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, IDs: []string{"s.pt.o"}})
-				if err != nil || len(ls) != 1 {
-					errc <- fmt.Errorf("reading: %v", err)
-					return
-				}
-				l := ls[0]
-				rev := l.Revision
-				l.Rationale += fmt.Sprintf(" w%d.%d", w, i)
-				_, err = s.Apply(ctx, kb.Change{Actor: "w", Ops: []kb.Op{{Type: kb.OpLink, Link: l, ExpectedRevision: &rev}}})
-				switch {
-				case errors.Is(err, kb.ErrConflict):
-					continue // someone wrote first: read again
-				case err != nil:
-					errc <- err
-					return
-				}
-				i++
-			}
-		}()
-	}
-	wg.Wait()
-	close(errc)
-	for err := range errc {
-		t.Fatal(err)
-	}
+	appendConcurrently(t, writers, appends, func(w, i int) error {
+		ls, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, IDs: []string{"s.pt.o"}})
+		if err != nil || len(ls) != 1 {
+			return fmt.Errorf("reading: %v", err)
+		}
+		l := ls[0]
+		rev := l.Revision
+		l.Rationale += fmt.Sprintf(" w%d.%d", w, i)
+		_, err = s.Apply(ctx, kb.Change{Actor: "w", Ops: []kb.Op{{Type: kb.OpLink, Link: l, ExpectedRevision: &rev}}})
+		return err
+	})
 	l := read()
 	for w := range writers {
 		for i := range appends {
@@ -154,4 +112,35 @@ func testLinkRevisionsKeepConcurrentWrites(t *testing.T, s kb.Store) {
 	mustApply(t, s, kb.Op{Type: kb.OpUnlink, Link: key, ExpectedRevision: &again})
 	_, err = s.Apply(ctx, kb.Change{Actor: "w", Ops: []kb.Op{{Type: kb.OpLink, Link: first, ExpectedRevision: &again}}})
 	wantErr(t, err, kb.ErrConflict, "removed")
+}
+
+// appendConcurrently runs writers goroutines that each make appends acknowledged writes with
+// write(w, i), reading again and retrying whenever a write is refused as a conflict; any other
+// error fails the test.
+func appendConcurrently(t *testing.T, writers, appends int, write func(w, i int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errc := make(chan error, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < appends; {
+				switch err := write(w, i); {
+				case err == nil:
+					i++
+				case errors.Is(err, kb.ErrConflict):
+					// someone wrote first: read again
+				default:
+					errc <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
 }
