@@ -32509,7 +32509,7 @@ func (ec *executionContext) _Alignment(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, alignmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32577,7 +32577,7 @@ func (ec *executionContext) _AlignmentSuggestion(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, alignmentSuggestionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32645,7 +32645,7 @@ func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32698,7 +32698,7 @@ func (ec *executionContext) _BatchResult(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, batchResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32751,7 +32751,7 @@ func (ec *executionContext) _CMOC(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32894,7 +32894,7 @@ func (ec *executionContext) _CMOCChain(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCChainImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32932,7 +32932,7 @@ func (ec *executionContext) _CMOCChange(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -32975,7 +32975,7 @@ func (ec *executionContext) _CMOCConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33023,7 +33023,7 @@ func (ec *executionContext) _CMOCEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33061,7 +33061,7 @@ func (ec *executionContext) _CMOCEvidence(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCEvidenceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33114,7 +33114,7 @@ func (ec *executionContext) _CMOCSuggestion(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCSuggestionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33172,7 +33172,7 @@ func (ec *executionContext) _Chain(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, chainImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33220,7 +33220,7 @@ func (ec *executionContext) _ChainLink(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, chainLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33283,7 +33283,7 @@ func (ec *executionContext) _Construct(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, constructImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33366,7 +33366,7 @@ func (ec *executionContext) _ConstructConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, constructConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33414,7 +33414,7 @@ func (ec *executionContext) _ConstructEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, constructEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33452,7 +33452,7 @@ func (ec *executionContext) _Context(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, contextImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33555,7 +33555,7 @@ func (ec *executionContext) _ContextConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, contextConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33603,7 +33603,7 @@ func (ec *executionContext) _ContextEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, contextEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33641,7 +33641,7 @@ func (ec *executionContext) _CountBucket(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, countBucketImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33694,7 +33694,7 @@ func (ec *executionContext) _CreatedApiToken(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, createdApiTokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33732,7 +33732,7 @@ func (ec *executionContext) _Deleted(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33770,7 +33770,7 @@ func (ec *executionContext) _DemiRegularity(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, demiRegularityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33823,7 +33823,7 @@ func (ec *executionContext) _ElementCluster(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, elementClusterImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33871,7 +33871,7 @@ func (ec *executionContext) _ElementMatrix(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, elementMatrixImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33909,7 +33909,7 @@ func (ec *executionContext) _ElementPair(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, elementPairImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -33997,7 +33997,7 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34075,7 +34075,7 @@ func (ec *executionContext) _EvidenceMatch(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceMatchImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34123,7 +34123,7 @@ func (ec *executionContext) _EvidenceReport(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34181,7 +34181,7 @@ func (ec *executionContext) _ExportResult(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, exportResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34224,7 +34224,7 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34267,7 +34267,7 @@ func (ec *executionContext) _Gaps(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, gapsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34340,7 +34340,7 @@ func (ec *executionContext) _ImportKindCounts(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, importKindCountsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34388,7 +34388,7 @@ func (ec *executionContext) _ImportLinkCounts(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, importLinkCountsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34441,7 +34441,7 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, importResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34534,7 +34534,7 @@ func (ec *executionContext) _KindComparison(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, kindComparisonImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34597,7 +34597,7 @@ func (ec *executionContext) _MatrixRow(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, matrixRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34645,7 +34645,7 @@ func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, mechanismImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34753,7 +34753,7 @@ func (ec *executionContext) _MechanismConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, mechanismConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34801,7 +34801,7 @@ func (ec *executionContext) _MechanismEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, mechanismEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34839,7 +34839,7 @@ func (ec *executionContext) _MissingPart(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, missingPartImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -34880,7 +34880,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -35291,7 +35291,7 @@ func (ec *executionContext) _NeighbourMatch(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, neighbourMatchImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35334,7 +35334,7 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35437,7 +35437,7 @@ func (ec *executionContext) _OutcomeConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35485,7 +35485,7 @@ func (ec *executionContext) _OutcomeEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35523,7 +35523,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35571,7 +35571,7 @@ func (ec *executionContext) _PairReasons(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, pairReasonsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35624,7 +35624,7 @@ func (ec *executionContext) _PartMatch(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, partMatchImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35667,7 +35667,7 @@ func (ec *executionContext) _ProgrammeTheory(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeTheoryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35785,7 +35785,7 @@ func (ec *executionContext) _ProgrammeTheoryConnection(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeTheoryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35833,7 +35833,7 @@ func (ec *executionContext) _ProgrammeTheoryEdge(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeTheoryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -35874,7 +35874,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -36137,7 +36137,7 @@ func (ec *executionContext) _Quote(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, quoteImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36235,7 +36235,7 @@ func (ec *executionContext) _QuoteConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, quoteConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36283,7 +36283,7 @@ func (ec *executionContext) _QuoteEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, quoteEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36321,7 +36321,7 @@ func (ec *executionContext) _Revision(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, revisionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36374,7 +36374,7 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36422,7 +36422,7 @@ func (ec *executionContext) _Setting(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, settingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36515,7 +36515,7 @@ func (ec *executionContext) _SettingConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, settingConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36563,7 +36563,7 @@ func (ec *executionContext) _SettingEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, settingEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36601,7 +36601,7 @@ func (ec *executionContext) _Study(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, studyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36769,7 +36769,7 @@ func (ec *executionContext) _StudyConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, studyConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36817,7 +36817,7 @@ func (ec *executionContext) _StudyEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, studyEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36855,7 +36855,7 @@ func (ec *executionContext) _StudyEvidence(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, studyEvidenceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36903,7 +36903,7 @@ func (ec *executionContext) _Theory(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, theoryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36996,7 +36996,7 @@ func (ec *executionContext) _TheoryComparison(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, theoryComparisonImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37054,7 +37054,7 @@ func (ec *executionContext) _TheoryConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, theoryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37102,7 +37102,7 @@ func (ec *executionContext) _TheoryEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, theoryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37140,7 +37140,7 @@ func (ec *executionContext) _VersionDiff(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, versionDiffImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37213,7 +37213,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37256,7 +37256,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37309,7 +37309,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37357,7 +37357,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37415,7 +37415,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37473,7 +37473,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37531,7 +37531,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
