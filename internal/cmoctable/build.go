@@ -31,8 +31,15 @@ type builder struct {
 	matcher *cites.Matcher
 	matched map[string]string
 	base    document.Document
-	rep     Report
-	errs    []error
+	// constructs resolves what a <kind>_construct cell names, a construct's id or its name
+	// (any case), to its id (built when first needed)
+	constructs map[string]string
+	// aligns are the crosswalk links the rows make, checked once every row is read;
+	// rowElements are the elements the rows name
+	aligns      []pendingAlign
+	rowElements map[string]placed
+	rep         Report
+	errs        []error
 }
 
 // Report says what reading a table did beyond what its document shows.
@@ -112,6 +119,7 @@ func build(base document.Document, name string, next rowReader, opts Options) (d
 		return document.Document{}, Report{}, fmt.Errorf("%s: the table has a header but no rows", name)
 	}
 	b.keepOrReplace()
+	alignments := b.checkAligns()
 	if !stopped {
 		b.checkCMOCs() // after a stop, rows not read may hold the elements it would miss
 	}
@@ -128,6 +136,7 @@ func build(base document.Document, name string, next rowReader, opts Options) (d
 	for _, st := range b.studies {
 		doc.Studies = append(doc.Studies, st.toDocument())
 	}
+	doc.Alignments = alignments
 	return doc, b.rep, nil
 }
 
@@ -166,6 +175,35 @@ func (b *builder) check(where, col string, err error) {
 	if err != nil {
 		b.fail(where, col, "%v", err)
 	}
+}
+
+// construct resolves a construct cell entry to the id of one of base's constructs: the
+// entry is an id, or a name that exactly one construct has (ignoring case).
+func (b *builder) construct(entry string) (string, error) {
+	if b.constructs == nil {
+		b.constructs = map[string]string{}
+		named := map[string][]string{}
+		for _, th := range b.base.Theories {
+			for _, c := range th.Constructs {
+				id := orDefault(c.ID, kb.ChildID(th.ID, "", c.Name))
+				b.constructs[id] = id
+				key := strings.ToLower(strings.TrimSpace(c.Name))
+				named[key] = append(named[key], id)
+			}
+		}
+		for name, ids := range named {
+			if _, isID := b.constructs[name]; !isID && len(ids) == 1 {
+				b.constructs[name] = ids[0]
+			}
+		}
+	}
+	if id, ok := b.constructs[entry]; ok {
+		return id, nil
+	}
+	if id, ok := b.constructs[strings.ToLower(entry)]; ok {
+		return id, nil
+	}
+	return "", fmt.Errorf("no construct has the id or the name %q: import the theory that defines it first, or write one of its constructs' ids", clip(entry))
 }
 
 // baseIDs lists every id base uses, defaulted the way document.Plan defaults them, so that a
@@ -234,6 +272,9 @@ var cellLimits = map[string]int{
 	colStance: kb.MaxShortText, colInformant: kb.MaxShortText, colYear: kb.MaxShortText, colDOI: kb.MaxShortText,
 	colPMID: kb.MaxShortText, colPopulation: kb.MaxShortText, colCountry: kb.MaxShortText, colFraming: kb.MaxShortText,
 	colInformants: kb.MaxShortText, colSampleSize: kb.MaxShortText, colDesign: kb.MaxLongText,
+	colContextKind: kb.MaxShortText, colContextConstruct: kb.MaxShortText, colMechanismConstruct: kb.MaxShortText,
+	colOutcomeConstruct: kb.MaxShortText, colContextAligns: kb.MaxLongText, colMechanismAligns: kb.MaxLongText,
+	colOutcomeAligns: kb.MaxLongText,
 }
 
 // row adds one table row.
@@ -295,6 +336,7 @@ func (b *builder) row(rec record) {
 			}
 			if e := b.element(rec.where, part.col, pt, part.kind, name); e != nil {
 				cm.addRef(part.kind, e.id)
+				b.elementDetails(rec.where, pt, e, cell)
 			}
 		}
 	}

@@ -31,13 +31,22 @@ const (
 	colInformants   = "informants"
 	colSampleSize   = "sample_size"
 	colDesign       = "design"
-	colMechanism    = "mechanism"
-	colInformant    = "informant"
-	colStudyTitle   = "study_title"
-	colYear         = "year"
-	colDOI          = "doi"
-	colPMID         = "pmid"
-	noteColumnStart = "#"
+	colContextKind  = "context_kind"
+	// the constructs (by id) the row's elements of one kind are instances of
+	colContextConstruct   = "context_construct"
+	colMechanismConstruct = "mechanism_construct"
+	colOutcomeConstruct   = "outcome_construct"
+	// the crosswalk links the row's elements of one kind make: "RELATION element-id" entries
+	colContextAligns   = "context_aligns"
+	colMechanismAligns = "mechanism_aligns"
+	colOutcomeAligns   = "outcome_aligns"
+	colMechanism       = "mechanism"
+	colInformant       = "informant"
+	colStudyTitle      = "study_title"
+	colYear            = "year"
+	colDOI             = "doi"
+	colPMID            = "pmid"
+	noteColumnStart    = "#"
 )
 
 // defaultColumns is the documented layout, in order.
@@ -46,7 +55,9 @@ var defaultColumns = []string{colStudy, colTheory, colCMOC, colContext, colResou
 
 // optionalColumns may follow or be mixed with the default ones; WriteCSV writes them after.
 var optionalColumns = []string{colLabel, colStatement, colStatus, colSource, colIntervention, colMechanism, colInformant,
-	colStudyTitle, colYear, colDOI, colPMID, colPopulation, colCountry, colFraming, colInformants, colSampleSize, colDesign}
+	colStudyTitle, colYear, colDOI, colPMID, colPopulation, colCountry, colFraming, colInformants, colSampleSize, colDesign,
+	colContextKind, colContextConstruct, colMechanismConstruct, colOutcomeConstruct,
+	colContextAligns, colMechanismAligns, colOutcomeAligns}
 
 var requiredColumns = []string{colStudy, colTheory, colCMOC}
 

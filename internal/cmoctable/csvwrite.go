@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/cmograph/cmograph/internal/document"
@@ -49,19 +50,32 @@ func WriteCSV(w io.Writer, doc document.Document) error {
 				row[at[colSource]] = c.doc.Source
 				row[at[colIntervention]] = c.doc.Intervention
 				row[at[colActor]] = joinList(c.doc.Actors)
-				row[at[colContext]] = joinList(c.contexts)
-				row[at[colOutcome]] = joinList(c.outcomes)
-				setMechanism := func(m *document.Mechanism) {
-					row[at[colMechanism]], row[at[colResource]], row[at[colReasoning]] = "", "", ""
-					if m != nil {
-						row[at[colMechanism]], row[at[colResource]], row[at[colReasoning]] = m.Name, m.Resource, m.Reasoning
+				contexts := groupDetails(c.contexts, c.contextDocs, c.contextAligns, func(d *document.Context) (string, []string) { return d.Kind, d.InstanceOf })
+				outcomes := groupDetails(c.outcomes, c.outcomeDocs, c.outcomeAligns, func(d *document.Outcome) (string, []string) { return "", d.InstanceOf })
+				setElements := func(i int) {
+					row[at[colContext]], row[at[colContextKind]], row[at[colContextConstruct]], row[at[colContextAligns]] = "", "", "", ""
+					row[at[colOutcome]], row[at[colOutcomeConstruct]], row[at[colOutcomeAligns]] = "", "", ""
+					if i < len(contexts) {
+						g := contexts[i]
+						row[at[colContext]], row[at[colContextKind]], row[at[colContextConstruct]] = joinList(g.names), g.kind, joinList(g.constructs)
+						row[at[colContextAligns]] = joinList(g.aligns)
+					}
+					if i < len(outcomes) {
+						g := outcomes[i]
+						row[at[colOutcome]], row[at[colOutcomeConstruct]], row[at[colOutcomeAligns]] = joinList(g.names), joinList(g.constructs), joinList(g.aligns)
 					}
 				}
-				var first *document.Mechanism
-				if len(c.mechanisms) > 0 {
-					first = c.mechanisms[0]
+				setElements(0)
+				setMechanism := func(i int) {
+					row[at[colMechanism]], row[at[colResource]], row[at[colReasoning]] = "", "", ""
+					row[at[colMechanismConstruct]], row[at[colMechanismAligns]] = "", ""
+					if i >= 0 && i < len(c.mechanisms) {
+						m := c.mechanisms[i]
+						row[at[colMechanism]], row[at[colResource]], row[at[colReasoning]] = m.Name, m.Resource, m.Reasoning
+						row[at[colMechanismConstruct]], row[at[colMechanismAligns]] = joinList(m.InstanceOf), joinList(c.mechanismAligns[i])
+					}
 				}
-				setMechanism(first)
+				setMechanism(0)
 				setQuote := func(e quoteEvidence) {
 					row[at[colQuote]], row[at[colParticipant]], row[at[colInformant]], row[at[colStance]] =
 						e.quote.Text, e.quote.Participant, e.quote.InformantRole, e.stance
@@ -77,8 +91,17 @@ func WriteCSV(w io.Writer, doc document.Document) error {
 					}
 				}
 				setQuote(quoteEvidence{quote: &document.Quote{}})
-				for _, m := range c.mechanisms[min(1, len(c.mechanisms)):] {
-					setMechanism(m)
+				for i := 1; i < len(c.mechanisms); i++ {
+					setMechanism(i)
+					if err := cw.Write(row); err != nil {
+						return fmt.Errorf("writing CMOC table: %w", err)
+					}
+				}
+				// contexts or outcomes whose kind or constructs differ from the first ones' go on
+				// rows of their own, since a row's detail cells speak for all its elements
+				setMechanism(-1)
+				for i := 1; i < max(len(contexts), len(outcomes)); i++ {
+					setElements(i)
 					if err := cw.Write(row); err != nil {
 						return fmt.Errorf("writing CMOC table: %w", err)
 					}
@@ -91,4 +114,41 @@ func WriteCSV(w io.Writer, doc document.Document) error {
 		return fmt.Errorf("writing CMOC table: %w", err)
 	}
 	return nil
+}
+
+// detailGroup is elements of one kind named on the same rows: they have the same kind (for
+// contexts), the same constructs and the same crosswalk links.
+type detailGroup struct {
+	names      []string
+	kind       string
+	constructs []string
+	aligns     []string
+}
+
+// groupDetails groups names by what their elements say beyond their names, in order of first
+// appearance; names with no element of their own join the first group.
+func groupDetails[T any](names []string, docs []*T, aligns [][]string, of func(*T) (string, []string)) []detailGroup {
+	var groups []detailGroup
+	for i, name := range names {
+		var kind string
+		var constructs, links []string
+		if i < len(docs) && docs[i] != nil {
+			kind, constructs = of(docs[i])
+		}
+		if i < len(aligns) {
+			links = aligns[i]
+		}
+		at := slices.IndexFunc(groups, func(g detailGroup) bool {
+			return g.kind == kind && slices.Equal(g.constructs, constructs) && slices.Equal(g.aligns, links)
+		})
+		if at < 0 && (i >= len(docs) || docs[i] == nil) && len(groups) > 0 {
+			at = 0
+		}
+		if at < 0 {
+			groups = append(groups, detailGroup{kind: kind, constructs: constructs, aligns: links})
+			at = len(groups) - 1
+		}
+		groups[at].names = append(groups[at].names, name)
+	}
+	return groups
 }

@@ -29,6 +29,20 @@
 //	informant            the quote speaker's role: service user(s), peer worker(s), staff, carer(s)
 //	study_title, year    title and year for a study the knowledge base does not have yet
 //	doi, pmid            its DOI and PubMed id
+//	context_kind         the kind of the row's contexts (condition, intervention component, ...)
+//	context_construct, mechanism_construct, outcome_construct
+//	                     the constructs the row's elements of that kind instantiate: a list of
+//	                     construct ids or names; the theory must be in the knowledge base
+//	context_aligns, mechanism_aligns, outcome_aligns
+//	                     the crosswalk links the row's elements of that kind make: a list of
+//	                     "RELATION study-id: element name" (or "RELATION element-id"), e.g.
+//	                     "SAME_AS gillard-2015: Building trust"; RELATION is SAME_AS, BROADER,
+//	                     NARROWER, RELATED or CONTRADICTS, and the other end may be in the
+//	                     table. A link the knowledge base has keeps its rationale; a table
+//	                     without a link takes none away
+//
+// A row's detail cells speak for every element of that kind it names, so WriteCSV puts
+// contexts or outcomes whose kind, constructs or links differ on rows of their own.
 //
 // Only study, theory and cmoc are required. A column whose header starts with '#' is a note
 // column and is ignored; any other unknown header is an error, so that a misspelt column never

@@ -13,6 +13,8 @@ import (
 type docIndex struct {
 	studies  []*studyView
 	evidence map[string][]quoteEvidence // CMOC id -> the quotes evidencing it, in document order
+	// aligns are the crosswalk links each element makes, as alignment cells write them
+	aligns map[string][]string
 }
 
 type studyView struct {
@@ -32,6 +34,12 @@ type cmocView struct {
 	id                 string
 	contexts, outcomes []string // names
 	mechanisms         []*document.Mechanism
+	// the context and outcome elements themselves, one per name (nil where the theory does
+	// not define it)
+	contextDocs []*document.Context
+	outcomeDocs []*document.Outcome
+	// the links each context, mechanism and outcome makes, one list per name
+	contextAligns, mechanismAligns, outcomeAligns [][]string
 }
 
 type quoteEvidence struct {
@@ -40,7 +48,14 @@ type quoteEvidence struct {
 }
 
 func newDocIndex(doc document.Document) *docIndex {
-	x := &docIndex{evidence: map[string][]quoteEvidence{}}
+	x := &docIndex{evidence: map[string][]quoteEvidence{}, aligns: map[string][]string{}}
+	targets := alignTargets(doc)
+	for _, a := range doc.Alignments {
+		x.aligns[a.From] = append(x.aligns[a.From], a.Relation+" "+orDefault(targets[a.To], a.To))
+	}
+	for _, entries := range x.aligns {
+		slices.Sort(entries)
+	}
 	cmocIDs := map[string]bool{}
 	for i := range doc.Studies {
 		st := &doc.Studies[i]
@@ -57,21 +72,45 @@ func newDocIndex(doc document.Document) *docIndex {
 				pv.ref = pv.id
 			}
 			ctx, mech, out := elementNames(pv.id, pt)
+			ctxDocs, outDocs := map[string]*document.Context{}, map[string]*document.Outcome{}
+			for i := range pt.Contexts {
+				c := &pt.Contexts[i]
+				ctxDocs[orDefault(c.ID, kb.ChildID(pv.id, kb.ElementTag(kb.KindContext), c.Name))], ctxDocs[c.Name] = c, c
+			}
+			for i := range pt.Outcomes {
+				o := &pt.Outcomes[i]
+				outDocs[orDefault(o.ID, kb.ChildID(pv.id, kb.ElementTag(kb.KindOutcome), o.Name))], outDocs[o.Name] = o, o
+			}
 			for k := range pt.CMOCs {
 				c := &pt.CMOCs[k]
 				cv := &cmocView{doc: c, id: orDefault(c.ID, kb.ChildID(pv.id, "", c.Code))}
 				for _, ref := range c.Contexts {
 					cv.contexts = append(cv.contexts, nameOr(ctx, ref))
+					d := ctxDocs[ref]
+					cv.contextDocs = append(cv.contextDocs, d)
+					if d != nil {
+						ref = orDefault(d.ID, kb.ChildID(pv.id, kb.ElementTag(kb.KindContext), d.Name))
+					}
+					cv.contextAligns = append(cv.contextAligns, x.aligns[ref])
 				}
 				for _, ref := range c.Outcomes {
 					cv.outcomes = append(cv.outcomes, nameOr(out, ref))
+					d := outDocs[ref]
+					cv.outcomeDocs = append(cv.outcomeDocs, d)
+					if d != nil {
+						ref = orDefault(d.ID, kb.ChildID(pv.id, kb.ElementTag(kb.KindOutcome), d.Name))
+					}
+					cv.outcomeAligns = append(cv.outcomeAligns, x.aligns[ref])
 				}
 				for _, ref := range c.Mechanisms {
 					m := mech[ref]
 					if m == nil {
 						m = &document.Mechanism{Name: ref} // a reference outside the theory: keep what it says
+					} else {
+						ref = orDefault(m.ID, kb.ChildID(pv.id, kb.ElementTag(kb.KindMechanism), m.Name))
 					}
 					cv.mechanisms = append(cv.mechanisms, m)
+					cv.mechanismAligns = append(cv.mechanismAligns, x.aligns[ref])
 				}
 				cmocIDs[cv.id] = true
 				codes[c.Code] = append(codes[c.Code], cv.id)
@@ -137,4 +176,39 @@ func compareEvidence(a, b quoteEvidence) int {
 		return c
 	}
 	return strings.Compare(a.quote.Text, b.quote.Text)
+}
+
+// alignTargets names every element an alignment cell may point to the way a table can find it
+// again, "study-id: element name", since a table keeps study ids but not element ids; an
+// element whose name another element of its study has is left to its id.
+func alignTargets(doc document.Document) map[string]string {
+	out := map[string]string{}
+	for _, st := range doc.Studies {
+		named := map[string][]string{}
+		for _, pt := range st.ProgrammeTheories {
+			ptID := orDefault(pt.ID, kb.ChildID(st.ID, "", pt.Name))
+			add := func(kind kb.Kind, id, name string) {
+				id = orDefault(id, kb.ChildID(ptID, kb.ElementTag(kind), name))
+				named[nameKey(name)] = append(named[nameKey(name)], id)
+				out[id] = st.ID + ": " + name
+			}
+			for _, c := range pt.Contexts {
+				add(kb.KindContext, c.ID, c.Name)
+			}
+			for _, m := range pt.Mechanisms {
+				add(kb.KindMechanism, m.ID, m.Name)
+			}
+			for _, o := range pt.Outcomes {
+				add(kb.KindOutcome, o.ID, o.Name)
+			}
+		}
+		for _, ids := range named {
+			if len(ids) > 1 {
+				for _, id := range ids {
+					delete(out, id)
+				}
+			}
+		}
+	}
+	return out
 }

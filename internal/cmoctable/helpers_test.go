@@ -35,6 +35,17 @@ func emptyStore(t testing.TB) *memory.Store {
 	return st
 }
 
+// theoriesStore holds only doc's theories and their constructs: what a table's construct
+// columns name must be in the knowledge base before the table is imported.
+func theoriesStore(t testing.TB, doc document.Document) *memory.Store {
+	t.Helper()
+	st := emptyStore(t)
+	if _, err := document.ImportFiles(context.Background(), st, "test", document.Built("theories", document.Document{Theories: doc.Theories})); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // snapshotDoc is the store as a document: the base every import starts from.
 func snapshotDoc(t testing.TB, st kb.Store) document.Document {
 	t.Helper()

@@ -20,6 +20,7 @@ type cmocSummary struct {
 	Contexts, Outcomes                     []string
 	Mechanisms                             []string // "name | resource | reasoning"
 	Quotes                                 []string // "text | participant | role | stance"
+	Details                                []string // "element name: kind; constructs"
 }
 
 // summarise keys every CMOC by study, theory name and code.
@@ -33,7 +34,15 @@ func summarise(doc document.Document) map[string]cmocSummary {
 					Source: c.doc.Source, Actors: c.doc.Actors, Contexts: sorted(c.contexts), Outcomes: sorted(c.outcomes)}
 				for _, m := range c.mechanisms {
 					s.Mechanisms = append(s.Mechanisms, m.Name+" | "+m.Resource+" | "+m.Reasoning)
+					s.Details = append(s.Details, m.Name+": "+strings.Join(sorted(m.InstanceOf), ","))
 				}
+				for _, d := range c.contextDocs {
+					s.Details = append(s.Details, d.Name+": "+d.Kind+"; "+strings.Join(sorted(d.InstanceOf), ","))
+				}
+				for _, d := range c.outcomeDocs {
+					s.Details = append(s.Details, d.Name+": "+strings.Join(sorted(d.InstanceOf), ","))
+				}
+				s.Details = sorted(s.Details)
 				for _, e := range x.evidence[c.id] {
 					s.Quotes = append(s.Quotes, strings.Join([]string{e.quote.Text, e.quote.Participant, e.quote.InformantRole, e.stance}, " | "))
 				}
@@ -55,9 +64,12 @@ func TestSeedRoundTripsThroughCSV(t *testing.T) {
 	seedDoc := snapshotDoc(t, seedStore(t))
 	data := writeCSV(t, seedDoc)
 
-	empty := emptyStore(t)
+	empty := theoriesStore(t, seedDoc)
 	if _, err := importTable(t, empty, "seed.csv", data, nil); err != nil {
 		t.Fatal(err)
+	}
+	if a, b := alignmentsByName(seedDoc), alignmentsByName(snapshotDoc(t, empty)); len(a) == 0 || !slices.Equal(a, b) {
+		t.Errorf("alignments after the round trip:\n%s\nwant\n%s", strings.Join(b, "\n"), strings.Join(a, "\n"))
 	}
 	want, got := summarise(seedDoc), summarise(snapshotDoc(t, empty))
 	if len(want) == 0 || len(got) != len(want) {
@@ -82,7 +94,7 @@ func TestSeedRoundTripsThroughCSV(t *testing.T) {
 	// Ids in the new store come from names, so its table may list things in another order;
 	// but from there on the table is a fixed point: import it afresh and it writes the same.
 	second := writeCSV(t, snapshotDoc(t, empty))
-	third := emptyStore(t)
+	third := theoriesStore(t, seedDoc)
 	if _, err := importTable(t, third, "second.csv", second, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +206,7 @@ func TestSynthTableReimportsUnchanged(t *testing.T) {
 	if res.Changed() {
 		t.Errorf("re-import changed the synthetic store: %+v", res)
 	}
-	fresh := emptyStore(t)
+	fresh := theoriesStore(t, before)
 	if _, err := importTable(t, fresh, "synth.csv", data, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -207,4 +219,16 @@ func TestSynthTableReimportsUnchanged(t *testing.T) {
 			t.Errorf("%s:\nwant %s\n got %s", key, a, b)
 		}
 	}
+}
+
+// alignmentsByName lists a document's alignments by the study and name of their ends, which a
+// table keeps (it does not keep element ids).
+func alignmentsByName(doc document.Document) []string {
+	names := alignTargets(doc)
+	var out []string
+	for _, a := range doc.Alignments {
+		out = append(out, orDefault(names[a.From], a.From)+" "+a.Relation+" "+orDefault(names[a.To], a.To))
+	}
+	slices.Sort(out)
+	return out
 }

@@ -151,8 +151,8 @@ func TestXLSXReadsLikeCSV(t *testing.T) {
 
 func TestXLSXSeedRoundTrip(t *testing.T) {
 	seedDoc := snapshotDoc(t, seedStore(t))
-	st := emptyStore(t)
-	doc, err := ReadXLSX(document.Document{}, workbookOf(t, writeCSV(t, seedDoc)), Options{Name: "seed.xlsx"})
+	st := theoriesStore(t, seedDoc)
+	doc, err := ReadXLSX(snapshotDoc(t, st), workbookOf(t, writeCSV(t, seedDoc)), Options{Name: "seed.xlsx"})
 	if err != nil {
 		t.Fatal(err)
 	}

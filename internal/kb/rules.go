@@ -119,17 +119,24 @@ func CheckLinkEnds(l Link, from, to Node) error {
 			return Invalid("to", "REJECTS joins elements of different programme theories; %q and %q are both in %q", l.From, l.To, from.Owner())
 		}
 	case RelAligns:
-		if fk, tk := from.NodeKind(), to.NodeKind(); fk != tk {
-			if !AlignsAcross(fk, tk) {
-				return Invalid("to", "ALIGNS joins elements of the same kind, an outcome and a context, or an outcome and a mechanism: %q is a %s, %q a %s", l.From, fk, l.To, tk)
-			}
-			if !outcomeAndContext(fk, tk) && l.Relation != AlignRelated {
-				return Invalid("relation", "an outcome and a mechanism can only be RELATED (the outcome of one configuration acting in another's mechanism), not %s", l.Relation)
-			}
+		return CheckAlign(l.From, from.NodeKind(), from.Owner(), l.To, to.NodeKind(), to.Owner(), l.Relation)
+	}
+	return nil
+}
+
+// CheckAlign says whether an ALIGNS link with relation may join element from (of kind fk, in
+// programme theory fromOwner) to element to: the rules every writer of alignments shares.
+func CheckAlign(from string, fk Kind, fromOwner, to string, tk Kind, toOwner string, relation AlignRelation) error {
+	if fk != tk {
+		if !AlignsAcross(fk, tk) {
+			return Invalid("to", "ALIGNS joins elements of the same kind, an outcome and a context, or an outcome and a mechanism: %q is a %s, %q a %s", from, fk, to, tk)
 		}
-		if from.Owner() == to.Owner() {
-			return Invalid("to", "ALIGNS joins elements of different programme theories; %q and %q are both in %q", l.From, l.To, from.Owner())
+		if !outcomeAndContext(fk, tk) && relation != AlignRelated {
+			return Invalid("relation", "an outcome and a mechanism can only be RELATED (the outcome of one configuration acting in another's mechanism), not %s", relation)
 		}
+	}
+	if fromOwner == toOwner {
+		return Invalid("to", "ALIGNS joins elements of different programme theories; %q and %q are both in %q", from, to, fromOwner)
 	}
 	return nil
 }
