@@ -87,7 +87,7 @@ func (r *evidenceResolver) Revision(ctx context.Context, obj *kb.Link) (int, err
 // CreateCmoc is the resolver for the createCMOC field.
 func (r *mutationResolver) CreateCmoc(ctx context.Context, input model.CreateCMOCInput) (*kb.CMOC, error) {
 	c := &kb.CMOC{ID: str(input.ID), ProgrammeTheoryID: input.ProgrammeTheoryID, Code: input.Code,
-		Label: str(input.Label), Statement: str(input.Statement), Status: deref(input.Status), Actors: input.Actors,
+		Label: str(input.Label), Statement: str(input.Statement), Status: deref(input.Status), Actors: input.Actors, Roles: input.Roles,
 		Source: str(input.Source), Intervention: str(input.Intervention), Caveats: input.Caveats}
 	if c.ID == "" {
 		c.ID = kb.ChildID(c.ProgrammeTheoryID, "", c.Code)

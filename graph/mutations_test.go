@@ -458,3 +458,22 @@ func TestCMOCIntervention(t *testing.T) {
 		t.Errorf("filtered: %s", got)
 	}
 }
+
+// Roles extend the actor categories: a CMOC records them as the study names them, they can be
+// replaced and filtered on, and a role repeated (case ignored) is refused with its path.
+func TestCMOCRoles(t *testing.T) {
+	c := newClient(t, newStore(t, fixture(t)))
+	d := ok(t, c, `mutation { createCMOC(input: {programmeTheoryId: "youth.ipt", code: "CMOC 21", actors: [PEER_WORKER],
+		roles: ["peer supporter with diabetes"], outcomeIds: ["youth.ipt.o.hope"]}) { id actors roles } }`, nil)
+	id := at(d, "createCMOC", "id").(string)
+	if got := jsonString(t, at(d, "createCMOC", "roles")); got != `["peer supporter with diabetes"]` {
+		t.Fatalf("created: %s", jsonString(t, d))
+	}
+	ok(t, c, `mutation($id: ID!) { updateCMOC(input: {id: $id, roles: ["peer supporter with diabetes", "volunteer mentor"]}) { id } }`, map[string]any{"id": id})
+	d = ok(t, c, `{ cmocs(where: {roles: {includes: "volunteer mentor"}}) { nodes { id roles } } }`, nil)
+	if got := jsonString(t, at(d, "cmocs", "nodes")); got != `[{"id":"`+id+`","roles":["peer supporter with diabetes","volunteer mentor"]}]` {
+		t.Errorf("filtered: %s", got)
+	}
+	_, errs := raw(t, c, `mutation($id: ID!) { updateCMOC(input: {id: $id, roles: ["Mentor", "mentor"]}) { id } }`, map[string]any{"id": id})
+	wantCode(t, errs, "BAD_USER_INPUT", `repeats roles[0] ("Mentor")`)
+}

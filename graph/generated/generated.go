@@ -117,6 +117,7 @@ type ComplexityRoot struct {
 		Outcomes        func(childComplexity int) int
 		ProgrammeTheory func(childComplexity int) int
 		Revision        func(childComplexity int) int
+		Roles           func(childComplexity int) int
 		Settings        func(childComplexity int) int
 		Source          func(childComplexity int) int
 		Statement       func(childComplexity int) int
@@ -1288,6 +1289,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CMOC.Revision(childComplexity), true
+	case "CMOC.roles":
+		if e.ComplexityRoot.CMOC.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOC.Roles(childComplexity), true
 	case "CMOC.settings":
 		if e.ComplexityRoot.CMOC.Settings == nil {
 			break
@@ -4700,6 +4707,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SettingWhere", ec.unmarshalInputSettingWhere),
 			graphql.NewInputUnmarshaler("StageFilter", ec.unmarshalInputStageFilter),
 			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
+			graphql.NewInputUnmarshaler("StringListFilter", ec.unmarshalInputStringListFilter),
 			graphql.NewInputUnmarshaler("StudySort", ec.unmarshalInputStudySort),
 			graphql.NewInputUnmarshaler("StudyWhere", ec.unmarshalInputStudyWhere),
 			graphql.NewInputUnmarshaler("TextFilter", ec.unmarshalInputTextFilter),
@@ -5486,8 +5494,10 @@ type CMOC implements Node & Tracked {
   intervention: String!
   "Where it stands after testing: proposed, supported, refuted, refined or retired; null when not recorded."
   status: CMOCStatus
-  "Who the CMOC is about."
+  "Who the CMOC is about, by category."
   actors: [Actor!]!
+  "Who it is about as the study names them, more finely than the actor categories, e.g. \"peer supporter with diabetes\": the roles a review extends by using them."
+  roles: [String!]!
   "Where in the paper it stands, e.g. \"Fig. 4\"."
   source: String!
   "Circumstances the paper says it may not hold in."
@@ -5582,6 +5592,8 @@ input CMOCWhere {
   status: CMOCStatusFilter
   "By the actors the CMOC names."
   actors: ActorListFilter
+  "By the roles the CMOC names, exactly as recorded."
+  roles: StringListFilter
   "CMOCs with a context whose name or description contains the text."
   context: TextFilter
   "CMOCs with a mechanism whose name, description, resource or reasoning contains the text."
@@ -5604,6 +5616,14 @@ input ActorListFilter {
   includes: Actor
   "The CMOC names at least one of these actors."
   includesAny: [Actor!]
+}
+
+"Filter on a list of texts."
+input StringListFilter {
+  "The list holds this text."
+  includes: String
+  "The list holds at least one of these."
+  includesAny: [String!]
 }
 
 "Fields CMOCs sort by."
@@ -5672,6 +5692,8 @@ input CreateCMOCInput {
   status: CMOCStatus
   "Who it is about (at most 200)."
   actors: [Actor!]
+  "Who it is about as the study names them, e.g. \"peer supporter with diabetes\"; repeated roles (case ignored) are refused."
+  roles: [String!]
   "Where in the paper it stands, e.g. \"Fig. 4\"."
   source: String
   "The programme component it is about (ICAMO's intervention)."
@@ -5704,6 +5726,8 @@ input UpdateCMOCInput {
   status: CMOCStatus
   "The actors it is about, replacing the list."
   actors: [Actor!]
+  "The roles it is about as the study names them, replacing the list."
+  roles: [String!]
   "Where in the paper it stands."
   source: String
   "The programme component it is about (ICAMO's intervention); null clears it."
@@ -8150,6 +8174,8 @@ func (ec *executionContext) childFields_CMOC(ctx context.Context, field graphql.
 		return ec.fieldContext_CMOC_status(ctx, field)
 	case "actors":
 		return ec.fieldContext_CMOC_actors(ctx, field)
+	case "roles":
+		return ec.fieldContext_CMOC_roles(ctx, field)
 	case "source":
 		return ec.fieldContext_CMOC_source(ctx, field)
 	case "caveats":
@@ -12140,6 +12166,29 @@ func (ec *executionContext) _CMOC_actors(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_CMOC_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CMOC", field, false, false, "Actor")
+}
+
+func (ec *executionContext) _CMOC_roles(ctx context.Context, field graphql.CollectedField, obj *kb.CMOC) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOC_roles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOC_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CMOC", field, false, false, "String")
 }
 
 func (ec *executionContext) _CMOC_source(ctx context.Context, field graphql.CollectedField, obj *kb.CMOC) (ret graphql.Marshaler) {
@@ -28258,7 +28307,7 @@ func (ec *executionContext) unmarshalInputCMOCWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"AND", "OR", "studyId", "id", "programmeTheoryId", "code", "label", "statement", "intervention", "status", "actors", "context", "mechanism", "outcome"}
+	fieldsInOrder := [...]string{"AND", "OR", "studyId", "id", "programmeTheoryId", "code", "label", "statement", "intervention", "status", "actors", "roles", "context", "mechanism", "outcome"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -28343,6 +28392,13 @@ func (ec *executionContext) unmarshalInputCMOCWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it["actors"] = data
+		case "roles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roles"))
+			data, err := ec.unmarshalOStringListFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["roles"] = data
 		case "context":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("context"))
 			data, err := ec.unmarshalOTextFilter2map(ctx, v)
@@ -28631,7 +28687,7 @@ func (ec *executionContext) unmarshalInputCreateCMOCInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "programmeTheoryId", "code", "label", "statement", "status", "actors", "source", "intervention", "caveats", "contextIds", "mechanismIds", "outcomeIds", "settingIds"}
+	fieldsInOrder := [...]string{"id", "programmeTheoryId", "code", "label", "statement", "status", "actors", "roles", "source", "intervention", "caveats", "contextIds", "mechanismIds", "outcomeIds", "settingIds"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28687,6 +28743,13 @@ func (ec *executionContext) unmarshalInputCreateCMOCInput(ctx context.Context, o
 				return it, err
 			}
 			it.Actors = data
+		case "roles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roles"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Roles = data
 		case "source":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -30959,6 +31022,56 @@ func UnmarshalStringFilter(ctx context.Context, raw any) (map[string]any, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStringListFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"includes", "includesAny"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "includes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["includes"] = data
+		case "includesAny":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includesAny"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["includesAny"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStringListFilter unmarshals raw into the StringListFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStringListFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StringListFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStudySort(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -31406,7 +31519,7 @@ func (ec *executionContext) unmarshalInputUpdateCMOCInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedRevision", "code", "label", "statement", "status", "actors", "source", "intervention", "caveats"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "code", "label", "statement", "status", "actors", "roles", "source", "intervention", "caveats"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -31463,6 +31576,13 @@ func (ec *executionContext) unmarshalInputUpdateCMOCInput(ctx context.Context, o
 				return it, err
 			}
 			it["actors"] = data
+		case "roles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roles"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["roles"] = data
 		case "source":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -32788,6 +32908,11 @@ func (ec *executionContext) _CMOC(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "actors":
 			out.Values[i] = ec._CMOC_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "roles":
+			out.Values[i] = ec._CMOC_roles(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -41103,6 +41228,14 @@ func (ec *executionContext) unmarshalOStringFilter2map(ctx context.Context, v an
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputStringFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStringListFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStringListFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -197,6 +197,8 @@ type CreateCMOCInput struct {
 	Status *kb.CMOCStatus `json:"status,omitempty"`
 	// Who it is about (at most 200).
 	Actors []kb.Actor `json:"actors,omitempty"`
+	// Who it is about as the study names them, e.g. "peer supporter with diabetes"; repeated roles (case ignored) are refused.
+	Roles []string `json:"roles,omitempty"`
 	// Where in the paper it stands, e.g. "Fig. 4".
 	Source *string `json:"source,omitempty"`
 	// The programme component it is about (ICAMO's intervention).

@@ -49,7 +49,7 @@ func WriteCSV(w io.Writer, doc document.Document) error {
 				row[at[colStatus]] = c.doc.Status
 				row[at[colSource]] = c.doc.Source
 				row[at[colIntervention]] = c.doc.Intervention
-				row[at[colActor]] = joinList(c.doc.Actors)
+				row[at[colActor]] = joinList(append(slices.Clone(c.doc.Actors), c.doc.Roles...))
 				contexts := groupDetails(c.contexts, c.contextDocs, c.contextAligns, func(d *document.Context) (string, []string) { return d.Kind, d.InstanceOf })
 				outcomes := groupDetails(c.outcomes, c.outcomeDocs, c.outcomeAligns, func(d *document.Outcome) (string, []string) { return "", d.InstanceOf })
 				setElements := func(i int) {

@@ -15,7 +15,9 @@
 //	mechanism_reasoning  how people respond to it
 //	outcome              outcome names                            (a list)
 //	actor                whose reasoning the CMOC is about         (a list: service user, peer
-//	                     worker, staff, carer, organisation, community, or the enum values)
+//	                     worker, staff, carer, organisation, community, or the enum values;
+//	                     any other entry is a role as the study names it, with its category
+//	                     in brackets when known: "peer supporter with diabetes (peer worker)")
 //	quote                a quote from the study that evidences the CMOC
 //	participant          the quote's participant id, e.g. P12
 //	stance               SUPPORTS, REFUTES or REFINES; SUPPORTS when a quote has none

@@ -135,6 +135,7 @@ type cmocOut struct {
 	// they are kept for a kind the rows name nothing of (see keepOrReplace)
 	baseRefs [][]string
 	actors   []string // as the table gives them; nil keeps base's
+	roles    []string // likewise
 	set      givens
 	first    string // where the table first names it
 }
@@ -207,8 +208,8 @@ func (pt *ptOut) toDocument() document.ProgrammeTheory {
 	for _, c := range pt.cmocs {
 		d := c.doc
 		d.Contexts, d.Mechanisms, d.Outcomes = c.refs[0], c.refs[1], c.refs[2]
-		if c.actors != nil {
-			d.Actors = c.actors
+		if c.actors != nil || c.roles != nil {
+			d.Actors, d.Roles = c.actors, c.roles
 		}
 		out.CMOCs = append(out.CMOCs, d)
 	}

@@ -249,8 +249,6 @@ func TestRowErrors(t *testing.T) {
 			`t.csv:2: column "stance": "maybe" is not one of SUPPORTS, REFUTES, REFINES`},
 		{"stance named by the file's header", "study,theory,cmoc,outcome,quote,Evidence\ns,PT,C1,O,Hi,maybe\n",
 			`t.csv:1: column "Evidence" is not a CMOC table column`},
-		{"bad actor", "study,theory,cmoc,outcome,actor\ns,PT,C1,O,nurse\n",
-			`t.csv:2: column "actor": "nurse" is not one of SERVICE_USER, PEER_WORKER`},
 		{"bad informant", "study,theory,cmoc,outcome,quote,informant\ns,PT,C1,O,Hi,child\n",
 			`t.csv:2: column "informant": "child" is not one of SERVICE_USERS`},
 		{"bad status", "study,theory,cmoc,outcome,status\ns,PT,C1,O,maybe\n",
@@ -444,5 +442,32 @@ func TestStudyDetailColumns(t *testing.T) {
 	msg = readErr(t, document.Document{}, "study,theory,cmoc,outcome,country\ns,PT,C1,Hope,England\ns,PT,C2,Hope,Wales\n")
 	if !strings.Contains(msg, "country") || !strings.Contains(msg, "differs") {
 		t.Errorf("two countries for one study: %s", msg)
+	}
+}
+
+// An actor cell takes the categories and, beyond them, the roles a study names: a review
+// extends the list by writing them.
+func TestActorCellTakesRoles(t *testing.T) {
+	doc := mustRead(t, "study,theory,cmoc,outcome,actor\n"+
+		"s,PT,C1,O,peer supporter with diabetes (peer worker); service users\n"+
+		"s,PT,C1,O,nurse\n"+
+		"s,PT,C2,O,Peer   supporter with DIABETES (Peer worker)\n")
+	c1, c2 := doc.Studies[0].ProgrammeTheories[0].CMOCs[0], doc.Studies[0].ProgrammeTheories[0].CMOCs[1]
+	if !slices.Equal(c1.Actors, []string{"PEER_WORKER", "SERVICE_USER"}) || !slices.Equal(c1.Roles, []string{"peer supporter with diabetes", "nurse"}) {
+		t.Errorf("C1 actors %v, roles %v", c1.Actors, c1.Roles)
+	}
+	if !slices.Equal(c2.Actors, []string{"PEER_WORKER"}) || !slices.Equal(c2.Roles, []string{"Peer supporter with DIABETES"}) {
+		t.Errorf("C2 actors %v, roles %v", c2.Actors, c2.Roles)
+	}
+	st := emptyStore(t)
+	if _, err := document.ImportFiles(context.Background(), st, "t", document.Built("t.csv", doc)); err != nil {
+		t.Fatal(err)
+	}
+	written := writeCSV(t, snapshotDoc(t, st))
+	if !strings.Contains(string(written), "PEER_WORKER; SERVICE_USER; peer supporter with diabetes; nurse") {
+		t.Errorf("written table:\n%s", written)
+	}
+	if res, err := importTable(t, st, "again.csv", written, nil); err != nil || res.Changed() {
+		t.Errorf("re-import: %v, changed %v", err, res.Changed())
 	}
 }

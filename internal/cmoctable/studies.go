@@ -263,15 +263,30 @@ func (b *builder) cmocFields(where string, c *cmocOut, cell map[string]string) {
 		}
 	}
 	for _, a := range splitList(cell[colActor]) {
-		actor, err := parseActor(a)
-		if err != nil {
-			b.fail(where, colActor, "%v", err)
-			continue
-		}
-		if !slices.Contains(c.actors, string(actor)) {
+		actor, role := parseActorOrRole(a)
+		if actor != "" && !slices.Contains(c.actors, string(actor)) {
 			c.actors = append(c.actors, string(actor))
 		}
+		if role != "" && !slices.ContainsFunc(c.roles, func(r string) bool { return kb.RoleKey(r) == kb.RoleKey(role) }) {
+			c.roles = append(c.roles, role)
+		}
 	}
+}
+
+// parseActorOrRole reads an actor cell entry: an actor category as the enum spells it or as
+// reviewers type it ("service user"), or else a role as the study names it, with its category
+// in brackets when given: "peer supporter with diabetes (peer worker)".
+func parseActorOrRole(s string) (kb.Actor, string) {
+	if actor, err := parseActor(s); err == nil {
+		return actor, ""
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if open := strings.LastIndexByte(s, '('); open > 0 && strings.HasSuffix(s, ")") {
+		if actor, err := parseActor(s[open+1 : len(s)-1]); err == nil {
+			return actor, strings.TrimSpace(s[:open])
+		}
+	}
+	return "", s
 }
 
 // studyDetails sets what a table says of a study besides its citation: population, framing

@@ -179,7 +179,7 @@ func (x *exporter) programmeTheory(pt *kb.ProgrammeTheory) ProgrammeTheory {
 				Intended: c.Intended, InstanceOf: x.targets(kb.RelInstanceOf, c.ID), Provenance: prov(&c.Meta)})
 		case *kb.CMOC:
 			cm := CMOC{ID: c.ID, Code: c.Code, Label: c.Label, Statement: c.Statement, Status: string(c.Status), Actors: strs(c.Actors),
-				Source: c.Source, Intervention: c.Intervention, Caveats: c.Caveats, Contexts: x.targets(kb.RelHasContext, c.ID),
+				Roles: c.Roles, Source: c.Source, Intervention: c.Intervention, Caveats: c.Caveats, Contexts: x.targets(kb.RelHasContext, c.ID),
 				Mechanisms: x.targets(kb.RelHasMechanism, c.ID), Outcomes: x.targets(kb.RelHasOutcome, c.ID),
 				Settings: x.targets(kb.RelObservedIn, c.ID), Provenance: prov(&c.Meta)}
 			for _, l := range x.out[kb.RelChainsTo][c.ID] {

@@ -277,7 +277,7 @@ func (p *planner) programmeTheory(path, studyID string, pt ProgrammeTheory, sc s
 		cpath := fmt.Sprintf("%s.cmocs[%d]", path, i)
 		id := orDefault(c.ID, kb.ChildID(ptID, "", c.Code))
 		p.node(cpath, &kb.CMOC{ID: id, ProgrammeTheoryID: ptID, Code: c.Code, Label: c.Label, Statement: c.Statement,
-			Status: kb.CMOCStatus(c.Status), Actors: enums[kb.Actor](c.Actors), Source: c.Source, Intervention: c.Intervention, Caveats: c.Caveats, Meta: meta(c.Provenance)})
+			Status: kb.CMOCStatus(c.Status), Actors: enums[kb.Actor](c.Actors), Roles: c.Roles, Source: c.Source, Intervention: c.Intervention, Caveats: c.Caveats, Meta: meta(c.Provenance)})
 		if len(c.Contexts)+len(c.Mechanisms)+len(c.Outcomes) == 0 {
 			p.fail(cpath, "CMOC %q has no context, mechanism or outcome; a CMOC needs at least one", c.Code)
 		}

@@ -160,7 +160,10 @@ type CMOC struct {
 	Statement string   `json:"statement,omitempty" yaml:"statement,omitempty"`
 	Status    string   `json:"status,omitempty" yaml:"status,omitempty"`
 	Actors    []string `json:"actors,omitempty" yaml:"actors,omitempty"`
-	Source    string   `json:"source,omitempty" yaml:"source,omitempty"`
+	// Roles name whose reasoning it is about as the study does ("peer supporter with
+	// diabetes"), more finely than the actor categories.
+	Roles  []string `json:"roles,omitempty" yaml:"roles,omitempty"`
+	Source string   `json:"source,omitempty" yaml:"source,omitempty"`
 	// Intervention is ICAMO's I: the programme component the configuration is about.
 	Intervention string   `json:"intervention,omitempty" yaml:"intervention,omitempty"`
 	Caveats      []string `json:"caveats,omitempty" yaml:"caveats,omitempty"`

@@ -99,8 +99,12 @@ type CMOC struct {
 	Intervention string     `json:"intervention,omitempty"`
 	Status       CMOCStatus `json:"status,omitempty"`
 	Actors       []Actor    `json:"actors,omitempty"`
-	Source       string     `json:"source,omitempty"`
-	Caveats      []string   `json:"caveats,omitempty"`
+	// Roles name whose reasoning the CMOC is about as the study does, more finely than the
+	// Actor categories: "peer supporter with diabetes" (a PEER_WORKER). A review extends them
+	// by using them.
+	Roles   []string `json:"roles,omitempty"`
+	Source  string   `json:"source,omitempty"`
+	Caveats []string `json:"caveats,omitempty"`
 	Meta
 }
 

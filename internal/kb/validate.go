@@ -161,6 +161,19 @@ func (n *CMOC) Validate() error {
 	v.texts(n)
 	v.enum("status", "CMOCStatus", string(n.Status))
 	v.enums("actors", "Actor", asStrings(n.Actors))
+	seen := map[string]int{}
+	for i, r := range n.Roles {
+		key := RoleKey(r)
+		if key == "" {
+			v.add(Invalid(fmt.Sprintf("roles[%d]", i), "is empty; name the role, e.g. \"peer supporter with diabetes\""))
+			continue
+		}
+		if j, dup := seen[key]; dup {
+			v.add(Invalid(fmt.Sprintf("roles[%d]", i), "repeats roles[%d] (%q)", j, n.Roles[j]))
+			continue
+		}
+		seen[key] = i
+	}
 	return v.err()
 }
 
@@ -287,3 +300,6 @@ func (l *Link) Validate() error {
 	}
 	return v.err()
 }
+
+// RoleKey is how roles compare: ignoring case and runs of white space.
+func RoleKey(role string) string { return strings.ToLower(strings.Join(strings.Fields(role), " ")) }
