@@ -93,3 +93,12 @@ func (r *Resolver) constructsOf(ctx context.Context, ids []string) ([]kb.Constru
 	}
 	return out, nil
 }
+
+// termPairs are the word pairs accepted links bridged, as GraphQL gives them.
+func termPairs(pairs [][2]string) []model.TermPair {
+	out := make([]model.TermPair, len(pairs))
+	for i, p := range pairs {
+		out[i] = model.TermPair{Left: p[0], Right: p[1]}
+	}
+	return out
+}

@@ -69,6 +69,11 @@ func (r *pairReasonsResolver) SharedConstructs(ctx context.Context, obj *analysi
 	return r.constructsOf(ctx, obj.SharedConstructs)
 }
 
+// BridgedTerms is the resolver for the bridgedTerms field.
+func (r *pairReasonsResolver) BridgedTerms(ctx context.Context, obj *analysis.PairReasons) ([]model.TermPair, error) {
+	return termPairs(obj.BridgedTerms), nil
+}
+
 // SuggestAlignments is the resolver for the suggestAlignments field.
 func (r *queryResolver) SuggestAlignments(ctx context.Context, elementID string, first *int, kinds []model.ElementKind) ([]analysis.Suggestion, error) {
 	return r.analyst().SuggestAcross(ctx, elementID, kindsOf(kinds), deref(first))

@@ -123,3 +123,39 @@ func TestRejectedSuggestionsStayRejected(t *testing.T) {
 		t.Error("a rejection within one theory was accepted")
 	}
 }
+
+// What accepted links taught and whom the CMOCs are about reach a dashboard through GraphQL.
+func TestSuggestionReasonsTaughtAndRoles(t *testing.T) {
+	doc := `format: cmograph/v1
+studies:
+  - {id: a, title: A, informants: [SERVICE_USERS], programmeTheories: [{name: PT, mechanisms: [{name: Feeling validated}],
+      cmocs: [{code: C1, roles: [peer supporter with diabetes], mechanisms: [Feeling validated]}]}]}
+  - {id: b, title: B, informants: [SERVICE_USERS], programmeTheories: [{name: PT, mechanisms: [{name: Acknowledgement}],
+      cmocs: [{code: C1, roles: [Peer supporter with diabetes], mechanisms: [Acknowledgement]}]}]}
+  - {id: c, title: C, informants: [SERVICE_USERS, STAFF], programmeTheories: [{name: PT, mechanisms: [{name: Being validated}],
+      cmocs: [{code: C1, roles: [peer supporter with diabetes], mechanisms: [Being validated]}]}]}
+  - {id: d, title: D, programmeTheories: [{name: PT, mechanisms: [{name: Acknowledgement from peers}], cmocs: [{code: C1, mechanisms: [Acknowledgement from peers]}]}]}
+  - {id: e, title: E, programmeTheories: [{name: PT, mechanisms: [{name: Validated by staff}], cmocs: [{code: C1, mechanisms: [Validated by staff]}]}]}
+  - {id: f, title: F, programmeTheories: [{name: PT, mechanisms: [{name: Acknowledgement by staff}], cmocs: [{code: C1, mechanisms: [Acknowledgement by staff]}]}]}
+alignments:
+  - {from: a.pt.m.feeling-validated, to: d.pt.m.acknowledgement-from-peers, relation: SAME_AS}
+  - {from: e.pt.m.validated-by-staff, to: f.pt.m.acknowledgement-by-staff, relation: SAME_AS}
+`
+	c := newClient(t, newStore(t, document.Source{Name: "taught.yaml", Data: []byte(doc)}))
+	d := ok(t, c, `{
+		suggestAlignments(elementId: "c.pt.m.being-validated") { element { id } reasons { bridgedTerms { left right } bridgeScore sharedRoles sharedInformants } }
+		suggestCMOCs(cmocId: "c.pt.c1") { cmoc { id } sharedRoles }
+	}`, nil)
+	var b any
+	for _, s := range at(d, "suggestAlignments").([]any) {
+		if at(s, "element", "id") == "b.pt.m.acknowledgement" {
+			b = at(s, "reasons")
+		}
+	}
+	if got := jsonString(t, b); got != `{"bridgeScore":1,"bridgedTerms":[{"left":"validated","right":"acknowledgement"}],"sharedInformants":["SERVICE_USERS"],"sharedRoles":["peer supporter with diabetes"]}` {
+		t.Errorf("reasons of Acknowledgement: %s", got)
+	}
+	if got := jsonString(t, at(d, "suggestCMOCs")); !strings.Contains(got, `"sharedRoles":["peer supporter with diabetes"]`) {
+		t.Errorf("CMOC suggestions: %s", got)
+	}
+}

@@ -164,6 +164,7 @@ type ComplexityRoot struct {
 		OtherActors  func(childComplexity int) int
 		Score        func(childComplexity int) int
 		SharedActors func(childComplexity int) int
+		SharedRoles  func(childComplexity int) int
 		Study        func(childComplexity int) int
 	}
 
@@ -531,11 +532,15 @@ type ComplexityRoot struct {
 	}
 
 	PairReasons struct {
+		BridgeScore      func(childComplexity int) int
+		BridgedTerms     func(childComplexity int) int
 		Neighbours       func(childComplexity int) int
 		OtherActors      func(childComplexity int) int
 		SamePopulation   func(childComplexity int) int
 		SharedActors     func(childComplexity int) int
 		SharedConstructs func(childComplexity int) int
+		SharedInformants func(childComplexity int) int
+		SharedRoles      func(childComplexity int) int
 	}
 
 	PartMatch struct {
@@ -736,6 +741,11 @@ type ComplexityRoot struct {
 		Informants func(childComplexity int) int
 		Population func(childComplexity int) int
 		Study      func(childComplexity int) int
+	}
+
+	TermPair struct {
+		Left  func(childComplexity int) int
+		Right func(childComplexity int) int
 	}
 
 	Theory struct {
@@ -939,6 +949,8 @@ type PairReasonsResolver interface {
 	Neighbours(ctx context.Context, obj *analysis.PairReasons) (*model.NeighbourMatch, error)
 
 	SharedConstructs(ctx context.Context, obj *analysis.PairReasons) ([]kb.Construct, error)
+
+	BridgedTerms(ctx context.Context, obj *analysis.PairReasons) ([]model.TermPair, error)
 }
 type ProgrammeTheoryResolver interface {
 	Study(ctx context.Context, obj *kb.ProgrammeTheory) (*kb.Study, error)
@@ -1469,6 +1481,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CMOCSuggestion.SharedActors(childComplexity), true
+	case "CMOCSuggestion.sharedRoles":
+		if e.ComplexityRoot.CMOCSuggestion.SharedRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CMOCSuggestion.SharedRoles(childComplexity), true
 	case "CMOCSuggestion.study":
 		if e.ComplexityRoot.CMOCSuggestion.Study == nil {
 			break
@@ -3312,6 +3330,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PairReasons.bridgeScore":
+		if e.ComplexityRoot.PairReasons.BridgeScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairReasons.BridgeScore(childComplexity), true
+	case "PairReasons.bridgedTerms":
+		if e.ComplexityRoot.PairReasons.BridgedTerms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairReasons.BridgedTerms(childComplexity), true
 	case "PairReasons.neighbours":
 		if e.ComplexityRoot.PairReasons.Neighbours == nil {
 			break
@@ -3342,6 +3372,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PairReasons.SharedConstructs(childComplexity), true
+	case "PairReasons.sharedInformants":
+		if e.ComplexityRoot.PairReasons.SharedInformants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairReasons.SharedInformants(childComplexity), true
+	case "PairReasons.sharedRoles":
+		if e.ComplexityRoot.PairReasons.SharedRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairReasons.SharedRoles(childComplexity), true
 
 	case "PartMatch.asked":
 		if e.ComplexityRoot.PartMatch.Asked == nil {
@@ -4425,6 +4467,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StudyEvidence.Study(childComplexity), true
 
+	case "TermPair.left":
+		if e.ComplexityRoot.TermPair.Left == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermPair.Left(childComplexity), true
+	case "TermPair.right":
+		if e.ComplexityRoot.TermPair.Right == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermPair.Right(childComplexity), true
+
 	case "Theory.citation":
 		if e.ComplexityRoot.Theory.Citation == nil {
 			break
@@ -5116,6 +5171,8 @@ type CMOCSuggestion {
   sharedActors: [Actor!]!
   "Both CMOCs name whose reasoning they are about and share no one: the score is halved."
   otherActors: Boolean!
+  "The roles, as the studies name them, both CMOCs are about (case ignored): the score is a fifth higher."
+  sharedRoles: [String!]!
 }
 
 "An element of the asked CMOC and the candidate's element that matches it best."
@@ -5140,6 +5197,22 @@ type PairReasons {
   sharedConstructs: [Construct!]!
   "Both studies are about the same population (suggestions only: ranks a tenth higher)."
   samePopulation: Boolean!
+  "The roles, as the studies name them, the CMOCs of both sides are about (case ignored): the pair ranks a fifth higher."
+  sharedRoles: [String!]!
+  "The kinds of informant both studies heard (suggestions only: ranks a twentieth higher)."
+  sharedInformants: [Informant!]!
+  "Pairs of words, one of each element's name and neither shared, that alignments reviewers accepted elsewhere have bridged, strongest first (at most 3): what accepted links taught. A link between the pair itself teaches nothing about it."
+  bridgedTerms: [TermPair!]!
+  "How strongly accepted links bridged the pair's words, 0 to 1 (1: as strongly as whole links do); the pair ranks up to half higher."
+  bridgeScore: Float!
+}
+
+"Two words, one of each side of a pair."
+type TermPair {
+  "The word of the left (or asked) element."
+  left: String!
+  "The word of the right (or suggested) element."
+  right: String!
 }
 
 "Two neighbours, one of each element of a pair, and how alike their words are."
@@ -8288,6 +8361,8 @@ func (ec *executionContext) childFields_CMOCSuggestion(ctx context.Context, fiel
 		return ec.fieldContext_CMOCSuggestion_sharedActors(ctx, field)
 	case "otherActors":
 		return ec.fieldContext_CMOCSuggestion_otherActors(ctx, field)
+	case "sharedRoles":
+		return ec.fieldContext_CMOCSuggestion_sharedRoles(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CMOCSuggestion", field.Name)
 }
@@ -8916,6 +8991,14 @@ func (ec *executionContext) childFields_PairReasons(ctx context.Context, field g
 		return ec.fieldContext_PairReasons_sharedConstructs(ctx, field)
 	case "samePopulation":
 		return ec.fieldContext_PairReasons_samePopulation(ctx, field)
+	case "sharedRoles":
+		return ec.fieldContext_PairReasons_sharedRoles(ctx, field)
+	case "sharedInformants":
+		return ec.fieldContext_PairReasons_sharedInformants(ctx, field)
+	case "bridgedTerms":
+		return ec.fieldContext_PairReasons_bridgedTerms(ctx, field)
+	case "bridgeScore":
+		return ec.fieldContext_PairReasons_bridgeScore(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PairReasons", field.Name)
 }
@@ -9240,6 +9323,16 @@ func (ec *executionContext) childFields_StudyEvidence(ctx context.Context, field
 		return ec.fieldContext_StudyEvidence_cmocs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StudyEvidence", field.Name)
+}
+
+func (ec *executionContext) childFields_TermPair(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "left":
+		return ec.fieldContext_TermPair_left(ctx, field)
+	case "right":
+		return ec.fieldContext_TermPair_right(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TermPair", field.Name)
 }
 
 func (ec *executionContext) childFields_Theory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13297,6 +13390,29 @@ func (ec *executionContext) _CMOCSuggestion_otherActors(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_CMOCSuggestion_otherActors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CMOCSuggestion", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CMOCSuggestion_sharedRoles(ctx context.Context, field graphql.CollectedField, obj *analysis.CMOCSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CMOCSuggestion_sharedRoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedRoles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CMOCSuggestion_sharedRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CMOCSuggestion", field, false, false, "String")
 }
 
 func (ec *executionContext) _Chain_from(ctx context.Context, field graphql.CollectedField, obj *kb.Link) (ret graphql.Marshaler) {
@@ -21142,6 +21258,107 @@ func (ec *executionContext) fieldContext_PairReasons_samePopulation(_ context.Co
 	return graphql.NewScalarFieldContext("PairReasons", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _PairReasons_sharedRoles(ctx context.Context, field graphql.CollectedField, obj *analysis.PairReasons) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairReasons_sharedRoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedRoles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairReasons_sharedRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairReasons", field, false, false, "String")
+}
+
+func (ec *executionContext) _PairReasons_sharedInformants(ctx context.Context, field graphql.CollectedField, obj *analysis.PairReasons) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairReasons_sharedInformants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedInformants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kb.Informant) graphql.Marshaler {
+			return ec.marshalNInformant2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐInformantᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairReasons_sharedInformants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairReasons", field, false, false, "Informant")
+}
+
+func (ec *executionContext) _PairReasons_bridgedTerms(ctx context.Context, field graphql.CollectedField, obj *analysis.PairReasons) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairReasons_bridgedTerms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PairReasons().BridgedTerms(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TermPair) graphql.Marshaler {
+			return ec.marshalNTermPair2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐTermPairᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairReasons_bridgedTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairReasons",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermPair(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PairReasons_bridgeScore(ctx context.Context, field graphql.CollectedField, obj *analysis.PairReasons) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairReasons_bridgeScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BridgeScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairReasons_bridgeScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairReasons", field, false, false, "Float")
+}
+
 func (ec *executionContext) _PartMatch_asked(ctx context.Context, field graphql.CollectedField, obj *analysis.PartMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25726,6 +25943,52 @@ func (ec *executionContext) fieldContext_StudyEvidence_cmocs(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TermPair_left(ctx context.Context, field graphql.CollectedField, obj *model.TermPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermPair_left(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Left, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermPair_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermPair", field, false, false, "String")
+}
+
+func (ec *executionContext) _TermPair_right(ctx context.Context, field graphql.CollectedField, obj *model.TermPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermPair_right(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Right, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermPair_right(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermPair", field, false, false, "String")
 }
 
 func (ec *executionContext) _Theory_id(ctx context.Context, field graphql.CollectedField, obj *kb.Theory) (ret graphql.Marshaler) {
@@ -33274,6 +33537,11 @@ func (ec *executionContext) _CMOCSuggestion(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "sharedRoles":
+			out.Values[i] = ec._CMOCSuggestion_sharedRoles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35726,6 +35994,26 @@ func (ec *executionContext) _PairReasons(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "sharedRoles":
+			out.Values[i] = ec._PairReasons_sharedRoles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedInformants":
+			out.Values[i] = ec._PairReasons_sharedInformants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bridgedTerms":
+			out.Values[i] = ec._PairReasons_bridgedTerms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bridgeScore":
+			out.Values[i] = ec._PairReasons_bridgeScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37002,6 +37290,44 @@ func (ec *executionContext) _StudyEvidence(ctx context.Context, sel ast.Selectio
 			}
 		case "cmocs":
 			out.Values[i] = ec._StudyEvidence_cmocs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var termPairImplementors = []string{"TermPair"}
+
+func (ec *executionContext) _TermPair(ctx context.Context, sel ast.SelectionSet, obj *model.TermPair) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, termPairImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // the schema declares no @defer
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TermPair")
+		case "left":
+			out.Values[i] = ec._TermPair_left(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "right":
+			out.Values[i] = ec._TermPair_right(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -39561,6 +39887,26 @@ func (ec *executionContext) marshalNStudySortField2githubᚗcomᚋcmographᚋcmo
 func (ec *executionContext) unmarshalNStudyWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputStudyWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTermPair2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐTermPair(ctx context.Context, sel ast.SelectionSet, v model.TermPair) graphql.Marshaler {
+	return ec._TermPair(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTermPair2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐTermPairᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TermPair) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTermPair2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐTermPair(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTheory2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐTheory(ctx context.Context, sel ast.SelectionSet, v kb.Theory) graphql.Marshaler {

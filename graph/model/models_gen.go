@@ -544,6 +544,14 @@ type StudyEdge struct {
 	Node *kb.Study `json:"node"`
 }
 
+// Two words, one of each side of a pair.
+type TermPair struct {
+	// The word of the left (or asked) element.
+	Left string `json:"left"`
+	// The word of the right (or suggested) element.
+	Right string `json:"right"`
+}
+
 // A page of theories, as a Relay connection.
 type TheoryConnection struct {
 	// The page's theories, each with its cursor.

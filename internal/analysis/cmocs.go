@@ -23,6 +23,9 @@ type CMOCSuggestion struct {
 	// none.
 	SharedActors []kb.Actor
 	OtherActors  bool
+	// SharedRoles are the roles (as the studies name them) both CMOCs name; they raise the
+	// score a fifth.
+	SharedRoles []string
 }
 
 // PartMatch pairs an element of the asked CMOC with one of a candidate's.
@@ -143,6 +146,14 @@ func (a *Analyst) SuggestCMOCs(ctx context.Context, cmocID string, limit int) ([
 		if len(asked.Actors) > 0 && len(c.Actors) > 0 && len(s.SharedActors) == 0 {
 			s.OtherActors = true
 			s.Score *= otherActors
+		}
+		for _, x := range asked.Roles {
+			if slices.ContainsFunc(c.Roles, func(y string) bool { return kb.RoleKey(x) == kb.RoleKey(y) }) {
+				s.SharedRoles = append(s.SharedRoles, x)
+			}
+		}
+		if len(s.SharedRoles) > 0 {
+			s.Score *= 1 + sharedRole
 		}
 		out = append(out, s)
 	}

@@ -3,6 +3,8 @@ package analysis_test
 import (
 	"context"
 	"fmt"
+	"github.com/cmograph/cmograph/internal/document"
+	"github.com/cmograph/cmograph/internal/store/memory"
 	"slices"
 	"testing"
 
@@ -149,4 +151,163 @@ func BenchmarkCrosswalk(b *testing.B) {
 	b.ReportMetric(sc.recall3, "recall@3")
 	b.ReportMetric(sc.mrr, "MRR")
 	b.Log(sc)
+}
+
+// leaveOneOut measures the suggestions for each labelled pair with only that pair's alignment
+// hidden: the other five stand as links a reviewer accepted, which may teach the ranking.
+func leaveOneOut(t testing.TB, taught bool) crosswalkScores {
+	t.Helper()
+	ctx := context.Background()
+	var sc crosswalkScores
+	for _, p := range labelledPairs {
+		s := seededStore(t)
+		if _, err := s.Apply(ctx, kb.Change{Actor: "test", Ops: []kb.Op{{Type: kb.OpUnlink, Link: kb.Link{Type: kb.RelAligns, From: p.youth, To: p.gillard}}}}); err != nil {
+			t.Fatal(err)
+		}
+		a := analysis.New(s)
+		if !taught {
+			a = a.Untaught()
+		}
+		for _, q := range [][2]string{{p.youth, p.gillard}, {p.gillard, p.youth}} {
+			got, err := a.Suggest(ctx, q[0], analysis.MaxSuggestions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := slices.IndexFunc(got, func(s analysis.Suggestion) bool { return s.Element.NodeID() == q[1] }) + 1
+			sc.queries++
+			if r == 1 {
+				sc.recall1++
+			}
+			if r >= 1 && r <= 3 {
+				sc.recall3++
+			}
+			if r > 0 {
+				sc.mrr += 1 / float64(r)
+			}
+		}
+	}
+	n := float64(sc.queries)
+	sc.recall1, sc.recall3, sc.mrr = sc.recall1/n, sc.recall3/n, sc.mrr/n
+	return sc
+}
+
+// TestAcceptedLinksTeach holds the taught ranking to what the untaught one finds, leaving one
+// labelled pair out at a time: accepted links must not make the crosswalk find less.
+func TestAcceptedLinksTeach(t *testing.T) {
+	taught, untaught := leaveOneOut(t, true), leaveOneOut(t, false)
+	t.Logf("leave one out, taught:   recall@1 %.2f, recall@3 %.2f, MRR %.2f", taught.recall1, taught.recall3, taught.mrr)
+	t.Logf("leave one out, untaught: recall@1 %.2f, recall@3 %.2f, MRR %.2f", untaught.recall1, untaught.recall3, untaught.mrr)
+	if taught.mrr < untaught.mrr || taught.recall3 < untaught.recall3 {
+		t.Errorf("accepted links made the ranking worse: taught MRR %.2f recall@3 %.2f, untaught MRR %.2f recall@3 %.2f",
+			taught.mrr, taught.recall3, untaught.mrr, untaught.recall3)
+	}
+}
+
+// Links a reviewer accepted teach the ranking words they bridged: once two links pair
+// "validated" with "acknowledgement" ("Feeling validated" ~ "Acknowledgement from peers",
+// "Validated by staff" ~ "Acknowledgement by staff"), another study's "Being validated" finds
+// "Acknowledgement" although the two share no word, and the suggestion says which words were
+// bridged. One link is not enough, and a pair's own links teach nothing about it.
+func TestAcceptedLinkBridgesWords(t *testing.T) {
+	ctx := context.Background()
+	s, err := memory.Open(ctx, memory.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	study := func(id string, mechanisms ...string) document.Study {
+		pt := document.ProgrammeTheory{Name: "PT"}
+		for i, m := range mechanisms {
+			pt.Mechanisms = append(pt.Mechanisms, document.Mechanism{Name: m})
+			pt.CMOCs = append(pt.CMOCs, document.CMOC{Code: fmt.Sprintf("C%d", i+1), Mechanisms: []string{m}})
+		}
+		return document.Study{ID: id, Title: id, ProgrammeTheories: []document.ProgrammeTheory{pt}}
+	}
+	doc := document.Document{Format: document.FormatV1,
+		Studies: []document.Study{study("a", "Feeling validated"), study("b", "Acknowledgement", "Structured activities"), study("c", "Being validated"),
+			study("d", "Acknowledgement from peers"), study("e", "Validated by staff"), study("f", "Acknowledgement by staff")},
+		Alignments: []document.Alignment{{From: "a.pt.m.feeling-validated", To: "d.pt.m.acknowledgement-from-peers", Relation: "SAME_AS"}}}
+	if _, err := document.ImportFiles(ctx, s, "t", document.Built("t", doc)); err != nil {
+		t.Fatal(err)
+	}
+	find := func(a *analysis.Analyst, from, want string) *analysis.Suggestion {
+		got, err := a.Suggest(ctx, from, analysis.MaxSuggestions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range got {
+			if got[i].Element.NodeID() == want {
+				return &got[i]
+			}
+		}
+		return nil
+	}
+	if s := find(analysis.New(s).Untaught(), "c.pt.m.being-validated", "b.pt.m.acknowledgement"); s != nil {
+		t.Fatalf("untaught, words alone found it: %+v", s)
+	}
+	if s := find(analysis.New(s), "c.pt.m.being-validated", "b.pt.m.acknowledgement"); s != nil {
+		t.Fatalf("one link taught it: %+v", s)
+	}
+	second := kb.Link{Type: kb.RelAligns, From: "e.pt.m.validated-by-staff", To: "f.pt.m.acknowledgement-by-staff", LinkProps: kb.LinkProps{Relation: kb.AlignSameAs}}
+	if _, err := s.Apply(ctx, kb.Change{Actor: "t", Ops: []kb.Op{{Type: kb.OpLink, Link: second}}}); err != nil {
+		t.Fatal(err)
+	}
+	got := find(analysis.New(s), "c.pt.m.being-validated", "b.pt.m.acknowledgement")
+	if got == nil {
+		t.Fatal("the accepted link taught nothing: no suggestion of Acknowledgement for Being validated")
+	}
+	if fmt.Sprint(got.Reasons.BridgedTerms) != "[[validated acknowledgement]]" || got.Reasons.BridgeScore <= 0 {
+		t.Errorf("reasons: %+v", got.Reasons)
+	}
+	// a pair's own links do not vouch for it: of the two, only e~f's is not a's, one link
+	if own := find(analysis.New(s), "a.pt.m.feeling-validated", "b.pt.m.acknowledgement"); own != nil && own.Reasons.BridgeScore != 0 {
+		t.Errorf("a link taught its own pair: %+v", own.Reasons)
+	}
+}
+
+// Of two candidates with the same words, the one whose CMOCs name the asked element's role
+// ranks first, and the one from a study that heard the same kinds of informants does; the
+// reasons say so.
+func TestRolesAndInformantsRank(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name         string
+		roles        [3][]string
+		informants   [3][]string
+		wantRole     string
+		wantInformed string
+	}{
+		{name: "roles", roles: [3][]string{{"peer supporter with diabetes"}, {"Peer supporter with  diabetes"}, {"volunteer"}}, wantRole: "peer supporter with diabetes"},
+		{name: "informants", informants: [3][]string{{"SERVICE_USERS", "STAFF"}, {"SERVICE_USERS"}, {"CARERS"}}, wantInformed: "SERVICE_USERS"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := memory.Open(ctx, memory.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var studies []document.Study
+			for i, id := range []string{"a", "b", "c"} {
+				studies = append(studies, document.Study{ID: id, Title: id, Informants: c.informants[i], ProgrammeTheories: []document.ProgrammeTheory{{Name: "PT",
+					Mechanisms: []document.Mechanism{{Name: "Sharing how to manage blood sugar"}},
+					CMOCs:      []document.CMOC{{Code: "C1", Roles: c.roles[i], Mechanisms: []string{"Sharing how to manage blood sugar"}}}}}})
+			}
+			if _, err := document.ImportFiles(ctx, s, "t", document.Built("t", document.Document{Format: document.FormatV1, Studies: studies})); err != nil {
+				t.Fatal(err)
+			}
+			got, err := analysis.New(s).Suggest(ctx, "a.pt.m.sharing-how-to-manage-blood-sugar", 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2 || got[0].StudyID != "b" || got[0].Score <= got[1].Score {
+				t.Fatalf("b should rank first: %+v", got)
+			}
+			why := got[0].Reasons
+			if fmt.Sprint(why.SharedRoles) != fmt.Sprint(slices.DeleteFunc([]string{c.wantRole}, func(s string) bool { return s == "" })) ||
+				fmt.Sprint(why.SharedInformants) != fmt.Sprint(slices.DeleteFunc([]string{c.wantInformed}, func(s string) bool { return s == "" })) {
+				t.Errorf("reasons: %+v", why)
+			}
+			if len(got[1].Reasons.SharedRoles)+len(got[1].Reasons.SharedInformants) > 0 {
+				t.Errorf("c shares nothing: %+v", got[1].Reasons)
+			}
+		})
+	}
 }

@@ -19,6 +19,7 @@ import (
 // structure is what the CMOCs of some programme theories say about their elements.
 type structure struct {
 	actors     map[string][]kb.Actor // element -> the actors of the CMOCs using it, each once
+	roles      map[string][]string   // element -> the roles of the CMOCs using it, each once
 	neighbours map[string][]string   // element -> the elements of other kinds its CMOCs use
 }
 
@@ -41,7 +42,7 @@ func (r *reader) structureOf(ctx context.Context, ptIDs ...string) (*structure, 
 	for _, l := range uses {
 		usedBy[l.From] = append(usedBy[l.From], l.To)
 	}
-	st := &structure{actors: map[string][]kb.Actor{}, neighbours: map[string][]string{}}
+	st := &structure{actors: map[string][]kb.Actor{}, roles: map[string][]string{}, neighbours: map[string][]string{}}
 	relOf := map[string]kb.RelType{}
 	for _, l := range uses {
 		relOf[l.To] = l.Type
@@ -52,6 +53,11 @@ func (r *reader) structureOf(ctx context.Context, ptIDs ...string) (*structure, 
 			for _, a := range cmoc.Actors {
 				if !slices.Contains(st.actors[e], a) {
 					st.actors[e] = append(st.actors[e], a)
+				}
+			}
+			for _, role := range cmoc.Roles {
+				if !slices.ContainsFunc(st.roles[e], func(r string) bool { return kb.RoleKey(r) == kb.RoleKey(role) }) {
+					st.roles[e] = append(st.roles[e], role)
 				}
 			}
 			for _, other := range usedBy[cmoc.ID] {
@@ -92,6 +98,12 @@ const (
 	// samePopulation raises a suggestion from a study of the same population a little:
 	// children's services and adults' may differ in how a mechanism works.
 	samePopulation = 0.1
+	// sharedRole raises a pair whose CMOCs name one role a fifth: the study's own words for
+	// whom it is about ("peer supporter with diabetes") say more than the category does.
+	sharedRole = 0.2
+	// sharedInformants raises a suggestion from a study that heard the same kinds of
+	// informants a little: what staff report of a mechanism is not what service users do.
+	sharedInformants = 0.05
 )
 
 // pairScorer scores pairs of elements of two sides from their words, their neighbours and
@@ -100,6 +112,11 @@ type pairScorer struct {
 	st      *structure
 	corpora map[kb.Kind]*text.Corpus // per kind, over both sides' elements
 	kindOf  map[string]kb.Kind
+	// lex is what accepted links taught (nil: nothing); nodeOf gives the elements whose own
+	// words it is matched against, and terms keeps them
+	lex    *lexicon
+	nodeOf func(string) kb.Node
+	terms  map[string]termSet
 }
 
 // PairReasons say why a pair scores as it does, beyond the words the two share.
@@ -117,6 +134,14 @@ type PairReasons struct {
 	// constructs on their own basis, and its two sides' populations are fixed).
 	SharedConstructs []string
 	SamePopulation   bool
+	// SharedRoles are the roles (as studies name them) both sides' CMOCs are about.
+	SharedRoles []string
+	// SharedInformants are the kinds of informant both studies heard (suggestions only).
+	SharedInformants []kb.Informant
+	// BridgedTerms are pairs of words, one of each side and neither shared, that alignments
+	// reviewers accepted have bridged, strongest first; BridgeScore is how strongly, 0 to 1.
+	BridgedTerms [][2]string
+	BridgeScore  float64
 }
 
 // score is the pair's combined score and why.
@@ -146,5 +171,26 @@ func (ps pairScorer) score(a, b string) (float64, PairReasons) {
 		why.OtherActors = true
 		s *= otherActors
 	}
+	for _, ra := range ps.st.roles[a] {
+		if slices.ContainsFunc(ps.st.roles[b], func(rb string) bool { return kb.RoleKey(ra) == kb.RoleKey(rb) }) {
+			why.SharedRoles = append(why.SharedRoles, ra)
+		}
+	}
+	if len(why.SharedRoles) > 0 {
+		s *= 1 + sharedRole
+	}
+	if ps.lex != nil {
+		why.BridgeScore, why.BridgedTerms = ps.lex.bridge(a, b, ps.termsOf(a), ps.termsOf(b))
+		s *= 1 + taughtWeight*why.BridgeScore
+	}
 	return s, why
+}
+
+func (ps pairScorer) termsOf(id string) termSet {
+	if t, ok := ps.terms[id]; ok {
+		return t
+	}
+	t := ps.lex.terms(ps.nodeOf(id))
+	ps.terms[id] = t
+	return t
 }

@@ -16,7 +16,11 @@ import (
 // Analyst answers cross-study questions over one store.
 type Analyst struct {
 	store kb.Store
-	cache corpusCache
+	cache revisionCache[*corpus]
+	// lexicons keeps what accepted links taught (see taught.go); untaught turns it off, to
+	// measure what it adds
+	lexicons revisionCache[*lexicon]
+	untaught bool
 }
 
 // New returns an Analyst over store.

@@ -2,9 +2,7 @@ package analysis
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/cmograph/cmograph/internal/kb"
 )
@@ -107,38 +105,4 @@ func (a *Analyst) shared(ctx context.Context) (*corpus, error) {
 func (a *Analyst) Warm(ctx context.Context) error {
 	_, err := a.shared(ctx)
 	return err
-}
-
-// corpusCache keeps the corpus of the latest revision read.
-type corpusCache struct {
-	mu       sync.Mutex
-	revision uint64
-	corpus   *corpus
-}
-
-// get returns the corpus of the store's current revision, building it if none is kept. The
-// revision is read before the build and after it: a build that a write overlapped (another
-// process's, on Neo4j) answers the question that asked but is not kept.
-func (cc *corpusCache) get(ctx context.Context, rs kb.Revisioned, build func(context.Context) (*corpus, error)) (*corpus, error) {
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	rev, err := rs.Revision(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading the store's revision: %w", err)
-	}
-	if cc.corpus != nil && cc.revision == rev {
-		return cc.corpus, nil
-	}
-	c, err := build(ctx)
-	if err != nil {
-		return nil, err
-	}
-	after, err := rs.Revision(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading the store's revision: %w", err)
-	}
-	if after == rev {
-		cc.corpus, cc.revision = c, rev
-	}
-	return c, nil
 }

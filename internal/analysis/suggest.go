@@ -77,7 +77,16 @@ func (a *Analyst) SuggestAcross(ctx context.Context, elementID string, kinds []k
 		return nil, err
 	}
 	query := elementText(el, quotes[elementID])
-	hits, err := a.store.Search(ctx, kb.SearchQuery{Text: clip(query, kb.MaxSearchText), Kinds: append(slices.Clone(kinds), kb.KindQuote), Limit: searchDepth})
+	lex, err := a.taught(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// the words accepted links bridged go first: a long query is clipped at its end
+	search := query
+	if more := lex.expansion(elementID, lex.terms(el)); len(more) > 0 {
+		search = strings.Join(more, " ") + "\n" + query
+	}
+	hits, err := a.store.Search(ctx, kb.SearchQuery{Text: clip(search, kb.MaxSearchText), Kinds: append(slices.Clone(kinds), kb.KindQuote), Limit: searchDepth})
 	if err != nil {
 		return nil, err
 	}
@@ -256,8 +265,9 @@ func clip(s string, n int) string {
 
 // weighByGraph weighs each candidate's relevance by what the graph knows of the pair (see
 // pairScorer): the match of their neighbours raises it by up to half, a construct both
-// instantiate by half, a study of the same population by a tenth, and CMOCs about other
-// people halve it. It reads the CMOCs of the programme theories involved, the constructs and
+// instantiate by half, words that accepted links bridged by up to half, a role both name by a
+// fifth, a study of the same population by a tenth and one that heard the same kinds of
+// informants by a twentieth, and CMOCs about other people halve it. It reads the CMOCs of the programme theories involved, the constructs and
 // the studies in four store calls.
 func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, home string, out []Suggestion) error {
 	if len(out) == 0 {
@@ -280,7 +290,11 @@ func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, home 
 		return err
 	}
 	docs := map[kb.Kind]map[string]string{}
-	ps := pairScorer{st: st, corpora: map[kb.Kind]*text.Corpus{}, kindOf: map[string]kb.Kind{}}
+	lex, err := a.taught(ctx)
+	if err != nil {
+		return err
+	}
+	ps := pairScorer{st: st, corpora: map[kb.Kind]*text.Corpus{}, kindOf: map[string]kb.Kind{}, lex: lex, nodeOf: r.node, terms: map[string]termSet{}}
 	for _, id := range neighbourIDs {
 		n := r.node(id)
 		if n == nil {
@@ -317,6 +331,12 @@ func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, home 
 		}
 		return ""
 	}
+	informants := func(id string) []kb.Informant {
+		if st, ok := r.node(id).(*kb.Study); ok {
+			return st.Informants
+		}
+		return nil
+	}
 	// the pair's own words are scored by BM25 already: score only what the graph adds
 	own := el.NodeKind()
 	ps.corpora[own] = text.NewCorpus(nil)
@@ -328,6 +348,18 @@ func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, home 
 		factor := 1 + neighbourWeight*why.NeighbourScore
 		if why.OtherActors {
 			factor *= otherActors
+		}
+		if len(why.SharedRoles) > 0 {
+			factor *= 1 + sharedRole
+		}
+		factor *= 1 + taughtWeight*why.BridgeScore
+		for _, x := range informants(home) {
+			if slices.Contains(informants(out[i].StudyID), x) {
+				why.SharedInformants = append(why.SharedInformants, x)
+			}
+		}
+		if len(why.SharedInformants) > 0 {
+			factor *= 1 + sharedInformants
 		}
 		for _, c := range instanceOf[id] {
 			if slices.Contains(instanceOf[el.NodeID()], c) {

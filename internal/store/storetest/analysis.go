@@ -34,6 +34,7 @@ var analysisTests = []struct {
 	{"SuggestAcrossKinds", testSuggestAcrossKinds},
 	{"SuggestCMOCs", testSuggestCMOCs},
 	{"SuggestSharedConstruct", testSuggestSharedConstruct},
+	{"SuggestTaughtByAcceptedLinks", testSuggestTaught},
 	{"RejectionsAreHonoured", testRejectionsAreHonoured},
 	{"Chains", testChains},
 	{"ChainsSurviveCycles", testChainsCycle},
@@ -1118,5 +1119,64 @@ func testChainsCiteOneLinkPerPair(t *testing.T, a *analysis.Analyst, s kb.Store)
 	sameIDs(t, "chains to b.ipt.o.engage", chainIDs(got), []string{"a.cm.1 > EXPLICIT > b.ipt.2"})
 	if len(got) == 1 && got[0].Links[0].Rationale != "recorded by hand" {
 		t.Errorf("rationale %q", got[0].Links[0].Rationale)
+	}
+}
+
+// taughtFixture: three more studies, the second linked to none yet.
+const taughtFixture = `format: cmograph/v1
+studies:
+  - {id: t1, title: T1, informants: [SERVICE_USERS], programmeTheories: [{name: PT, mechanisms: [{name: Feeling validated}],
+      cmocs: [{code: C1, roles: [peer supporter with diabetes], mechanisms: [Feeling validated]}]}]}
+  - {id: t2, title: T2, informants: [SERVICE_USERS], programmeTheories: [{name: PT, mechanisms: [{name: Acknowledgement}],
+      cmocs: [{code: C1, roles: [Peer supporter with diabetes], mechanisms: [Acknowledgement]}]}]}
+  - {id: t3, title: T3, informants: [STAFF], programmeTheories: [{name: PT, mechanisms: [{name: Being validated}],
+      cmocs: [{code: C1, roles: [peer supporter with diabetes], mechanisms: [Being validated]}]}]}
+  - {id: t4, title: T4, programmeTheories: [{name: PT, mechanisms: [{name: Acknowledgement from peers}],
+      cmocs: [{code: C1, mechanisms: [Acknowledgement from peers]}]}]}
+  - {id: t5, title: T5, programmeTheories: [{name: PT, mechanisms: [{name: Validated by staff}], cmocs: [{code: C1, mechanisms: [Validated by staff]}]}]}
+  - {id: t6, title: T6, programmeTheories: [{name: PT, mechanisms: [{name: Acknowledgement by staff}], cmocs: [{code: C1, mechanisms: [Acknowledgement by staff]}]}]}
+alignments:
+  - {from: t5.pt.m.validated-by-staff, to: t6.pt.m.acknowledgement-by-staff, relation: SAME_AS}
+`
+
+// testSuggestTaught: words alone never pair "Being validated" with "Acknowledgement", nor does
+// one accepted link bridging "validated" and "acknowledgement" (one link pairs its words by
+// chance); once a reviewer makes a second, linking "Feeling validated" to another study's
+// "Acknowledgement from peers", the suggestion comes, saying which words the links bridged and
+// which role the CMOCs share. The answer follows the write at once.
+func testSuggestTaught(t *testing.T, a *analysis.Analyst, s kb.Store) {
+	ctx := context.Background()
+	if _, err := document.Import(ctx, s, "storetest", document.Source{Name: "taught.yaml", Data: []byte(taughtFixture)}); err != nil {
+		t.Fatal(err)
+	}
+	if ns, err := s.Get(ctx, []string{"t2.pt.c1"}); err != nil || len(ns) != 1 || !slices.Equal(ns[0].(*kb.CMOC).Roles, []string{"Peer supporter with diabetes"}) {
+		t.Fatalf("roles as stored: %+v %v", ns, err)
+	}
+	find := func() *analysis.Suggestion {
+		got, err := a.Suggest(ctx, "t3.pt.m.being-validated", analysis.MaxSuggestions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range got {
+			if got[i].Element.NodeID() == "t2.pt.m.acknowledgement" {
+				return &got[i]
+			}
+		}
+		return nil
+	}
+	if got := find(); got != nil {
+		t.Fatalf("suggested before any link taught it: %+v", got)
+	}
+	accept := kb.Link{Type: kb.RelAligns, From: "t1.pt.m.feeling-validated", To: "t4.pt.m.acknowledgement-from-peers", LinkProps: kb.LinkProps{Relation: kb.AlignSameAs, Reviewer: "kg"}}
+	if _, err := s.Apply(ctx, kb.Change{Actor: "kg", Ops: []kb.Op{{Type: kb.OpLink, Link: accept}}}); err != nil {
+		t.Fatal(err)
+	}
+	got := find()
+	if got == nil {
+		t.Fatal("the accepted link taught nothing")
+	}
+	if fmt.Sprint(got.Reasons.BridgedTerms) != "[[validated acknowledgement]]" || got.Reasons.BridgeScore != 1 ||
+		fmt.Sprint(got.Reasons.SharedRoles) != "[peer supporter with diabetes]" || len(got.Reasons.SharedInformants) != 0 {
+		t.Errorf("reasons: %+v", got.Reasons)
 	}
 }
