@@ -40,6 +40,26 @@ type crosswalkScores struct {
 	suggested, correct, found int
 }
 
+// rank counts one query whose counterpart ranked r (0: not found).
+func (s *crosswalkScores) rank(r int) {
+	s.queries++
+	if r == 1 {
+		s.recall1++
+	}
+	if r >= 1 && r <= 3 {
+		s.recall3++
+	}
+	if r > 0 {
+		s.mrr += 1 / float64(r)
+	}
+}
+
+// average turns the counts into rates over the queries.
+func (s *crosswalkScores) average() {
+	n := float64(s.queries)
+	s.recall1, s.recall3, s.mrr = s.recall1/n, s.recall3/n, s.mrr/n
+}
+
 func (s crosswalkScores) String() string {
 	precision := 0.0
 	if s.suggested > 0 {
@@ -90,20 +110,10 @@ func measureCrosswalk(t testing.TB, a *analysis.Analyst) crosswalkScores {
 	for _, p := range labelledPairs {
 		for _, q := range [][2]string{{p.youth, p.gillard}, {p.gillard, p.youth}} {
 			r := rank(q[0], q[1])
-			sc.queries++
-			if r == 1 {
-				sc.recall1++
-			}
-			if r >= 1 && r <= 3 {
-				sc.recall3++
-			}
-			if r > 0 {
-				sc.mrr += 1 / float64(r)
-			}
+			sc.rank(r)
 		}
 	}
-	n := float64(sc.queries)
-	sc.recall1, sc.recall3, sc.mrr = sc.recall1/n, sc.recall3/n, sc.mrr/n
+	sc.average()
 	c, err := a.Compare(ctx, youthTheory, gillardTheory, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -174,20 +184,10 @@ func leaveOneOut(t testing.TB, taught bool) crosswalkScores {
 				t.Fatal(err)
 			}
 			r := slices.IndexFunc(got, func(s analysis.Suggestion) bool { return s.Element.NodeID() == q[1] }) + 1
-			sc.queries++
-			if r == 1 {
-				sc.recall1++
-			}
-			if r >= 1 && r <= 3 {
-				sc.recall3++
-			}
-			if r > 0 {
-				sc.mrr += 1 / float64(r)
-			}
+			sc.rank(r)
 		}
 	}
-	n := float64(sc.queries)
-	sc.recall1, sc.recall3, sc.mrr = sc.recall1/n, sc.recall3/n, sc.mrr/n
+	sc.average()
 	return sc
 }
 
