@@ -3,13 +3,14 @@ package analysis_test
 import (
 	"context"
 	"fmt"
-	"github.com/cmograph/cmograph/internal/document"
-	"github.com/cmograph/cmograph/internal/store/memory"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/cmograph/cmograph/internal/analysis"
+	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/store/memory"
 )
 
 // The crosswalk benchmark: the counterparts the seed papers state themselves. The youth paper
@@ -258,6 +259,20 @@ func TestAcceptedLinkBridgesWords(t *testing.T) {
 	if fmt.Sprint(got.Reasons.BridgedTerms) != "[[validated acknowledgement]]" || got.Reasons.BridgeScore <= 0 {
 		t.Errorf("reasons: %+v", got.Reasons)
 	}
+	// one lexicon serves every question of a revision, asked at once (GraphQL resolves root
+	// fields concurrently): it must not change while they read it
+	taught := analysis.New(s)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				if _, err := taught.Suggest(ctx, "c.pt.m.being-validated", analysis.MaxSuggestions); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
 	// a pair's own links do not vouch for it: of the two, only e~f's is not a's, one link
 	if own := find(analysis.New(s), "a.pt.m.feeling-validated", "b.pt.m.acknowledgement"); own != nil && own.Reasons.BridgeScore != 0 {
 		t.Errorf("a link taught its own pair: %+v", own.Reasons)

@@ -35,7 +35,8 @@ type lexicon struct {
 	// each link spreads a weight of 1 over the pairs of its two sides' unshared terms
 	bridged map[[2]string][]bridging
 	word    map[string]string // stem -> a word it was seen as
-	an      *text.Analyzer
+	// a lexicon is shared by the questions of one revision, asked concurrently: nothing in it
+	// changes once built
 }
 
 // bridging is one link's part in a term pair.
@@ -56,7 +57,7 @@ func (lx *lexicon) terms(n kb.Node) termSet {
 	}
 	s := kb.NameOf(n)
 	for _, w := range text.Words(s) {
-		if t := lx.an.Terms(w); len(t) == 1 {
+		if t := text.Terms(w); len(t) == 1 {
 			if _, seen := out[t[0]]; !seen {
 				out[t[0]] = w
 			}
@@ -75,7 +76,7 @@ func stemPair(a, b string) [2]string {
 // buildLexicon reads the accepted alignments and the elements they join, in two store calls:
 // rows proportional to the crosswalk, not to the corpus.
 func buildLexicon(ctx context.Context, store kb.Store) (*lexicon, error) {
-	lx := &lexicon{bridged: map[[2]string][]bridging{}, word: map[string]string{}, an: text.NewAnalyzer()}
+	lx := &lexicon{bridged: map[[2]string][]bridging{}, word: map[string]string{}}
 	ls, err := store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, All: true})
 	if err != nil {
 		return nil, fmt.Errorf("reading the accepted alignments: %w", err)
