@@ -440,6 +440,27 @@ func TestBrowser(t *testing.T) {
 		tb.clean("compare decisions")
 	})
 
+	t.Run("SuggestionsSayWhy", func(t *testing.T) {
+		tb := b.open(t, st, 1280, 800)
+		tb.goTo("#/suggestions?theory="+youth, "suggestions")
+		// the youth paper heard staff, as Gillard's did
+		text := eval[string](tb, `document.querySelector('table.suggestions').innerText`)
+		for _, want := range []string{"Shared words: ", "Both studies heard: Staff"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("no %q among the suggestions' reasons", want)
+			}
+		}
+	})
+
+	t.Run("RolesShowOnTheStudyPage", func(t *testing.T) {
+		st, tb := fresh(t, "#/", "studies")
+		st.gql(t, `mutation($id: ID!) { updateCMOC(input: {id: $id, roles: ["peer supporter aged 16-25"]}) { id } }`, map[string]any{"id": cmoc1})
+		tb.goTo("#/study/youth-peer-support-2023", "study")
+		if got := eval[string](tb, `document.querySelector('tr[id="cmoc-`+cmoc1+`"] .actors').textContent`); !strings.Contains(got, "peer supporter aged 16-25") {
+			t.Errorf("CMOC 1's actors read %q, without its role", got)
+		}
+	})
+
 	t.Run("AcceptingSuggestionsCreatesTheLinks", func(t *testing.T) {
 		st, tb := fresh(t, "#/suggestions?theory="+youth, "suggestions")
 		pairs := eval[[][]string](tb, `[...document.querySelectorAll('table.suggestions tbody tr')].slice(0, 2).map((r) => [r.dataset.from, r.dataset.to])`)

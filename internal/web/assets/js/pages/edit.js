@@ -12,6 +12,8 @@ const SPECS = {
     { name: 'statement', label: 'Statement', type: 'textarea', hint: '“When … (C), … (O) because … (M)”.' },
     { name: 'status', label: 'Status', type: 'enum', values: ['PROPOSED', 'SUPPORTED', 'REFUTED', 'REFINED', 'RETIRED'] },
     { name: 'actors', label: 'Actors', type: 'multi', values: ACTORS },
+    { name: 'roles', label: 'Roles, as the study names them', type: 'lines', hint: 'One per line, e.g. “peer supporter with diabetes”.' },
+    { name: 'intervention', label: 'Intervention', type: 'text', hint: 'The programme component it is about (ICAMO’s I).' },
     { name: 'source', label: 'Source in the paper', type: 'text', hint: 'e.g. “Fig. 4”.' },
     { name: 'caveats', label: 'Caveats', type: 'lines', hint: 'One per line.' },
   ],
@@ -44,7 +46,7 @@ const SPECS = {
 };
 const TRACKED = 'revision updatedAt updatedBy';
 const FIELDS = {
-  CMOC: `code label statement status actors source caveats study { id } programmeTheory { name }`,
+  CMOC: `code label statement status actors roles intervention source caveats study { id } programmeTheory { name }`,
   Context: 'name description kind level study { id } programmeTheory { name }',
   Mechanism: 'name description resource reasoning study { id } programmeTheory { name }',
   Outcome: 'name description proximity intended study { id } programmeTheory { name }',

@@ -11,7 +11,7 @@ const QUERY = `query Study($id: ID!) {
       id name stage version description
       drawsOn { id name kind citation }
       cmocs {
-        id code label statement status actors caveats
+        id code label statement status actors roles caveats
         contexts { id name description }
         mechanisms { id name resource reasoning }
         outcomes { id name }
@@ -74,7 +74,7 @@ function row(ctx, c) {
     h('th', { scope: 'row' },
       h('span', { class: 'code' }, c.code), h('span', { class: 'cmoc-label' }, c.label),
       c.status ? h('span', { class: 'status' }, label(c.status)) : null,
-      c.actors.length ? h('span', { class: 'actors' }, c.actors.map(label).join(', ')) : null,
+      c.actors.length + c.roles.length ? h('span', { class: 'actors' }, [...c.actors.map(label), ...c.roles].join(', ')) : null,
       c.caveats.length ? h('span', { class: 'caveats' }, 'Caveats: ' + c.caveats.join('; ')) : null,
       editLink(ctx, 'cmoc', c.id, c.code)),
     h('td', null, list(c.contexts.map((e) => [h('a', { href: `#/evidence/${encodeURIComponent(e.id)}` }, e.name), ' ', editLink(ctx, 'element', e.id, e.name)]))),
