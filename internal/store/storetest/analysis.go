@@ -1127,9 +1127,9 @@ const taughtFixture = `format: cmograph/v1
 studies:
   - {id: t1, title: T1, informants: [SERVICE_USERS], programmeTheories: [{name: PT, mechanisms: [{name: Feeling validated}],
       cmocs: [{code: C1, roles: [peer supporter with diabetes], mechanisms: [Feeling validated]}]}]}
-  - {id: t2, title: T2, informants: [SERVICE_USERS], programmeTheories: [{name: PT, mechanisms: [{name: Acknowledgement}],
+  - {id: t2, title: T2, population: YOUNG_PEOPLE, informants: [SERVICE_USERS], programmeTheories: [{name: PT, mechanisms: [{name: Acknowledgement}],
       cmocs: [{code: C1, roles: [Peer supporter with diabetes], mechanisms: [Acknowledgement]}]}]}
-  - {id: t3, title: T3, informants: [STAFF], programmeTheories: [{name: PT, mechanisms: [{name: Being validated}],
+  - {id: t3, title: T3, population: YOUNG_PEOPLE, informants: [STAFF, SERVICE_USERS], programmeTheories: [{name: PT, mechanisms: [{name: Being validated}],
       cmocs: [{code: C1, roles: [peer supporter with diabetes], mechanisms: [Being validated]}]}]}
   - {id: t4, title: T4, programmeTheories: [{name: PT, mechanisms: [{name: Acknowledgement from peers}],
       cmocs: [{code: C1, mechanisms: [Acknowledgement from peers]}]}]}
@@ -1143,7 +1143,8 @@ alignments:
 // one accepted link bridging "validated" and "acknowledgement" (one link pairs its words by
 // chance); once a reviewer makes a second, linking "Feeling validated" to another study's
 // "Acknowledgement from peers", the suggestion comes, saying which words the links bridged and
-// which role the CMOCs share. The answer follows the write at once.
+// which role the CMOCs share, that the studies are of one population and that both heard service
+// users. The answer follows the write at once.
 func testSuggestTaught(t *testing.T, a *analysis.Analyst, s kb.Store) {
 	ctx := context.Background()
 	if _, err := document.Import(ctx, s, "storetest", document.Source{Name: "taught.yaml", Data: []byte(taughtFixture)}); err != nil {
@@ -1176,7 +1177,7 @@ func testSuggestTaught(t *testing.T, a *analysis.Analyst, s kb.Store) {
 		t.Fatal("the accepted link taught nothing")
 	}
 	if fmt.Sprint(got.Reasons.BridgedTerms) != "[[validated acknowledgement]]" || got.Reasons.BridgeScore != 1 ||
-		fmt.Sprint(got.Reasons.SharedRoles) != "[peer supporter with diabetes]" || len(got.Reasons.SharedInformants) != 0 {
+		fmt.Sprint(got.Reasons.SharedRoles) != "[peer supporter with diabetes]" || fmt.Sprint(got.Reasons.SharedInformants) != "[SERVICE_USERS]" || !got.Reasons.SamePopulation {
 		t.Errorf("reasons: %+v", got.Reasons)
 	}
 }

@@ -90,7 +90,8 @@ func fixture() []kb.Op {
 		&kb.CMOC{ID: "adult.cm.1", ProgrammeTheoryID: "adult.cm", Code: "Mechanism 2", Status: kb.StatusSupported,
 			Actors: []kb.Actor{kb.ActorPeerWorker}},
 		&kb.CMOC{ID: "youth.ipt.cmoc-1", ProgrammeTheoryID: "youth.ipt", Code: "CMOC 1", Status: kb.StatusProposed,
-			Actors: []kb.Actor{kb.ActorServiceUser}, Statement: "When matched, children gain hope because peers model recovery"},
+			Actors: []kb.Actor{kb.ActorServiceUser}, Statement: "When matched, children gain hope because peers model recovery",
+			Intervention: "Peer-led group session", Roles: []string{"young person newly referred"}},
 		&kb.CMOC{ID: "youth.ipt.cmoc-2", ProgrammeTheoryID: "youth.ipt", Code: "CMOC 2", Status: kb.StatusProposed,
 			Actors: []kb.Actor{kb.ActorServiceUser, kb.ActorPeerWorker}},
 		&kb.Quote{ID: "youth.q.1", StudyID: "youth", Text: "They see that you can get better", Participant: "#13",
@@ -209,6 +210,11 @@ func testCreateAndGet(t *testing.T, s kb.Store) {
 	m := get(t, s, "adult.cm.m.role").(*kb.Mechanism)
 	if m.Resource != "a peer worker in recovery" || m.Reasoning != "recovery seems possible" || m.ProgrammeTheoryID != "adult.cm" {
 		t.Fatalf("mechanism read back wrong: %+v", m)
+	}
+	// ICAMO's intervention and the roles a review extends the actors with
+	if c := get(t, s, "youth.ipt.cmoc-1").(*kb.CMOC); c.Intervention != "Peer-led group session" ||
+		!slices.Equal(c.Roles, []string{"young person newly referred"}) || !slices.Equal(c.Actors, []kb.Actor{kb.ActorServiceUser}) {
+		t.Fatalf("CMOC read back wrong: %+v", c)
 	}
 	q := get(t, s, "youth.q.1").(*kb.Quote)
 	if q.Participant != "#13" || q.InformantRole != kb.InformantStaff || q.StudyID != "youth" {
