@@ -247,7 +247,7 @@ func (in comparisonInput) compareKind(k kb.Kind, sides [2][]kb.Node) KindCompari
 	for i, l := range left {
 		scores[i] = make([]float64, len(right))
 		for j, r := range right {
-			scores[i][j], _ = in.scorer.score(l.NodeID(), r.NodeID())
+			scores[i][j] = in.scorer.rank(l.NodeID(), r.NodeID())
 		}
 	}
 	var suggested [][2]string

@@ -38,6 +38,40 @@ func (r *reader) structureOf(ctx context.Context, ptIDs ...string) (*structure, 
 	if err != nil {
 		return nil, err
 	}
+	return structureFrom(cmocs, uses), nil
+}
+
+// structureAround is structureOf for just the given elements, read from the CMOCs that use
+// them, in three store calls: what a suggestion weighs its candidates by, without reading
+// every CMOC of every candidate's theory.
+func (r *reader) structureAround(ctx context.Context, elementIDs []string) (*structure, error) {
+	using, err := r.links(ctx, true, elementIDs, elementRels...)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(using))
+	for _, l := range using {
+		ids = append(ids, l.From)
+	}
+	ids = uniqueSorted(ids)
+	if err := r.load(ctx, ids...); err != nil {
+		return nil, err
+	}
+	uses, err := r.links(ctx, false, ids, elementRels...)
+	if err != nil {
+		return nil, err
+	}
+	cmocs := make([]kb.Node, 0, len(ids))
+	for _, id := range ids {
+		if n := r.node(id); n != nil {
+			cmocs = append(cmocs, n)
+		}
+	}
+	return structureFrom(cmocs, uses), nil
+}
+
+// structureFrom is what the CMOCs say of the elements they use (uses: their element links).
+func structureFrom(cmocs []kb.Node, uses []kb.Link) *structure {
 	usedBy := map[string][]string{}
 	for _, l := range uses {
 		usedBy[l.From] = append(usedBy[l.From], l.To)
@@ -48,7 +82,10 @@ func (r *reader) structureOf(ctx context.Context, ptIDs ...string) (*structure, 
 		relOf[l.To] = l.Type
 	}
 	for _, c := range cmocs {
-		cmoc := c.(*kb.CMOC)
+		cmoc, ok := c.(*kb.CMOC)
+		if !ok {
+			continue
+		}
 		for _, e := range usedBy[cmoc.ID] {
 			for _, a := range cmoc.Actors {
 				if !slices.Contains(st.actors[e], a) {
@@ -67,7 +104,7 @@ func (r *reader) structureOf(ctx context.Context, ptIDs ...string) (*structure, 
 			}
 		}
 	}
-	return st, nil
+	return st
 }
 
 // neighbourly says which elements of a CMOC characterise one another: a mechanism by its
@@ -117,6 +154,8 @@ type pairScorer struct {
 	lex    *lexicon
 	nodeOf func(string) kb.Node
 	terms  map[string]termSet
+	// rankOnly skips writing the words of the reasons
+	rankOnly bool
 }
 
 // PairReasons say why a pair scores as it does, beyond the words the two share.
@@ -180,10 +219,18 @@ func (ps pairScorer) score(a, b string) (float64, PairReasons) {
 		s *= 1 + sharedRole
 	}
 	if ps.lex != nil {
-		why.BridgeScore, why.BridgedTerms = ps.lex.bridge(a, b, ps.termsOf(a), ps.termsOf(b))
+		why.BridgeScore, why.BridgedTerms = ps.lex.bridge(a, b, ps.termsOf(a), ps.termsOf(b), !ps.rankOnly)
 		s *= 1 + taughtWeight*why.BridgeScore
 	}
 	return s, why
+}
+
+// rank is the pair's score alone, for a comparison that scores every pair of two theories'
+// elements and reports the reasons of the few it pairs.
+func (ps pairScorer) rank(a, b string) float64 {
+	ps.rankOnly = true
+	s, _ := ps.score(a, b)
+	return s
 }
 
 func (ps pairScorer) termsOf(id string) termSet {

@@ -267,17 +267,13 @@ func clip(s string, n int) string {
 // pairScorer): the match of their neighbours raises it by up to half, a construct both
 // instantiate by half, words that accepted links bridged by up to half, a role both name by a
 // fifth, a study of the same population by a tenth and one that heard the same kinds of
-// informants by a twentieth, and CMOCs about other people halve it. It reads the CMOCs of the programme theories involved, the constructs and
-// the studies in four store calls.
+// informants by a twentieth, and CMOCs about other people halve it. It reads the CMOCs that use
+// the element and its candidates, the constructs and the studies in six store calls.
 func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, home string, out []Suggestion) error {
 	if len(out) == 0 {
 		return nil
 	}
-	pts := []string{el.Owner()}
-	for _, s := range out {
-		pts = append(pts, s.Element.Owner())
-	}
-	st, err := r.structureOf(ctx, uniqueSorted(pts)...)
+	st, err := r.structureAround(ctx, append([]string{el.NodeID()}, suggestionIDs(out)...))
 	if err != nil {
 		return err
 	}

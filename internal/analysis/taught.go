@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -29,14 +30,29 @@ const taughtWeight = 0.5
 // maxBridged bounds the term pairs a reason lists.
 const maxBridged = 3
 
-// lexicon is what the accepted alignments (every relation but CONTRADICTS) bridged.
+// lexicon is what the accepted alignments (every relation but CONTRADICTS) bridged. Stems are
+// numbered: a comparison asks of every pair of its two theories' elements, and pairs of small
+// numbers are quick to look up. A lexicon is shared by the questions of one revision, asked
+// concurrently: nothing in it changes once built.
 type lexicon struct {
-	// bridged is, per pair of stems (in order), the links that bridged it and how strongly:
-	// each link spreads a weight of 1 over the pairs of its two sides' unshared terms
-	bridged map[[2]string][]bridging
-	word    map[string]string // stem -> a word it was seen as
-	// a lexicon is shared by the questions of one revision, asked concurrently: nothing in it
-	// changes once built
+	// bridged is, per pair of stems, the links that bridged it and how strongly: each link
+	// spreads a weight of 1 over the pairs of its two sides' unshared terms. Only pairs that
+	// enough links bridged are kept
+	bridged map[uint64][]bridging
+	// total is, per kept pair, its weight and links over every link; own is, per element, what
+	// the element's own links gave each pair, which a question about the element leaves out
+	total map[uint64]contribution
+	own   map[string]map[uint64]contribution
+	// partners lists, per stem, the stems it is bridged with
+	partners map[uint32][]uint32
+	ids      map[string]uint32 // stem -> number, for the stems of kept pairs
+	words    []string          // number -> a word the stem was seen as
+}
+
+// contribution is weight and a number of links.
+type contribution struct {
+	weight float64
+	links  int
 }
 
 // bridging is one link's part in a term pair.
@@ -45,18 +61,27 @@ type bridging struct {
 	weight   float64
 }
 
-// termSet is the terms of an element's name, stem -> the word first seen. Names only: a
-// study's descriptions share its house style ("mental health" in one, "children" in another),
-// which every pair of their elements would bridge, while names say what the element is.
-type termSet map[string]string
+// termSet is the stems of an element's name that the lexicon knows, in order of their numbers,
+// with the words they were written as. Names only: a study's descriptions share its house
+// style ("mental health" in one, "children" in another), which every pair of their elements
+// would bridge, while names say what the element is.
+type termSet struct {
+	ids   []uint32
+	words []string
+}
 
-func (lx *lexicon) terms(n kb.Node) termSet {
-	out := termSet{}
-	if lx == nil || n == nil {
+func (t termSet) has(id uint32) bool {
+	_, found := slices.BinarySearch(t.ids, id)
+	return found
+}
+
+// nameTerms lists the stems of n's name with the word each was first written as.
+func nameTerms(n kb.Node) map[string]string {
+	out := map[string]string{}
+	if n == nil {
 		return out
 	}
-	s := kb.NameOf(n)
-	for _, w := range text.Words(s) {
+	for _, w := range text.Words(kb.NameOf(n)) {
 		if t := text.Terms(w); len(t) == 1 {
 			if _, seen := out[t[0]]; !seen {
 				out[t[0]] = w
@@ -66,17 +91,40 @@ func (lx *lexicon) terms(n kb.Node) termSet {
 	return out
 }
 
-func stemPair(a, b string) [2]string {
+func (lx *lexicon) terms(n kb.Node) termSet {
+	var out termSet
+	if lx == nil || n == nil {
+		return out
+	}
+	type term struct {
+		id   uint32
+		word string
+	}
+	var ts []term
+	for stem, w := range nameTerms(n) {
+		if id, ok := lx.ids[stem]; ok {
+			ts = append(ts, term{id, w})
+		}
+	}
+	slices.SortFunc(ts, func(a, b term) int { return cmp.Compare(a.id, b.id) })
+	for _, t := range ts {
+		out.ids, out.words = append(out.ids, t.id), append(out.words, t.word)
+	}
+	return out
+}
+
+func pairKey(a, b uint32) uint64 {
 	if a > b {
 		a, b = b, a
 	}
-	return [2]string{a, b}
+	return uint64(a)<<32 | uint64(b)
 }
 
 // buildLexicon reads the accepted alignments and the elements they join, in two store calls:
 // rows proportional to the crosswalk, not to the corpus.
 func buildLexicon(ctx context.Context, store kb.Store) (*lexicon, error) {
-	lx := &lexicon{bridged: map[[2]string][]bridging{}, word: map[string]string{}}
+	lx := &lexicon{bridged: map[uint64][]bridging{}, total: map[uint64]contribution{}, own: map[string]map[uint64]contribution{},
+		partners: map[uint32][]uint32{}, ids: map[string]uint32{}}
 	ls, err := store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, All: true})
 	if err != nil {
 		return nil, fmt.Errorf("reading the accepted alignments: %w", err)
@@ -93,22 +141,23 @@ func buildLexicon(ctx context.Context, store kb.Store) (*lexicon, error) {
 	if err := r.load(ctx, uniqueSorted(ids)...); err != nil {
 		return nil, err
 	}
+	bridged := map[[2]string][]bridging{}
+	word := map[string]string{}
 	for _, l := range ls {
-		a, b := lx.terms(r.node(l.From)), lx.terms(r.node(l.To))
-		for _, ts := range []termSet{a, b} {
-			for stem, w := range ts {
-				if _, ok := lx.word[stem]; !ok {
-					lx.word[stem] = w
-				}
-			}
-		}
+		a, b := nameTerms(r.node(l.From)), nameTerms(r.node(l.To))
 		var onlyA, onlyB []string
-		for t := range a {
+		for t, w := range a {
+			if _, seen := word[t]; !seen {
+				word[t] = w
+			}
 			if _, shared := b[t]; !shared {
 				onlyA = append(onlyA, t)
 			}
 		}
-		for t := range b {
+		for t, w := range b {
+			if _, seen := word[t]; !seen {
+				word[t] = w
+			}
 			if _, shared := a[t]; !shared {
 				onlyB = append(onlyB, t)
 			}
@@ -119,8 +168,46 @@ func buildLexicon(ctx context.Context, store kb.Store) (*lexicon, error) {
 		w := 1 / float64(len(onlyA)*len(onlyB))
 		for _, ta := range onlyA {
 			for _, tb := range onlyB {
-				key := stemPair(ta, tb)
-				lx.bridged[key] = append(lx.bridged[key], bridging{l.From, l.To, w})
+				key := [2]string{min(ta, tb), max(ta, tb)}
+				bridged[key] = append(bridged[key], bridging{l.From, l.To, w})
+			}
+		}
+	}
+	// a pair fewer links bridged never counts, whichever links a question leaves out; stems
+	// are numbered in order, so that the lexicon is the same for the same links
+	keys := make([][2]string, 0, len(bridged))
+	for key, brs := range bridged {
+		if len(brs) >= minBridges {
+			keys = append(keys, key)
+		}
+	}
+	slices.SortFunc(keys, func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	number := func(stem string) uint32 {
+		id, ok := lx.ids[stem]
+		if !ok {
+			id = uint32(len(lx.words))
+			lx.ids[stem] = id
+			lx.words = append(lx.words, word[stem])
+		}
+		return id
+	}
+	add := func(m map[uint64]contribution, key uint64, w float64) {
+		c := m[key]
+		m[key] = contribution{c.weight + w, c.links + 1}
+	}
+	for _, key := range keys {
+		a, b := number(key[0]), number(key[1])
+		k := pairKey(a, b)
+		lx.bridged[k] = bridged[key]
+		lx.partners[a] = append(lx.partners[a], b)
+		lx.partners[b] = append(lx.partners[b], a)
+		for _, br := range bridged[key] {
+			add(lx.total, k, br.weight)
+			for _, end := range []string{br.from, br.to} {
+				if lx.own[end] == nil {
+					lx.own[end] = map[uint64]contribution{}
+				}
+				add(lx.own[end], k, br.weight)
 			}
 		}
 	}
@@ -128,46 +215,54 @@ func buildLexicon(ctx context.Context, store kb.Store) (*lexicon, error) {
 }
 
 // bridge is what accepted links say of elements a and b, with these terms: the summed weight
-// of the bridged pairs they make (one unshared term of each), at most 1, and the strongest
-// pairs as the two elements write them. Only links of other elements teach: a's or b's own
-// link would have b vouch for itself ("b is like the element it is linked to, and that one
-// shares words with a"), which makes any word of a pair's neighbour a bridge.
-func (lx *lexicon) bridge(a, b string, ta, tb termSet) (float64, [][2]string) {
-	if lx == nil || len(lx.bridged) == 0 {
+// of the bridged pairs they make (one unshared term of each), at most 1, and, with words, the
+// strongest pairs as the two elements write them. Only links of other elements teach: a's or
+// b's own link would have b vouch for itself ("b is like the element it is linked to, and
+// that one shares words with a"), which makes any word of a pair's neighbour a bridge.
+func (lx *lexicon) bridge(a, b string, ta, tb termSet, words bool) (float64, [][2]string) {
+	if lx == nil || len(ta.ids) == 0 || len(tb.ids) == 0 {
 		return 0, nil
 	}
-	weight := func(key [2]string) float64 {
-		w, links := 0.0, 0
-		for _, br := range lx.bridged[key] {
-			if br.from != a && br.to != a && br.from != b && br.to != b {
-				w += br.weight
-				links++
-			}
-		}
-		if links < minBridges {
-			return 0
-		}
-		return w
-	}
+	ownA, ownB := lx.own[a], lx.own[b]
 	type hit struct {
 		words [2]string
 		w     float64
 	}
 	var hits []hit
 	total := 0.0
-	for sa, wa := range ta {
-		if _, shared := tb[sa]; shared {
+	for i, sa := range ta.ids {
+		if tb.has(sa) || len(lx.partners[sa]) == 0 {
 			continue
 		}
-		for sb, wb := range tb {
-			if _, shared := ta[sb]; shared {
+		for j, sb := range tb.ids {
+			if ta.has(sb) {
 				continue
 			}
-			if w := weight(stemPair(sa, sb)); w > 0 {
-				total += w
-				hits = append(hits, hit{[2]string{wa, wb}, w})
+			key := pairKey(sa, sb)
+			c, ok := lx.total[key]
+			if !ok {
+				continue
+			}
+			// leave out a's and b's own links (a link between them counted once)
+			w, links := c.weight-ownA[key].weight-ownB[key].weight, c.links-ownA[key].links-ownB[key].links
+			if ownA[key].links > 0 && ownB[key].links > 0 {
+				for _, br := range lx.bridged[key] {
+					if br.from == a && br.to == b || br.from == b && br.to == a {
+						w, links = w+br.weight, links+1
+					}
+				}
+			}
+			if links < minBridges || w <= 0 {
+				continue
+			}
+			total += w
+			if words {
+				hits = append(hits, hit{[2]string{ta.words[i], tb.words[j]}, w})
 			}
 		}
+	}
+	if len(hits) == 0 {
+		return min(total, 1), nil
 	}
 	sort.Slice(hits, func(i, j int) bool {
 		if hits[i].w != hits[j].w {
@@ -175,11 +270,11 @@ func (lx *lexicon) bridge(a, b string, ta, tb termSet) (float64, [][2]string) {
 		}
 		return hits[i].words[0]+" "+hits[i].words[1] < hits[j].words[0]+" "+hits[j].words[1]
 	})
-	var words [][2]string
+	out := make([][2]string, 0, min(len(hits), maxBridged))
 	for _, h := range hits[:min(len(hits), maxBridged)] {
-		words = append(words, h.words)
+		out = append(out, h.words)
 	}
-	return min(total, 1), words
+	return min(total, 1), out
 }
 
 // maxExpansion bounds the words accepted links add to a suggestion search, and minExpansion
@@ -193,34 +288,26 @@ const (
 
 // expansion is the words accepted links bridged to the terms of element id's name (its own
 // links aside), strongest first: a search for its counterparts looks for them too, so that
-// "validated" finds "acknowledgement" once a reviewer has linked the two elsewhere.
+// "validated" finds "acknowledgement" once reviewers have linked the two elsewhere.
 func (lx *lexicon) expansion(id string, terms termSet) []string {
-	if lx == nil || len(lx.bridged) == 0 {
+	if lx == nil || len(terms.ids) == 0 {
 		return nil
 	}
-	strength, links := map[string]float64{}, map[string]int{}
-	for key, brs := range lx.bridged {
-		var partner string
-		switch _, a := terms[key[0]]; {
-		case a:
-			partner = key[1]
-		default:
-			if _, b := terms[key[1]]; !b {
+	strength, links := map[uint32]float64{}, map[uint32]int{}
+	for _, stem := range terms.ids {
+		for _, partner := range lx.partners[stem] {
+			if terms.has(partner) {
 				continue
 			}
-			partner = key[0]
-		}
-		if _, own := terms[partner]; own {
-			continue
-		}
-		for _, br := range brs {
-			if br.from != id && br.to != id {
-				strength[partner] += br.weight
-				links[partner]++
+			for _, br := range lx.bridged[pairKey(stem, partner)] {
+				if br.from != id && br.to != id {
+					strength[partner] += br.weight
+					links[partner]++
+				}
 			}
 		}
 	}
-	partners := make([]string, 0, len(strength))
+	partners := make([]uint32, 0, len(strength))
 	for p, w := range strength {
 		if w >= minExpansion && links[p] >= minBridges {
 			partners = append(partners, p)
@@ -230,11 +317,11 @@ func (lx *lexicon) expansion(id string, terms termSet) []string {
 		if strength[partners[i]] != strength[partners[j]] {
 			return strength[partners[i]] > strength[partners[j]]
 		}
-		return partners[i] < partners[j]
+		return lx.words[partners[i]] < lx.words[partners[j]]
 	})
 	out := make([]string, 0, min(len(partners), maxExpansion))
 	for _, p := range partners[:min(len(partners), maxExpansion)] {
-		out = append(out, lx.word[p])
+		out = append(out, lx.words[p])
 	}
 	return out
 }
