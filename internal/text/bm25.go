@@ -23,9 +23,17 @@ type Index struct {
 	free     []int32
 	kinds    map[string]uint8 // kind -> small number, for filtering without hashing
 	kindList []string
-	postings map[string]map[int32]int32 // term -> document number -> term frequency
+	// postings lists, per term, the documents holding it: a slice, since a query walks every
+	// document of each of its terms, and walking a map of them cost the suggestion search
+	// most of its time
+	postings map[string][]posting
 	totalLen int
 	live     int
+}
+
+// posting is a document holding a term, with the term's frequency in it.
+type posting struct {
+	doc, tf int32
 }
 
 type indexedDoc struct {
@@ -33,11 +41,12 @@ type indexedDoc struct {
 	kind   uint8
 	length int32
 	terms  []string
+	at     []int32 // where in terms[i]'s postings the document is
 }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{analyzer: NewAnalyzer(), number: map[string]int32{}, kinds: map[string]uint8{}, postings: map[string]map[int32]int32{}}
+	return &Index{analyzer: NewAnalyzer(), number: map[string]int32{}, kinds: map[string]uint8{}, postings: map[string][]posting{}}
 }
 
 // Len is the number of documents.
@@ -63,16 +72,12 @@ func (ix *Index) Put(id, kind, body string) {
 		n = int32(len(ix.docs))
 		ix.docs = append(ix.docs, indexedDoc{})
 	}
-	d := indexedDoc{id: id, kind: k, terms: make([]string, 0, len(counts))}
+	d := indexedDoc{id: id, kind: k, terms: make([]string, 0, len(counts)), at: make([]int32, 0, len(counts))}
 	for t, c := range counts {
 		d.length += int32(c)
 		d.terms = append(d.terms, t)
-		p, ok := ix.postings[t]
-		if !ok {
-			p = map[int32]int32{}
-			ix.postings[t] = p
-		}
-		p[n] = int32(c)
+		d.at = append(d.at, int32(len(ix.postings[t])))
+		ix.postings[t] = append(ix.postings[t], posting{doc: n, tf: int32(c)})
 	}
 	ix.docs[n] = d
 	ix.number[id] = n
@@ -87,12 +92,20 @@ func (ix *Index) Remove(id string) {
 		return
 	}
 	d := ix.docs[n]
-	for _, t := range d.terms {
-		if p := ix.postings[t]; p != nil {
-			delete(p, n)
-			if len(p) == 0 {
-				delete(ix.postings, t)
-			}
+	for i, t := range d.terms {
+		// the last posting of the term takes the removed one's place
+		p := ix.postings[t]
+		j, last := d.at[i], int32(len(p)-1)
+		if j != last {
+			moved := p[last]
+			p[j] = moved
+			md := &ix.docs[moved.doc]
+			md.at[slices.Index(md.terms, t)] = j
+		}
+		if last == 0 {
+			delete(ix.postings, t)
+		} else {
+			ix.postings[t] = p[:last]
 		}
 	}
 	ix.totalLen -= int(d.length)
@@ -139,12 +152,13 @@ func (ix *Index) Search(query string, kinds []string, limit int) []Hit {
 		qf := float64(qfs[t])
 		df := float64(len(p))
 		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
-		for doc, tf := range p {
+		for _, e := range p {
+			doc := e.doc
 			d := &ix.docs[doc]
 			if !allowed[d.kind] {
 				continue
 			}
-			f := float64(tf)
+			f := float64(e.tf)
 			if scores[doc] == 0 {
 				touched = append(touched, doc)
 			}

@@ -1,6 +1,9 @@
 package text
 
 import (
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -72,4 +75,50 @@ func FuzzSnippet(f *testing.F) {
 		_ = Snippet(body, query, width)
 		_ = Terms(body)
 	})
+}
+
+// An index that documents were put into, re-put and removed from in any order ranks as one
+// built from the documents it holds at the end: removal moves postings around, and no
+// document may be lost, duplicated or scored with another's frequencies.
+func TestIndexAfterRemovalsRanksAsBuiltFresh(t *testing.T) {
+	words := []string{"peer", "hope", "trust", "recovery", "engagement", "stigma", "staff", "group"}
+	rng := rand.New(rand.NewPCG(7, 11))
+	text := func() string {
+		var b strings.Builder
+		for range 1 + rng.IntN(6) {
+			b.WriteString(words[rng.IntN(len(words))] + " ")
+		}
+		return b.String()
+	}
+	live := map[string]string{}
+	ix := NewIndex()
+	for range 2000 {
+		id := fmt.Sprintf("d%d", rng.IntN(60))
+		if rng.IntN(3) == 0 {
+			ix.Remove(id)
+			delete(live, id)
+			continue
+		}
+		body := text()
+		ix.Put(id, []string{"A", "B"}[rng.IntN(2)], body)
+		live[id] = body
+	}
+	fresh := NewIndex()
+	for id, body := range live {
+		fresh.Put(id, "A", body)
+	}
+	if ix.Len() != fresh.Len() {
+		t.Fatalf("%d documents, want %d", ix.Len(), fresh.Len())
+	}
+	for _, q := range append(words, "hope trust", "peer peer staff", "group recovery stigma") {
+		got, want := ix.Search(q, nil, 0), fresh.Search(q, nil, 0)
+		if len(got) != len(want) {
+			t.Fatalf("%q: %d hits, want %d", q, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].ID != want[i].ID || math.Abs(got[i].Score-want[i].Score) > 1e-9 {
+				t.Fatalf("%q: hit %d is %+v, want %+v", q, i, got[i], want[i])
+			}
+		}
+	}
 }
