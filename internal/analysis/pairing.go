@@ -156,6 +156,22 @@ type pairScorer struct {
 	terms  map[string]termSet
 	// rankOnly skips writing the words of the reasons
 	rankOnly bool
+	// sims keeps the similarities of neighbours compared (nil: none kept): the elements of a
+	// theory share neighbours, and a comparison asks of every pair of two theories' elements
+	sims map[[2]string]float64
+}
+
+func (ps pairScorer) neighbourSimilarity(k kb.Kind, a, b string) float64 {
+	if ps.sims == nil {
+		return ps.corpora[k].Similarity(a, b)
+	}
+	key := [2]string{a, b}
+	if s, ok := ps.sims[key]; ok {
+		return s
+	}
+	s := ps.corpora[k].Similarity(a, b)
+	ps.sims[key] = s
+	return s
 }
 
 // PairReasons say why a pair scores as it does, beyond the words the two share.
@@ -194,7 +210,7 @@ func (ps pairScorer) score(a, b string) (float64, PairReasons) {
 			if nk != ps.kindOf[nb] || ps.corpora[nk] == nil {
 				continue
 			}
-			if sim := ps.corpora[nk].Similarity(na, nb); sim > why.NeighbourScore {
+			if sim := ps.neighbourSimilarity(nk, na, nb); sim > why.NeighbourScore {
 				why.NeighbourScore, why.Neighbours = sim, [2]string{na, nb}
 			}
 		}
