@@ -22,6 +22,10 @@ func addTableSeeds(f *testing.F) {
 		"\ufeffStudy,Theory,CMOC,Outcome,# note\r\ns,PT,C1,O,x\r\n",
 		"study,theory,cmoc,outcome,quote\ns,PT,C1,O,\"never closed\n",
 		"study;theory;cmoc\n",
+		// details and crosswalk links within the table, and a role beside a category
+		"study,theory,cmoc,context,context_kind,mechanism,mechanism_aligns,outcome,outcome_aligns,actor\n" +
+			"a,PT,C1,Ward,condition,Trust,,Hope,,peer supporter with diabetes (peer worker)\n" +
+			"b,PT,C1,School,intervention component,Trusting,SAME_AS a: Trust,Hopeful,RELATED a: Trust; NARROWER a: Hope,staff\n",
 	} {
 		f.Add([]byte(s))
 	}
