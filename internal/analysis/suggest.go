@@ -181,7 +181,7 @@ func (a *Analyst) SuggestAcross(ctx context.Context, elementID string, kinds []k
 			out = append(out, Suggestion{Element: r.node(id), StudyID: study, Score: scores[id], TextScore: textScores[id], Path: paths[id]})
 		}
 	}
-	if err := a.weighByGraph(ctx, r, el, home, out); err != nil {
+	if err := weighByGraph(ctx, r, lex, el, home, out); err != nil {
 		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -269,7 +269,7 @@ func clip(s string, n int) string {
 // fifth, a study of the same population by a tenth and one that heard the same kinds of
 // informants by a twentieth, and CMOCs about other people halve it. It reads the CMOCs that use
 // the element and its candidates, the constructs and the studies in six store calls.
-func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, home string, out []Suggestion) error {
+func weighByGraph(ctx context.Context, r *reader, lex *lexicon, el kb.Node, home string, out []Suggestion) error {
 	if len(out) == 0 {
 		return nil
 	}
@@ -286,10 +286,6 @@ func (a *Analyst) weighByGraph(ctx context.Context, r *reader, el kb.Node, home 
 		return err
 	}
 	docs := map[kb.Kind]map[string]string{}
-	lex, err := a.taught(ctx)
-	if err != nil {
-		return err
-	}
 	ps := pairScorer{st: st, corpora: map[kb.Kind]*text.Corpus{}, kindOf: map[string]kb.Kind{}, lex: lex, nodeOf: r.node, terms: map[string]termSet{}}
 	for _, id := range neighbourIDs {
 		n := r.node(id)

@@ -227,19 +227,13 @@ func baseIDs(base document.Document) map[string]bool {
 		for _, pt := range st.ProgrammeTheories {
 			ptID := orDefault(pt.ID, kb.ChildID(st.ID, "", pt.Name))
 			ids[ptID] = true
-			for _, c := range pt.Contexts {
-				ids[orDefault(c.ID, kb.ChildID(ptID, kb.ElementTag(kb.KindContext), c.Name))] = true
-			}
-			for _, m := range pt.Mechanisms {
-				ids[orDefault(m.ID, kb.ChildID(ptID, kb.ElementTag(kb.KindMechanism), m.Name))] = true
-			}
-			for _, o := range pt.Outcomes {
-				ids[orDefault(o.ID, kb.ChildID(ptID, kb.ElementTag(kb.KindOutcome), o.Name))] = true
-			}
 			for _, c := range pt.CMOCs {
 				ids[orDefault(c.ID, kb.ChildID(ptID, "", c.Code))] = true
 			}
 		}
+	}
+	for _, e := range elementsOf(base) {
+		ids[e.id] = true
 	}
 	return ids
 }

@@ -178,19 +178,21 @@ func compareEvidence(a, b quoteEvidence) int {
 	return strings.Compare(a.quote.Text, b.quote.Text)
 }
 
-// alignTargets names every element an alignment cell may point to the way a table can find it
-// again, "study-id: element name", since a table keeps study ids but not element ids; an
-// element whose name another element of its study has is left to its id.
-func alignTargets(doc document.Document) map[string]string {
-	out := map[string]string{}
+// documentElement is a context, mechanism or outcome of a document, with its id defaulted the
+// way document.Plan defaults it.
+type documentElement struct {
+	placed
+	id string
+}
+
+// elementsOf lists every context, mechanism and outcome of doc's studies, study by study.
+func elementsOf(doc document.Document) []documentElement {
+	var out []documentElement
 	for _, st := range doc.Studies {
-		named := map[string][]string{}
 		for _, pt := range st.ProgrammeTheories {
 			ptID := orDefault(pt.ID, kb.ChildID(st.ID, "", pt.Name))
 			add := func(kind kb.Kind, id, name string) {
-				id = orDefault(id, kb.ChildID(ptID, kb.ElementTag(kind), name))
-				named[nameKey(name)] = append(named[nameKey(name)], id)
-				out[id] = st.ID + ": " + name
+				out = append(out, documentElement{placed{kind, ptID, st.ID, name}, orDefault(id, kb.ChildID(ptID, kb.ElementTag(kind), name))})
 			}
 			for _, c := range pt.Contexts {
 				add(kb.KindContext, c.ID, c.Name)
@@ -202,11 +204,25 @@ func alignTargets(doc document.Document) map[string]string {
 				add(kb.KindOutcome, o.ID, o.Name)
 			}
 		}
-		for _, ids := range named {
-			if len(ids) > 1 {
-				for _, id := range ids {
-					delete(out, id)
-				}
+	}
+	return out
+}
+
+// alignTargets names every element an alignment cell may point to the way a table can find it
+// again, "study-id: element name", since a table keeps study ids but not element ids; an
+// element whose name another element of its study has is left to its id.
+func alignTargets(doc document.Document) map[string]string {
+	out := map[string]string{}
+	named := map[string][]string{} // "study: name" -> ids
+	for _, e := range elementsOf(doc) {
+		key := e.study + ": " + nameKey(e.name)
+		named[key] = append(named[key], e.id)
+		out[e.id] = e.study + ": " + e.name
+	}
+	for _, ids := range named {
+		if len(ids) > 1 {
+			for _, id := range ids {
+				delete(out, id)
 			}
 		}
 	}

@@ -155,19 +155,8 @@ func (b *builder) checkAligns() []document.Alignment {
 		return nil
 	}
 	elements := map[string]placed{}
-	for _, st := range b.base.Studies {
-		for _, pt := range st.ProgrammeTheories {
-			ptID := orDefault(pt.ID, kb.ChildID(st.ID, "", pt.Name))
-			for _, c := range pt.Contexts {
-				elements[orDefault(c.ID, kb.ChildID(ptID, kb.ElementTag(kb.KindContext), c.Name))] = placed{kb.KindContext, ptID, st.ID, c.Name}
-			}
-			for _, m := range pt.Mechanisms {
-				elements[orDefault(m.ID, kb.ChildID(ptID, kb.ElementTag(kb.KindMechanism), m.Name))] = placed{kb.KindMechanism, ptID, st.ID, m.Name}
-			}
-			for _, o := range pt.Outcomes {
-				elements[orDefault(o.ID, kb.ChildID(ptID, kb.ElementTag(kb.KindOutcome), o.Name))] = placed{kb.KindOutcome, ptID, st.ID, o.Name}
-			}
-		}
+	for _, e := range elementsOf(b.base) {
+		elements[e.id] = e.placed
 	}
 	maps.Copy(elements, b.rowElements)
 	// "study-id: name" finds the element of that name in the study (the table's own first)

@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -26,6 +25,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/cmograph/cmograph/internal/app"
 	"github.com/cmograph/cmograph/internal/auth"
+	"github.com/cmograph/cmograph/internal/headless"
 	"github.com/cmograph/cmograph/internal/server"
 	"github.com/cmograph/cmograph/internal/store/memory"
 )
@@ -35,19 +35,6 @@ const (
 	gillard = "gillard-2015.change-model"
 	cmoc1   = youth + ".cmoc-1"
 )
-
-// findChrome looks for the browser: CMOGRAPH_CHROME, else Debian's chromium on PATH.
-func findChrome() string {
-	if p := os.Getenv("CMOGRAPH_CHROME"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // site is the real handler over a fresh demo store.
 type site struct {
@@ -269,7 +256,7 @@ var pages = []struct{ hash, page string }{
 }
 
 func TestBrowser(t *testing.T) {
-	chrome := findChrome()
+	chrome := headless.Chrome()
 	if chrome == "" {
 		t.Skip("browser tests skipped: no Chromium found (Debian: apt-get install chromium; or set CMOGRAPH_CHROME)")
 	}

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cmograph/cmograph/internal/app"
+	"github.com/cmograph/cmograph/internal/headless"
 	"github.com/cmograph/cmograph/internal/server"
 	"github.com/cmograph/cmograph/internal/store/memory"
 )
@@ -22,15 +22,7 @@ import (
 // open on the example query and load the schema from /graphql. Without Chromium it skips (the
 // browser-free checks in internal/server still hold the page to its embedded assets).
 func TestGraphiQLRendersInABrowser(t *testing.T) {
-	chrome := os.Getenv("CMOGRAPH_CHROME")
-	if chrome == "" {
-		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-			if p, err := exec.LookPath(name); err == nil {
-				chrome = p
-				break
-			}
-		}
-	}
+	chrome := headless.Chrome()
 	if chrome == "" {
 		t.Skip("no Chromium on PATH (set CMOGRAPH_CHROME)")
 	}
