@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/cmograph/cmograph/graph/generated"
 	"github.com/cmograph/cmograph/internal/kb"
 	"github.com/vikstrous/dataloadgen"
 )
@@ -54,6 +55,7 @@ func newLoaders(store kb.Store, wait time.Duration) *loaders {
 func WithLoaders(store kb.Store, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(store, wait))
+		ctx = generated.WithListOrder(ctx, listsInOrder(store))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

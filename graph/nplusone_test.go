@@ -89,3 +89,29 @@ func TestNestedQueryOnTheSeedCorpus(t *testing.T) {
 		t.Fatalf("seed corpus: %d rows in %d round trips; the same query over 2 synthetic studies takes %d", seedRows, seedCalls, synthCalls)
 	}
 }
+
+// Lists below a root field without a read plan (an analysis answer) are written a goroutine per
+// element, so that the elements' loads wait together and go to the store as one batch; lists
+// below a planned root are written in order, as nothing below them loads. Were the first
+// written in order too, every suggestion below would cost its own round trips.
+func TestListsBelowAnAnalysisAnswerBatchTheirLoads(t *testing.T) {
+	s := newStore(t, syntheticCorpus(30))
+	h := server.New(server.Options{Store: s, LoaderWait: 50 * time.Millisecond})
+	c := client.New(h, func(bd *client.Request) { bd.HTTP.URL.Path = "/graphql"; bd.HTTP.Header.Set(graph.ActorHeader, "t") })
+	calls := func(first int) (int64, int) {
+		ok(t, c, `{ suggestAlignments(elementId: "s0.pt.m.m2", first: 1) { score } }`, nil) // the analysis' index, built once
+		s.calls.Store(0)
+		d := ok(t, c, fmt.Sprintf(`{ suggestAlignments(elementId: "s0.pt.m.m2", first: %d) {
+			element { id cmocs { code programmeTheory { name } } } study { title } } }`, first), nil)
+		return s.calls.Load(), strings.Count(jsonString(t, d), `"code"`)
+	}
+	fewCalls, fewRows := calls(2)
+	manyCalls, manyRows := calls(25)
+	t.Logf("2 suggestions: %d CMOCs in %d round trips; 25: %d CMOCs in %d", fewRows, fewCalls, manyRows, manyCalls)
+	if manyRows < 5*fewRows {
+		t.Fatalf("25 suggestions should list many more CMOCs than 2: %d vs %d", manyRows, fewRows)
+	}
+	if manyCalls != fewCalls {
+		t.Fatalf("round trips grew with the suggestions: %d for 2, %d for 25", fewCalls, manyCalls)
+	}
+}

@@ -23,6 +23,9 @@ import (
 type fetched struct {
 	nodes map[string]kb.Node
 	edges map[kb.Edge][]kb.Link
+	// complete: every field of the root's selection reads from here, so no resolver below the
+	// root waits for a loader and its lists can be written in order (generated.ListOrder)
+	complete bool
 }
 
 // plans keeps the fetched results of one request's root fields by their response names, so
@@ -75,6 +78,19 @@ func fetchedFor(ctx context.Context, r *Resolver) *fetched {
 	return loadersFor(ctx, r.Store).plans.get(root.Field.Alias)
 }
 
+// listsInOrder is the request's generated.ListOrder: a list below a root field whose plan
+// fetched everything it selects is written in order.
+func listsInOrder(store kb.Store) func(ctx context.Context) bool {
+	return func(ctx context.Context) bool {
+		root := rootField(ctx)
+		if root == nil {
+			return false
+		}
+		f := loadersFor(ctx, store).plans.get(root.Field.Alias)
+		return f != nil && f.complete
+	}
+}
+
 func (f *fetched) node(id string) (kb.Node, bool) {
 	if f == nil {
 		return nil, false
@@ -108,7 +124,7 @@ func runPlan(ctx context.Context, r *Resolver, p kb.ReadPlan, kinds []kb.Kind, s
 	if err != nil {
 		return kb.ReadResult{}, err
 	}
-	f := &fetched{nodes: make(map[string]kb.Node, len(res.Roots)+len(res.Nodes)), edges: res.Edges}
+	f := &fetched{nodes: make(map[string]kb.Node, len(res.Roots)+len(res.Nodes)), edges: res.Edges, complete: pl.op != nil && !pl.computed}
 	for _, n := range res.Nodes {
 		f.nodes[n.NodeID()] = n
 	}
@@ -172,6 +188,9 @@ type planner struct {
 	whole   map[kb.Kind]bool
 	follows int
 	tooBig  bool
+	// computed: the selection has a field the planner does not know, computed by its resolver
+	// (the analysis' fields), whose answer's fields may go through the loaders
+	computed bool
 }
 
 func newPlanner(ctx context.Context) *planner {
@@ -227,6 +246,7 @@ func (pl *planner) selection(kinds []kb.Kind, sel ast.SelectionSet, depth int) [
 			}
 			// a field the planner does not know may read any property
 			pl.whole[k] = true
+			pl.computed = true
 		}
 	}
 	return mergeFollows(out)

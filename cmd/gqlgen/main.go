@@ -1,5 +1,5 @@
 // Command gqlgen regenerates graph/generated from gqlgen.yml, as `go tool gqlgen generate`
-// does, with two changes:
+// does, with these changes:
 //
 //   - The fields of an object are resolved one after another instead of each in a goroutine
 //     of its own. A root field's read plan has already fetched what the fields below it read
@@ -15,6 +15,10 @@
 //     for every object it writes, and building it computes the object's response path: 15% of
 //     the nested read's allocations. The schema declares no @defer, so no field fills a group;
 //     regenerating refuses to drop the groups if one ever could.
+//
+//   - A list's elements are written by marshalSlice (graph/generated/lists.go, written by hand),
+//     which writes them one after another when the request says nothing below them waits for
+//     a loader (graph.WithLoaders), and a goroutine per element as gqlgen does otherwise.
 //
 //     go run ./cmd/gqlgen
 package main
@@ -71,7 +75,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gqlgen:", err)
 		os.Exit(1)
 	}
-	if err := dropDeferredGroups(cfg.Exec.Filename); err != nil {
+	if err := rewrite(cfg.Exec.Filename); err != nil {
 		fmt.Fprintln(os.Stderr, "gqlgen:", err)
 		os.Exit(1)
 	}
@@ -81,17 +85,31 @@ var (
 	deferredGroup   = []byte("deferred := graphql.NewDeferredGroup(ctx)")
 	noDeferredGroup = []byte("var deferred graphql.DeferredGroup // the schema declares no @defer")
 	fillsGroup      = []byte("deferred.Defers[")
+	concurrentSlice = []byte("graphql.MarshalSliceConcurrently(")
+	orderedSlice    = []byte("ec.marshalSlice(")
 )
+
+// rewrite makes the changes that work on the generated executor's text.
+func rewrite(path string) error {
+	code, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("rewriting %s: %w", path, err)
+	}
+	if code, err = dropDeferredGroups(code); err != nil {
+		return err
+	}
+	if !bytes.Contains(code, concurrentSlice) {
+		return errors.New("rewriting list marshalers: gqlgen no longer calls graphql.MarshalSliceConcurrently; update cmd/gqlgen")
+	}
+	code = bytes.ReplaceAll(code, concurrentSlice, orderedSlice)
+	return os.WriteFile(path, code, 0o644)
+}
 
 // dropDeferredGroups replaces every object's @defer group with an empty one, which its
 // marshaler reads as "nothing deferred".
-func dropDeferredGroups(path string) error {
-	code, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("dropping @defer groups: %w", err)
-	}
+func dropDeferredGroups(code []byte) ([]byte, error) {
 	if bytes.Contains(code, fillsGroup) {
-		return errors.New("dropping @defer groups: a field of the schema can be deferred now; keep the groups (cmd/gqlgen)")
+		return nil, errors.New("dropping @defer groups: a field of the schema can be deferred now; keep the groups (cmd/gqlgen)")
 	}
-	return os.WriteFile(path, bytes.ReplaceAll(code, deferredGroup, noDeferredGroup), 0o644)
+	return bytes.ReplaceAll(code, deferredGroup, noDeferredGroup), nil
 }

@@ -38088,7 +38088,7 @@ func (ec *executionContext) unmarshalNActor2ᚕgithubᚗcomᚋcmographᚋcmograp
 }
 
 func (ec *executionContext) marshalNActor2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐActorᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Actor) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActor2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐActor(ctx, sel, v[i])
@@ -38133,7 +38133,7 @@ func (ec *executionContext) marshalNAlignment2githubᚗcomᚋcmographᚋcmograph
 }
 
 func (ec *executionContext) marshalNAlignment2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐAlignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Alignment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlignment2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐAlignment(ctx, sel, v[i])
@@ -38161,7 +38161,7 @@ func (ec *executionContext) marshalNAlignmentSuggestion2githubᚗcomᚋcmograph�
 }
 
 func (ec *executionContext) marshalNAlignmentSuggestion2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Suggestion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlignmentSuggestion2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSuggestion(ctx, sel, v[i])
@@ -38181,7 +38181,7 @@ func (ec *executionContext) marshalNApiToken2githubᚗcomᚋcmographᚋcmograph�
 }
 
 func (ec *executionContext) marshalNApiToken2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋauthᚐTokenᚄ(ctx context.Context, sel ast.SelectionSet, v []auth.Token) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNApiToken2githubᚗcomᚋcmographᚋcmographᚋinternalᚋauthᚐToken(ctx, sel, v[i])
@@ -38255,7 +38255,7 @@ func (ec *executionContext) marshalNCMOC2githubᚗcomᚋcmographᚋcmographᚋin
 }
 
 func (ec *executionContext) marshalNCMOC2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOCᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.CMOC) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCMOC2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOC(ctx, sel, v[i])
@@ -38271,7 +38271,7 @@ func (ec *executionContext) marshalNCMOC2ᚕgithubᚗcomᚋcmographᚋcmograph�
 }
 
 func (ec *executionContext) marshalNCMOC2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOCᚄ(ctx context.Context, sel ast.SelectionSet, v []*kb.CMOC) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCMOC2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOC(ctx, sel, v[i])
@@ -38299,7 +38299,7 @@ func (ec *executionContext) marshalNCMOCChain2githubᚗcomᚋcmographᚋcmograph
 }
 
 func (ec *executionContext) marshalNCMOCChain2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Chain) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCMOCChain2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChain(ctx, sel, v[i])
@@ -38319,7 +38319,7 @@ func (ec *executionContext) marshalNCMOCChange2githubᚗcomᚋcmographᚋcmograp
 }
 
 func (ec *executionContext) marshalNCMOCChange2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.CMOCChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCMOCChange2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCChange(ctx, sel, v[i])
@@ -38347,7 +38347,7 @@ func (ec *executionContext) marshalNCMOCEdge2githubᚗcomᚋcmographᚋcmograph�
 }
 
 func (ec *executionContext) marshalNCMOCEdge2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐCMOCEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CMOCEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCMOCEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐCMOCEdge(ctx, sel, v[i])
@@ -38372,7 +38372,7 @@ func (ec *executionContext) marshalNCMOCEvidence2githubᚗcomᚋcmographᚋcmogr
 }
 
 func (ec *executionContext) marshalNCMOCEvidence2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.CMOCEvidence) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCMOCEvidence2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCEvidence(ctx, sel, v[i])
@@ -38417,7 +38417,7 @@ func (ec *executionContext) marshalNCMOCSuggestion2githubᚗcomᚋcmographᚋcmo
 }
 
 func (ec *executionContext) marshalNCMOCSuggestion2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCSuggestionᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.CMOCSuggestion) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCMOCSuggestion2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCSuggestion(ctx, sel, v[i])
@@ -38442,7 +38442,7 @@ func (ec *executionContext) marshalNChain2githubᚗcomᚋcmographᚋcmographᚋi
 }
 
 func (ec *executionContext) marshalNChain2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Link) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChain2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLink(ctx, sel, v[i])
@@ -38477,7 +38477,7 @@ func (ec *executionContext) marshalNChainLink2githubᚗcomᚋcmographᚋcmograph
 }
 
 func (ec *executionContext) marshalNChainLink2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.ChainLink) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChainLink2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainLink(ctx, sel, v[i])
@@ -38497,7 +38497,7 @@ func (ec *executionContext) marshalNConstruct2githubᚗcomᚋcmographᚋcmograph
 }
 
 func (ec *executionContext) marshalNConstruct2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstructᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Construct) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConstruct2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstruct(ctx, sel, v[i])
@@ -38513,7 +38513,7 @@ func (ec *executionContext) marshalNConstruct2ᚕgithubᚗcomᚋcmographᚋcmogr
 }
 
 func (ec *executionContext) marshalNConstruct2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstructᚄ(ctx context.Context, sel ast.SelectionSet, v []*kb.Construct) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConstruct2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstruct(ctx, sel, v[i])
@@ -38549,7 +38549,7 @@ func (ec *executionContext) marshalNConstructEdge2githubᚗcomᚋcmographᚋcmog
 }
 
 func (ec *executionContext) marshalNConstructEdge2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐConstructEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ConstructEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConstructEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐConstructEdge(ctx, sel, v[i])
@@ -38579,7 +38579,7 @@ func (ec *executionContext) marshalNContext2githubᚗcomᚋcmographᚋcmograph�
 }
 
 func (ec *executionContext) marshalNContext2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐContextᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Context) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContext2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐContext(ctx, sel, v[i])
@@ -38615,7 +38615,7 @@ func (ec *executionContext) marshalNContextEdge2githubᚗcomᚋcmographᚋcmogra
 }
 
 func (ec *executionContext) marshalNContextEdge2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐContextEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ContextEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContextEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐContextEdge(ctx, sel, v[i])
@@ -38635,7 +38635,7 @@ func (ec *executionContext) marshalNCountBucket2githubᚗcomᚋcmographᚋcmogra
 }
 
 func (ec *executionContext) marshalNCountBucket2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Bucket) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCountBucket2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐBucket(ctx, sel, v[i])
@@ -38741,7 +38741,7 @@ func (ec *executionContext) marshalNDemiRegularity2githubᚗcomᚋcmographᚋcmo
 }
 
 func (ec *executionContext) marshalNDemiRegularity2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐDemiRegularityᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.DemiRegularity) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDemiRegularity2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐDemiRegularity(ctx, sel, v[i])
@@ -38770,7 +38770,7 @@ func (ec *executionContext) marshalNElement2githubᚗcomᚋcmographᚋcmograph�
 }
 
 func (ec *executionContext) marshalNElement2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNElement2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, sel, v[i])
@@ -38812,7 +38812,7 @@ func (ec *executionContext) marshalNElementPair2githubᚗcomᚋcmographᚋcmogra
 }
 
 func (ec *executionContext) marshalNElementPair2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPairᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Pair) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNElementPair2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPair(ctx, sel, v[i])
@@ -38852,7 +38852,7 @@ func (ec *executionContext) marshalNEvidence2githubᚗcomᚋcmographᚋcmograph�
 }
 
 func (ec *executionContext) marshalNEvidence2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Link) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEvidence2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLink(ctx, sel, v[i])
@@ -38885,7 +38885,7 @@ func (ec *executionContext) marshalNEvidenceMatch2githubᚗcomᚋcmographᚋcmog
 }
 
 func (ec *executionContext) marshalNEvidenceMatch2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.Match) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEvidenceMatch2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatch(ctx, sel, v[i])
@@ -38917,7 +38917,7 @@ func (ec *executionContext) marshalNExplanation2githubᚗcomᚋcmographᚋcmogra
 }
 
 func (ec *executionContext) marshalNExplanation2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExplanation2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, sel, v[i])
@@ -38955,7 +38955,7 @@ func (ec *executionContext) marshalNFieldChange2githubᚗcomᚋcmographᚋcmogra
 }
 
 func (ec *executionContext) marshalNFieldChange2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.FieldChange) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFieldChange2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐFieldChange(ctx, sel, v[i])
@@ -39050,7 +39050,7 @@ func (ec *executionContext) marshalNImportKindCounts2githubᚗcomᚋcmographᚋc
 }
 
 func (ec *executionContext) marshalNImportKindCounts2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportKindCountsᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ImportKindCounts) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImportKindCounts2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportKindCounts(ctx, sel, v[i])
@@ -39070,7 +39070,7 @@ func (ec *executionContext) marshalNImportLinkCounts2githubᚗcomᚋcmographᚋc
 }
 
 func (ec *executionContext) marshalNImportLinkCounts2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportLinkCountsᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ImportLinkCounts) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImportLinkCounts2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportLinkCounts(ctx, sel, v[i])
@@ -39118,7 +39118,7 @@ func (ec *executionContext) unmarshalNInformant2ᚕgithubᚗcomᚋcmographᚋcmo
 }
 
 func (ec *executionContext) marshalNInformant2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐInformantᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Informant) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInformant2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐInformant(ctx, sel, v[i])
@@ -39195,7 +39195,7 @@ func (ec *executionContext) marshalNMatrixRow2githubᚗcomᚋcmographᚋcmograph
 }
 
 func (ec *executionContext) marshalNMatrixRow2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatrixRowᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.MatrixRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMatrixRow2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatrixRow(ctx, sel, v[i])
@@ -39215,7 +39215,7 @@ func (ec *executionContext) marshalNMechanism2githubᚗcomᚋcmographᚋcmograph
 }
 
 func (ec *executionContext) marshalNMechanism2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐMechanismᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Mechanism) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMechanism2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐMechanism(ctx, sel, v[i])
@@ -39251,7 +39251,7 @@ func (ec *executionContext) marshalNMechanismEdge2githubᚗcomᚋcmographᚋcmog
 }
 
 func (ec *executionContext) marshalNMechanismEdge2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐMechanismEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MechanismEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMechanismEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐMechanismEdge(ctx, sel, v[i])
@@ -39294,7 +39294,7 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋcmographᚋcmographᚋin
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx context.Context, sel ast.SelectionSet, v []kb.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐNode(ctx, sel, v[i])
@@ -39313,7 +39313,7 @@ func (ec *executionContext) marshalNOutcome2githubᚗcomᚋcmographᚋcmograph�
 }
 
 func (ec *executionContext) marshalNOutcome2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Outcome) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOutcome2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐOutcome(ctx, sel, v[i])
@@ -39349,7 +39349,7 @@ func (ec *executionContext) marshalNOutcomeEdge2githubᚗcomᚋcmographᚋcmogra
 }
 
 func (ec *executionContext) marshalNOutcomeEdge2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐOutcomeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OutcomeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOutcomeEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐOutcomeEdge(ctx, sel, v[i])
@@ -39391,7 +39391,7 @@ func (ec *executionContext) marshalNPartMatch2githubᚗcomᚋcmographᚋcmograph
 }
 
 func (ec *executionContext) marshalNPartMatch2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPartMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.PartMatch) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPartMatch2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPartMatch(ctx, sel, v[i])
@@ -39421,7 +39421,7 @@ func (ec *executionContext) marshalNProgrammeTheory2githubᚗcomᚋcmographᚋcm
 }
 
 func (ec *executionContext) marshalNProgrammeTheory2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐProgrammeTheoryᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.ProgrammeTheory) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgrammeTheory2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐProgrammeTheory(ctx, sel, v[i])
@@ -39457,7 +39457,7 @@ func (ec *executionContext) marshalNProgrammeTheoryEdge2githubᚗcomᚋcmograph�
 }
 
 func (ec *executionContext) marshalNProgrammeTheoryEdge2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐProgrammeTheoryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProgrammeTheoryEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProgrammeTheoryEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐProgrammeTheoryEdge(ctx, sel, v[i])
@@ -39497,7 +39497,7 @@ func (ec *executionContext) marshalNQuote2githubᚗcomᚋcmographᚋcmographᚋi
 }
 
 func (ec *executionContext) marshalNQuote2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐQuoteᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Quote) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuote2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐQuote(ctx, sel, v[i])
@@ -39533,7 +39533,7 @@ func (ec *executionContext) marshalNQuoteEdge2githubᚗcomᚋcmographᚋcmograph
 }
 
 func (ec *executionContext) marshalNQuoteEdge2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐQuoteEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.QuoteEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuoteEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐQuoteEdge(ctx, sel, v[i])
@@ -39583,7 +39583,7 @@ func (ec *executionContext) marshalNRevision2githubᚗcomᚋcmographᚋcmograph�
 }
 
 func (ec *executionContext) marshalNRevision2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Link) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRevision2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLink(ctx, sel, v[i])
@@ -39638,7 +39638,7 @@ func (ec *executionContext) marshalNSearchResult2githubᚗcomᚋcmographᚋcmogr
 }
 
 func (ec *executionContext) marshalNSearchResult2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSearchResultᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.SearchResult) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchResult2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSearchResult(ctx, sel, v[i])
@@ -39658,7 +39658,7 @@ func (ec *executionContext) marshalNSetting2githubᚗcomᚋcmographᚋcmograph�
 }
 
 func (ec *executionContext) marshalNSetting2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐSettingᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Setting) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSetting2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐSetting(ctx, sel, v[i])
@@ -39694,7 +39694,7 @@ func (ec *executionContext) marshalNSettingEdge2githubᚗcomᚋcmographᚋcmogra
 }
 
 func (ec *executionContext) marshalNSettingEdge2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐSettingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SettingEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSettingEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐSettingEdge(ctx, sel, v[i])
@@ -39782,7 +39782,7 @@ func (ec *executionContext) marshalNStudy2githubᚗcomᚋcmographᚋcmographᚋi
 }
 
 func (ec *executionContext) marshalNStudy2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudyᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Study) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStudy2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudy(ctx, sel, v[i])
@@ -39798,7 +39798,7 @@ func (ec *executionContext) marshalNStudy2ᚕgithubᚗcomᚋcmographᚋcmograph�
 }
 
 func (ec *executionContext) marshalNStudy2ᚕᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudyᚄ(ctx context.Context, sel ast.SelectionSet, v []*kb.Study) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStudy2ᚖgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudy(ctx, sel, v[i])
@@ -39834,7 +39834,7 @@ func (ec *executionContext) marshalNStudyEdge2githubᚗcomᚋcmographᚋcmograph
 }
 
 func (ec *executionContext) marshalNStudyEdge2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐStudyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StudyEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStudyEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐStudyEdge(ctx, sel, v[i])
@@ -39854,7 +39854,7 @@ func (ec *executionContext) marshalNStudyEvidence2githubᚗcomᚋcmographᚋcmog
 }
 
 func (ec *executionContext) marshalNStudyEvidence2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐStudyEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []analysis.StudyEvidence) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStudyEvidence2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐStudyEvidence(ctx, sel, v[i])
@@ -39894,7 +39894,7 @@ func (ec *executionContext) marshalNTermPair2githubᚗcomᚋcmographᚋcmograph�
 }
 
 func (ec *executionContext) marshalNTermPair2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐTermPairᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TermPair) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTermPair2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐTermPair(ctx, sel, v[i])
@@ -39914,7 +39914,7 @@ func (ec *executionContext) marshalNTheory2githubᚗcomᚋcmographᚋcmographᚋ
 }
 
 func (ec *executionContext) marshalNTheory2ᚕgithubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐTheoryᚄ(ctx context.Context, sel ast.SelectionSet, v []kb.Theory) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTheory2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐTheory(ctx, sel, v[i])
@@ -39958,7 +39958,7 @@ func (ec *executionContext) marshalNTheoryEdge2githubᚗcomᚋcmographᚋcmograp
 }
 
 func (ec *executionContext) marshalNTheoryEdge2ᚕgithubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐTheoryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TheoryEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTheoryEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐTheoryEdge(ctx, sel, v[i])
@@ -40144,7 +40144,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -40188,7 +40188,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -40216,7 +40216,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -40244,7 +40244,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -40302,7 +40302,7 @@ func (ec *executionContext) marshalOActor2ᚕgithubᚗcomᚋcmographᚋcmograph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActor2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐActor(ctx, sel, v[i])
@@ -40468,7 +40468,7 @@ func (ec *executionContext) marshalOCMOCStatus2ᚕgithubᚗcomᚋcmographᚋcmog
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCMOCStatus2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOCStatus(ctx, sel, v[i])
@@ -40648,7 +40648,7 @@ func (ec *executionContext) marshalOElementKind2ᚕgithubᚗcomᚋcmographᚋcmo
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNElementKind2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐElementKind(ctx, sel, v[i])
@@ -40761,7 +40761,7 @@ func (ec *executionContext) marshalOFraming2ᚕgithubᚗcomᚋcmographᚋcmograp
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFraming2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐFraming(ctx, sel, v[i])
@@ -40920,7 +40920,7 @@ func (ec *executionContext) marshalOInformant2ᚕgithubᚗcomᚋcmographᚋcmogr
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInformant2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐInformant(ctx, sel, v[i])
@@ -41130,7 +41130,7 @@ func (ec *executionContext) marshalOPopulation2ᚕgithubᚗcomᚋcmographᚋcmog
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPopulation2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐPopulation(ctx, sel, v[i])
@@ -41371,7 +41371,7 @@ func (ec *executionContext) marshalOSearchKind2ᚕgithubᚗcomᚋcmographᚋcmog
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchKind2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐSearchKind(ctx, sel, v[i])
@@ -41465,7 +41465,7 @@ func (ec *executionContext) marshalOStage2ᚕgithubᚗcomᚋcmographᚋcmograph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStage2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStage(ctx, sel, v[i])
@@ -41680,7 +41680,7 @@ func (ec *executionContext) marshalOTheoryKind2ᚕgithubᚗcomᚋcmographᚋcmog
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTheoryKind2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐTheoryKind(ctx, sel, v[i])
@@ -41764,7 +41764,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -41783,7 +41783,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -41802,7 +41802,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -41821,7 +41821,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/cmograph/cmograph/internal/kb"
@@ -46,6 +47,13 @@ type graph struct {
 	sorted   map[kb.RelType][]kb.Link
 	// byID holds each kind's entries in id order (the default list order) on the same terms
 	byID map[kb.Kind][]*entry
+	// steps holds, per node and step, the node's relationships along the step as reads give
+	// them (kb.Edge -> []kb.Link, sorted), filled by the first read that takes the step and
+	// dropped by any write that changes them. A nested read takes thousands of steps, and
+	// filtering and sorting a node's links on each was most of its walk. Readers fill it under
+	// the store's read lock, writers drop entries under its write lock, so an entry is never
+	// filled from a graph a writer is changing. The slices are shared and read-only.
+	steps sync.Map
 	// search is built on the first search and kept in step with every write after it, so a
 	// store that is never searched never pays for it.
 	search *text.Index
@@ -107,6 +115,7 @@ func (g *graph) setNode(id string, e *entry) {
 	}
 	g.sortedMu.Unlock()
 	if old, ok := g.nodes[id]; ok {
+		g.dropOwnership(old.node)
 		removeFrom(g.byKind, old.node.NodeKind(), id)
 		if o := old.node.Owner(); o != "" {
 			removeFrom(g.children, o, id)
@@ -123,10 +132,69 @@ func (g *graph) setNode(id string, e *entry) {
 	if g.search != nil {
 		g.search.Put(id, string(e.node.NodeKind()), kb.SearchText(e.node))
 	}
+	g.dropOwnership(e.node)
 	addTo(g.byKind, e.node.NodeKind(), id, struct{}{})
 	if o := e.node.Owner(); o != "" {
 		addTo(g.children, o, id, struct{}{})
 	}
+}
+
+// dropOwnership drops the cached steps between n and its owner, both ways.
+func (g *graph) dropOwnership(n kb.Node) {
+	o := n.Owner()
+	if o == "" {
+		return
+	}
+	if step, ok := kb.OwnerStep(n.NodeKind()); ok {
+		g.steps.Delete(kb.Edge{ID: n.NodeID(), Step: step})
+	}
+	if step, ok := kb.OwnedStep(n.NodeKind()); ok {
+		g.steps.Delete(kb.Edge{ID: o, Step: step})
+	}
+}
+
+// stepLinks lists n's relationships along step, ownership ones drawn as links from the owned
+// node to its owner, in kb.SortLinks order (owned nodes: by id). The slice is shared and
+// read-only.
+func (g *graph) stepLinks(n kb.Node, step kb.Step) []kb.Link {
+	edge := kb.Edge{ID: n.NodeID(), Step: step}
+	if ls, ok := g.steps.Load(edge); ok {
+		return ls.([]kb.Link)
+	}
+	ls := g.walkStep(n, step)
+	g.steps.Store(edge, ls)
+	return ls
+}
+
+func (g *graph) walkStep(n kb.Node, step kb.Step) []kb.Link {
+	id := n.NodeID()
+	var out []kb.Link
+	if _, isLink := kb.LinkSpecFor(step.Rel); isLink {
+		index := g.out
+		if step.In {
+			index = g.in
+		}
+		for _, l := range index[id] {
+			if l.Type == step.Rel {
+				out = append(out, l)
+			}
+		}
+		kb.SortLinks(out)
+		return out
+	}
+	if !step.In {
+		if spec, ok := kb.OwnerOf(n.NodeKind()); ok && spec.Rel == step.Rel && spec.Kind == step.Kind {
+			out = append(out, kb.Link{Type: step.Rel, From: id, To: n.Owner()})
+		}
+		return out
+	}
+	for child := range g.children[id] {
+		if g.nodes[child].node.NodeKind() == step.Kind {
+			out = append(out, kb.Link{Type: step.Rel, From: child, To: id})
+		}
+	}
+	slices.SortFunc(out, func(a, b kb.Link) int { return strings.Compare(a.From, b.From) })
+	return out
 }
 
 // setLink stores l under key, or removes it when l is nil.
@@ -137,6 +205,8 @@ func (g *graph) setLink(key kb.LinkKey, l *kb.Link) {
 	g.sortedMu.Lock()
 	delete(g.sorted, key.Type)
 	g.sortedMu.Unlock()
+	g.steps.Delete(kb.Edge{ID: key.From, Step: kb.LinkStep(key.Type, false)})
+	g.steps.Delete(kb.Edge{ID: key.To, Step: kb.LinkStep(key.Type, true)})
 	if l == nil {
 		return
 	}

@@ -2,8 +2,6 @@ package memory
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/cmograph/cmograph/internal/kb"
 )
@@ -66,7 +64,7 @@ func (w *walker) follow(ctx context.Context, n kb.Node, fs []kb.Follow) error {
 		edge := kb.Edge{ID: n.NodeID(), Step: f.Step}
 		links, walked := w.res.Edges[edge]
 		if !walked {
-			links = w.links(n, f.Step)
+			links = w.g.stepLinks(n, f.Step)
 			w.res.Edges[edge] = links
 		}
 		for _, l := range links {
@@ -90,37 +88,4 @@ func (w *walker) follow(ctx context.Context, n kb.Node, fs []kb.Follow) error {
 		}
 	}
 	return nil
-}
-
-// links lists n's relationships along step, ownership ones drawn as links from the owned node
-// to its owner, in kb.SortLinks order.
-func (w *walker) links(n kb.Node, step kb.Step) []kb.Link {
-	id := n.NodeID()
-	var out []kb.Link
-	if _, isLink := kb.LinkSpecFor(step.Rel); isLink {
-		index := w.g.out
-		if step.In {
-			index = w.g.in
-		}
-		for _, l := range index[id] {
-			if l.Type == step.Rel {
-				out = append(out, l)
-			}
-		}
-		kb.SortLinks(out)
-		return out
-	}
-	if !step.In {
-		if spec, ok := kb.OwnerOf(n.NodeKind()); ok && spec.Rel == step.Rel && spec.Kind == step.Kind {
-			out = append(out, kb.Link{Type: step.Rel, From: id, To: n.Owner()})
-		}
-		return out
-	}
-	for child := range w.g.children[id] {
-		if w.g.nodes[child].node.NodeKind() == step.Kind {
-			out = append(out, kb.Link{Type: step.Rel, From: child, To: id})
-		}
-	}
-	slices.SortFunc(out, func(a, b kb.Link) int { return strings.Compare(a.From, b.From) })
-	return out
 }

@@ -24,6 +24,7 @@ var planTests = []struct {
 	{"FromIDs", testPlanFromIDs},
 	{"FilteredSortedPaged", testPlanFilteredSortedPaged},
 	{"Refusals", testPlanRefusals},
+	{"AfterWrites", testPlanAfterWrites},
 }
 
 func runPlans(t *testing.T, newStore NewStore) {
@@ -242,6 +243,47 @@ func testPlanFilteredSortedPaged(t *testing.T, s kb.Store) {
 			}
 			checkRead(t, s, p, res)
 		}
+	}
+}
+
+// testPlanAfterWrites reads the whole graph, changes it in every way that alters what lies
+// along a step, and checks each time that a plan reads the graph as it is now: a store that
+// keeps what its reads walked must forget it when a write changes it.
+func testPlanAfterWrites(t *testing.T, s kb.Store) {
+	readAll := func(when string) {
+		t.Helper()
+		for _, k := range kb.Kinds {
+			q := kb.ListQuery{Kind: k}
+			p := kb.ReadPlan{List: &q, Follow: kb.FollowEverything(k, 3)}
+			res := read(t, s, p)
+			if page := list(t, s, q); strings.Join(ids(res.Roots), ",") != strings.Join(ids(page.Nodes), ",") {
+				t.Fatalf("%s, %s: plan read %v, the list is %v", when, k, ids(res.Roots), ids(page.Nodes))
+			}
+			checkRead(t, s, p, res)
+		}
+	}
+	readAll("before any write")
+	writes := []struct {
+		what string
+		ops  []kb.Op
+	}{
+		{"a CMOC created with a mechanism", []kb.Op{
+			{Type: kb.OpCreate, Node: &kb.CMOC{ID: "a.cm.9", ProgrammeTheoryID: "a.cm", Code: "9"}},
+			{Type: kb.OpLink, Link: kb.Link{Type: kb.RelHasMechanism, From: "a.cm.9", To: "a.cm.m.trust"}},
+		}},
+		{"an alignment written", []kb.Op{{Type: kb.OpLink, Link: kb.Link{Type: kb.RelAligns, From: "a.cm.m.trust", To: "b.ipt.m.validation",
+			LinkProps: kb.LinkProps{Relation: kb.AlignRelated, Rationale: "both are trust", Reviewer: "test"}}}}},
+		{"a mechanism unlinked", []kb.Op{{Type: kb.OpUnlink, Link: kb.Link{Type: kb.RelHasMechanism, From: "a.cm.9", To: "a.cm.m.trust"}}}},
+		{"a quote created", []kb.Op{{Type: kb.OpCreate, Node: &kb.Quote{ID: "a.q.9", StudyID: "a", Text: "new words"}}}},
+		{"a linked mechanism deleted", []kb.Op{{Type: kb.OpDelete, Kind: kb.KindMechanism, ID: "a.cm.m.trust"}}},
+		{"a CMOC deleted", []kb.Op{{Type: kb.OpDelete, Kind: kb.KindCMOC, ID: "a.cm.9"}}},
+		{"a quote deleted", []kb.Op{{Type: kb.OpDelete, Kind: kb.KindQuote, ID: "a.q.9"}}},
+	}
+	for _, w := range writes {
+		if _, err := s.Apply(context.Background(), kb.Change{Actor: "test", Ops: w.ops}); err != nil {
+			t.Fatalf("%s: %v", w.what, err)
+		}
+		readAll("after " + w.what)
 	}
 }
 
