@@ -87,10 +87,11 @@ const DefaultRequestTimeout = 2 * time.Minute
 
 // NewGraphQL returns the GraphQL endpoint alone, as tests drive it.
 func NewGraphQL(opts Options) *handler.Server {
-	return newGraphQL(opts, nil)
+	return newGraphQL(opts, nil, answerPOST{})
 }
 
-func newGraphQL(opts Options, m *metrics) *handler.Server {
+// newGraphQL builds the endpoint with post as its transport for JSON bodies.
+func newGraphQL(opts Options, m *metrics, post graphql.Transport) *handler.Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -107,7 +108,7 @@ func newGraphQL(opts Options, m *metrics) *handler.Server {
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(post)
 	// uploads for importFiles: a body may hold files up to an import's limit; parts beyond
 	// MaxUploadMemory go to temporary files rather than memory
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: MaxUploadMemory})
@@ -162,7 +163,7 @@ func New(opts Options) http.Handler {
 	}
 	// an anonymous client names itself, which counts only where it may write (open
 	// development mode); with credentials the actor is the token's, never a header's
-	var gql http.Handler = graph.WithActor(graph.WithLoaders(opts.Store, opts.LoaderWait, newGraphQL(opts, m)))
+	var gql http.Handler = graph.WithActor(graph.WithLoaders(opts.Store, opts.LoaderWait, newGraphQL(opts, m, answerPOST{})))
 	gql = limitBody(requirePreflightForUploads(gql))
 	gql = withDeadline(cmp.Or(opts.RequestTimeout, DefaultRequestTimeout), gql)
 	gql = authenticate(authn, opts.Logger, rateLimit(limiter, opts.TrustProxy, limitConcurrency(opts.MaxConcurrent, queueWait, gql)))

@@ -1,0 +1,111 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/cmograph/cmograph/internal/document"
+	"github.com/cmograph/cmograph/internal/seed"
+	"github.com/cmograph/cmograph/internal/store/memory"
+)
+
+// brokenBody fails part way, as a body over the size limit does.
+type brokenBody struct{ r io.Reader }
+
+func (b brokenBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.EOF {
+		return n, errors.New("http: request body too large")
+	}
+	return n, err
+}
+
+func (brokenBody) Close() error { return nil }
+
+// TestAnswerPOSTWritesWhatPOSTWrites sends the same requests through gqlgen's POST transport
+// and through answerPOST: status, content type and the JSON written must be the same.
+func TestAnswerPOSTWritesWhatPOSTWrites(t *testing.T) {
+	ctx := context.Background()
+	s, err := memory.Open(ctx, memory.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources, err := seed.Sources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := document.Import(ctx, s, "seed", sources...); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Store: s}
+	gqlgenPOST := newGraphQL(opts, nil, transport.POST{})
+	ours := newGraphQL(opts, nil, answerPOST{})
+
+	type request struct {
+		name, body, accept string
+		broken             bool
+	}
+	requests := []request{
+		{name: "data", body: `{"query":"{ studies(first: 2) { totalCount nodes { id title } } }"}`},
+		{name: "<, > and & in an error", body: `{"query":"query($id: ID!) { suggestAlignments(elementId: $id) { score } }","variables":{"id":"<b>&"}}`},
+		{name: "variables with numbers", body: `{"query":"query($n: Int) { studies(first: $n) { nodes { id } } }","variables":{"n":1}}`},
+		{name: "a field error beside data", body: `{"query":"{ studies(first: 1) { totalCount } suggestAlignments(elementId: \"no-such-element\") { score } }"}`},
+		{name: "operation name", body: `{"query":"query A { studies(first: 1) { totalCount } } query B { cmocs(first: 1) { totalCount } }","operationName":"B"}`},
+		{name: "unknown operation name", body: `{"query":"query A { studies(first: 1) { totalCount } }","operationName":"Z"}`},
+		{name: "parse error", body: `{"query":"{"}`},
+		{name: "validation error", body: `{"query":"{ nope }"}`},
+		{name: "validation error, graphql-response+json", body: `{"query":"{ nope }"}`, accept: "application/graphql-response+json"},
+		{name: "validation error, any type", body: `{"query":"{ nope }"}`, accept: "*/*"},
+		{name: "validation error, no type the server writes", body: `{"query":"{ nope }"}`, accept: "text/html"},
+		{name: "data, application/* then json", body: `{"query":"{ studies(first: 1) { totalCount } }"}`, accept: "text/plain;q=0.9, application/*"},
+		{name: "persisted query not found", body: `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"0000000000000000000000000000000000000000000000000000000000000000"}}}`},
+		{name: "no query", body: `{}`},
+		{name: "body not JSON", body: `{"query": `},
+		{name: "body not an object", body: `[1, 2]`},
+		{name: "body unreadable", body: `{"query":"{ studies { totalCount } }"}`, broken: true},
+	}
+	send := func(h http.Handler, rq request) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/graphql", strings.NewReader(rq.body))
+		if rq.broken {
+			req.Body = brokenBody{strings.NewReader(rq.body)}
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if rq.accept != "" {
+			req.Header.Set("Accept", rq.accept)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	decode := func(t *testing.T, rec *httptest.ResponseRecorder) any {
+		t.Helper()
+		var v any
+		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+			t.Fatalf("not JSON (%v): %s", err, rec.Body)
+		}
+		return v
+	}
+	for _, rq := range requests {
+		t.Run(rq.name, func(t *testing.T) {
+			want, got := send(gqlgenPOST, rq), send(ours, rq)
+			if got.Code != want.Code {
+				t.Errorf("status %d, gqlgen's POST gives %d", got.Code, want.Code)
+			}
+			if g, w := got.Header().Values("Content-Type"), want.Header().Values("Content-Type"); !reflect.DeepEqual(g, w) {
+				t.Errorf("Content-Type %q, gqlgen's POST gives %q", g, w)
+			}
+			if g, w := decode(t, got), decode(t, want); !reflect.DeepEqual(g, w) {
+				t.Errorf("wrote\n%s\ngqlgen's POST writes\n%s", got.Body, want.Body)
+			}
+		})
+	}
+}
