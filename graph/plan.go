@@ -79,11 +79,21 @@ func fetchedFor(ctx context.Context, r *Resolver) *fetched {
 }
 
 // listsInOrder is the request's generated.ListOrder: a list below a root field whose plan
-// fetched everything it selects is written in order.
+// fetched everything it selects is written in order, unless it is the outermost list of the
+// answer (a page of studies), whose elements are written side by side so that the answer is
+// written on every core.
 func listsInOrder(store kb.Store) func(ctx context.Context) bool {
 	return func(ctx context.Context) bool {
-		root := rootField(ctx)
-		if root == nil {
+		var root *graphql.FieldContext
+		inList := false
+		for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+			if fc.Index != nil {
+				inList = true
+			} else if fc.Field.Field != nil {
+				root = fc
+			}
+		}
+		if root == nil || !inList {
 			return false
 		}
 		f := loadersFor(ctx, store).plans.get(root.Field.Alias)

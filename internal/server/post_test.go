@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/cmograph/cmograph/internal/document"
@@ -108,4 +110,23 @@ func TestAnswerPOSTWritesWhatPOSTWrites(t *testing.T) {
 			}
 		})
 	}
+}
+
+type fieldSpy struct{}
+
+func (fieldSpy) ExtensionName() string                  { return "fieldSpy" }
+func (fieldSpy) Validate(graphql.ExecutableSchema) error { return nil }
+func (fieldSpy) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	return next(ctx)
+}
+
+// A field interceptor would not see the String! and ID! fields the generated executor writes
+// at once: the endpoint refuses to install one.
+func TestNoFieldInterceptorIsInstalled(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "fieldSpy intercepts fields") {
+			t.Fatalf("installing a field interceptor: %v", r)
+		}
+	}()
+	use(NewGraphQL(Options{Store: nil}), fieldSpy{})
 }

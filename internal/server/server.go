@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -90,6 +91,16 @@ func NewGraphQL(opts Options) *handler.Server {
 	return newGraphQL(opts, nil, answerPOST{})
 }
 
+// use installs an extension on the endpoint, refusing one that intercepts fields: the
+// generated executor writes String! and ID! properties without calling the field middleware
+// (cmd/gqlgen), so such an interceptor would miss half the fields of an answer.
+func use(srv *handler.Server, ext graphql.HandlerExtension) {
+	if _, ok := ext.(graphql.FieldInterceptor); ok {
+		panic(fmt.Sprintf("server: %s intercepts fields, which the generated executor does not call for every field (see cmd/gqlgen)", ext.ExtensionName()))
+	}
+	srv.Use(ext)
+}
+
 // newGraphQL builds the endpoint with post as its transport for JSON bodies.
 func newGraphQL(opts Options, m *metrics, post graphql.Transport) *handler.Server {
 	if opts.Logger == nil {
@@ -116,23 +127,23 @@ func newGraphQL(opts Options, m *metrics, post graphql.Transport) *handler.Serve
 	var persisted graphql.Cache[string] = lru.New[string](100)
 	if m != nil {
 		queries, persisted = countCache(m, "documents", queries), countCache(m, "persisted_queries", persisted)
-		srv.Use(operationObserver{m})
+		use(srv, operationObserver{m})
 	}
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(MaxTokens)
-	srv.Use(documentLimits{})
+	use(srv, documentLimits{})
 	if opts.NoIntrospection {
-		srv.Use(noIntrospection{})
+		use(srv, noIntrospection{})
 	} else {
-		srv.Use(extension.Introspection{})
+		use(srv, extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: persisted})
-	srv.Use(graph.AccessControl{})
-	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
-	srv.Use(depthLimit{max: MaxDepth})
-	srv.Use(introspectionLimit{})
-	srv.Use(errorCap{})
-	srv.Use(&graph.MutationGuard{})
+	use(srv, extension.AutomaticPersistedQuery{Cache: persisted})
+	use(srv, graph.AccessControl{})
+	use(srv, extension.FixedComplexityLimit(MaxComplexity))
+	use(srv, depthLimit{max: MaxDepth})
+	use(srv, introspectionLimit{})
+	use(srv, errorCap{})
+	use(srv, &graph.MutationGuard{})
 	srv.SetErrorPresenter(graph.ErrorPresenter(opts.Logger))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		opts.Logger.ErrorContext(ctx, "resolver panicked", "panic", p)
