@@ -242,3 +242,43 @@ func TestTextRefusesControlCharacters(t *testing.T) {
 		t.Fatalf("tabs and line breaks refused: %v", err)
 	}
 }
+
+// StringField reads every string property of every kind as ToProps has it, and refuses what
+// is not a string property.
+func TestStringFieldReadsAsToProps(t *testing.T) {
+	for _, k := range kb.Kinds {
+		n, _ := kb.NewNode(k)
+		specs := kb.FieldsOf(k)
+		// every string property set to a value of its own, through the codec
+		props := kb.Props{}
+		for _, f := range specs {
+			if f.Type == kb.FieldString && f.Enum == "" {
+				props[f.Name] = "value of " + f.Name
+			}
+		}
+		if err := kb.DecodeProps(props, n); err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		have := kb.ToProps(n)
+		for _, f := range specs {
+			read, ok := kb.StringField(k, f.Name)
+			if f.Type != kb.FieldString {
+				if ok {
+					t.Errorf("%s.%s is a %v, not a string, and StringField reads it", k, f.Name, f.Type)
+				}
+				continue
+			}
+			if !ok {
+				t.Errorf("%s.%s: StringField cannot read it", k, f.Name)
+				continue
+			}
+			want, _ := have[f.Name].(string)
+			if got := read(n); got != want {
+				t.Errorf("%s.%s: StringField reads %q, ToProps %q", k, f.Name, got, want)
+			}
+		}
+		if _, ok := kb.StringField(k, "no-such-field"); ok {
+			t.Errorf("%s: StringField reads a field that does not exist", k)
+		}
+	}
+}

@@ -86,6 +86,37 @@ func fieldsOfType(t reflect.Type) []FieldSpec {
 	return out
 }
 
+// StringField reads the string property name of kind k's nodes straight from the struct, for
+// loops over every node of a kind that would otherwise look it up in ToProps' map: an empty
+// string is an absent property, as in ToProps.
+func StringField(k Kind, name string) (func(Node) string, bool) {
+	n, ok := NewNode(k)
+	if !ok {
+		return nil, false
+	}
+	index, ok := stringFieldIndex(reflect.TypeOf(n).Elem(), name)
+	if !ok {
+		return nil, false
+	}
+	return func(n Node) string { return reflect.ValueOf(n).Elem().FieldByIndex(index).String() }, true
+}
+
+func stringFieldIndex(t reflect.Type, name string) ([]int, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct && f.Type != timeType {
+			if sub, ok := stringFieldIndex(f.Type, name); ok {
+				return append([]int{i}, sub...), true
+			}
+			continue
+		}
+		if jsonName(f) == name && f.Type.Kind() == reflect.String {
+			return []int{i}, true
+		}
+	}
+	return nil, false
+}
+
 func jsonName(f reflect.StructField) string {
 	tag := f.Tag.Get("json")
 	name, _, _ := strings.Cut(tag, ",")

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cmograph/cmograph/internal/kb"
 )
@@ -18,12 +19,17 @@ type matcher struct {
 	filters  []kb.Filter
 	needles  []string          // lowered, per filter
 	verdicts []map[string]bool // per filter: linked node id -> its text matched
-	groups   [][]*matcher      // per filter: an OR's groups
+	// judgedAll, per filter: every node the filter's relation can reach has been judged, and
+	// verdicts holds the matches alone (a text filter judges thousands of elements, of which
+	// few match)
+	judgedAll []bool
+	texts     []textReaders // per filter: how to read the text of the nodes it judges
+	groups    [][]*matcher  // per filter: an OR's groups
 }
 
 func (s *Store) newMatcher(filters []kb.Filter) *matcher {
 	m := &matcher{s: s, filters: filters, needles: make([]string, len(filters)), verdicts: make([]map[string]bool, len(filters)),
-		groups: make([][]*matcher, len(filters))}
+		judgedAll: make([]bool, len(filters)), texts: make([]textReaders, len(filters)), groups: make([][]*matcher, len(filters))}
 	for i, f := range filters {
 		if v, ok := f.Value.(string); ok {
 			m.needles[i] = strings.ToLower(v)
@@ -81,10 +87,12 @@ func (m *matcher) linkedToMatches(i int, rf kb.RelationFilter) iter.Seq[string] 
 		spec, _ := kb.LinkSpecFor(rf.Rel)
 		seen := map[string]bool{}
 		for _, k := range spec.To {
-			for id := range m.s.g.byKind[k] {
-				if !m.textMatches(i, id, rf) {
+			for _, e := range m.s.g.entriesByID(k) {
+				if !m.entryMatches(i, e, rf) {
 					continue
 				}
+				id := e.node.NodeID()
+				m.verdicts[i][id] = true
 				for key := range m.s.g.in[id] {
 					if key.Type == rf.Rel && !seen[key.From] {
 						seen[key.From] = true
@@ -95,6 +103,7 @@ func (m *matcher) linkedToMatches(i int, rf kb.RelationFilter) iter.Seq[string] 
 				}
 			}
 		}
+		m.judgedAll[i] = true
 	}
 }
 
@@ -113,18 +122,43 @@ func (m *matcher) relationMatches(i int, id string, rf kb.RelationFilter) bool {
 // textMatches says whether the text of the linked node id matches filter i, once per node.
 func (m *matcher) textMatches(i int, id string, rf kb.RelationFilter) bool {
 	verdict, known := m.verdicts[i][id]
-	if known {
+	if known || m.judgedAll[i] {
 		return verdict
 	}
-	target := m.s.g.nodes[id]
-	for _, field := range rf.Fields {
-		if v, ok := target.props[field].(string); ok && strings.Contains(strings.ToLower(v), m.needles[i]) {
-			verdict = true
-			break
-		}
-	}
+	verdict = m.entryMatches(i, m.s.g.nodes[id], rf)
 	m.verdicts[i][id] = verdict
 	return verdict
+}
+
+func (m *matcher) entryMatches(i int, e *entry, rf kb.RelationFilter) bool {
+	for _, read := range m.texts[i].of(e.node.NodeKind(), rf.Fields) {
+		if containsLowered(read(e.node), m.needles[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// textReaders are the readers of some text fields, per kind: a text filter reads the text
+// of every element of a kind, and reading it from the struct is a fraction of a map lookup.
+type textReaders struct {
+	kinds   []kb.Kind
+	readers [][]func(kb.Node) string
+}
+
+func (t *textReaders) of(k kb.Kind, fields []string) []func(kb.Node) string {
+	if i := slices.Index(t.kinds, k); i >= 0 {
+		return t.readers[i]
+	}
+	var rs []func(kb.Node) string
+	for _, f := range fields {
+		if read, ok := kb.StringField(k, f); ok {
+			rs = append(rs, read)
+		}
+	}
+	t.kinds = append(t.kinds, k)
+	t.readers = append(t.readers, rs)
+	return rs
 }
 
 func valueMatches(have any, op kb.FilterOp, want any) bool {
@@ -168,5 +202,34 @@ func toFloat(v any) float64 {
 }
 
 func containsFold(haystack, needle string) bool {
-	return strings.Contains(strings.ToLower(haystack), strings.ToLower(needle))
+	return containsLowered(haystack, strings.ToLower(needle))
+}
+
+// containsLowered is strings.Contains(strings.ToLower(haystack), needle) for a needle already
+// lowered, without lowering an ASCII haystack into a new string: a text filter asks it of
+// every element of a kind.
+func containsLowered(haystack, needle string) bool {
+	for i := 0; i < len(haystack); i++ {
+		if haystack[i] >= utf8.RuneSelf {
+			return strings.Contains(strings.ToLower(haystack), needle)
+		}
+	}
+	n := len(needle)
+	for i := 0; i+n <= len(haystack); i++ {
+		j := 0
+		for j < n && lowerASCII(haystack[i+j]) == needle[j] {
+			j++
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerASCII(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
 }
