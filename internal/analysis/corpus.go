@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/cmograph/cmograph/internal/kb"
 )
 
@@ -215,32 +217,40 @@ func buildCorpus(ctx context.Context, store kb.Store, studyIDs []string, needs c
 	if err := c.readElements(ctx, store, all, ptIDs, ptIndex, ptStudy, needs, links); err != nil {
 		return nil, err
 	}
+	// the crosswalk, the chains and the quotes each fill fields of their own from the CMOCs and
+	// elements numbered above: read side by side, a rebuild after a write waits for the
+	// longest of them, not their sum
+	var g errgroup.Group
 	if needs.crosswalk {
-		if err := c.readCrosswalk(ctx, store); err != nil {
-			return nil, err
-		}
-		used := make([]bool, len(c.elementIDs))
-		for k := range c.uses {
-			for _, e := range c.uses[k].targets {
-				used[e] = true
+		g.Go(func() error {
+			if err := c.readCrosswalk(ctx, store); err != nil {
+				return err
 			}
-		}
-		c.clusters = c.clusterRoots(used)
+			used := make([]bool, len(c.elementIDs))
+			for k := range c.uses {
+				for _, e := range c.uses[k].targets {
+					used[e] = true
+				}
+			}
+			c.clusters = c.clusterRoots(used)
+			return nil
+		})
 	}
 	if needs.chains {
-		if err := c.readChains(ctx, store); err != nil {
-			return nil, err
-		}
+		g.Go(func() error { return c.readChains(ctx, store) })
 	}
 	if needs.quotes {
-		// one type per call: the store hands out a type's links without copying them
-		ev, err := links(true, kb.RelEvidences)
-		if err != nil {
-			return nil, err
-		}
-		if err := c.readQuotes(ctx, store, all, ev); err != nil {
-			return nil, err
-		}
+		g.Go(func() error {
+			// one type per call: the store hands out a type's links without copying them
+			ev, err := links(true, kb.RelEvidences)
+			if err != nil {
+				return err
+			}
+			return c.readQuotes(ctx, store, all, ev)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -295,8 +305,10 @@ func (c *corpus) orderCMOCs() {
 // programme theories in scope is read, used or not (gaps list the unused ones too).
 func (c *corpus) readElements(ctx context.Context, store kb.Store, all bool, ptIDs []string, ptIndex map[string]int32, ptStudy []int32,
 	needs corpusNeeds, links func(bool, ...kb.RelType) ([]kb.Link, error)) error {
-	var lists [][]kb.Node
+	// each kind's elements and uses are read side by side
+	nodes := make([][]kb.Node, len(elementKindsOrder))
 	uses := make([][]kb.Link, len(elementKindsOrder))
+	var g errgroup.Group
 	for _, k := range needs.kinds {
 		pos := kindPosition(k)
 		if c.kindsRead[pos] {
@@ -304,21 +316,30 @@ func (c *corpus) readElements(ctx context.Context, store kb.Store, all bool, ptI
 		}
 		c.kindsRead[pos] = true
 		if needs.elementNodes && (all || len(ptIDs) > 0) {
-			q := kb.ListQuery{Kind: k}
-			if !all {
-				q.Filters = []kb.Filter{{Field: "programmeTheoryId", Op: kb.FilterIn, Value: ptIDs}}
-			}
-			p, err := store.List(ctx, q)
-			if err != nil {
+			g.Go(func() error {
+				q := kb.ListQuery{Kind: k}
+				if !all {
+					q.Filters = []kb.Filter{{Field: "programmeTheoryId", Op: kb.FilterIn, Value: ptIDs}}
+				}
+				p, err := store.List(ctx, q)
+				nodes[pos] = p.Nodes
 				return err
-			}
-			lists = append(lists, p.Nodes)
+			})
 		}
-		ls, err := links(false, elementRel(k))
-		if err != nil {
+		g.Go(func() error {
+			ls, err := links(false, elementRel(k))
+			uses[pos] = ls
 			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	var lists [][]kb.Node
+	for _, ns := range nodes {
+		if ns != nil {
+			lists = append(lists, ns)
 		}
-		uses[pos] = ls
 	}
 	if !needs.elementNodes {
 		c.numberUsedElements(uses)
