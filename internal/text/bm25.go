@@ -27,6 +27,11 @@ type Index struct {
 	// document of each of its terms, and walking a map of them cost the suggestion search
 	// most of its time
 	postings map[string][]posting
+	// docKind and docLen repeat each document's kind and length in dense slices: a query
+	// reads them for every posting it walks, and reading them from docs, a slice of large
+	// structs, missed the cache on most postings (half the suggestion search at 10,000 CMOCs)
+	docKind  []uint8
+	docLen   []int32
 	totalLen int
 	live     int
 }
@@ -71,6 +76,8 @@ func (ix *Index) Put(id, kind, body string) {
 	} else {
 		n = int32(len(ix.docs))
 		ix.docs = append(ix.docs, indexedDoc{})
+		ix.docKind = append(ix.docKind, 0)
+		ix.docLen = append(ix.docLen, 0)
 	}
 	d := indexedDoc{id: id, kind: k, terms: make([]string, 0, len(counts)), at: make([]int32, 0, len(counts))}
 	for t, c := range counts {
@@ -80,6 +87,7 @@ func (ix *Index) Put(id, kind, body string) {
 		ix.postings[t] = append(ix.postings[t], posting{doc: n, tf: int32(c)})
 	}
 	ix.docs[n] = d
+	ix.docKind[n], ix.docLen[n] = d.kind, d.length
 	ix.number[id] = n
 	ix.totalLen += int(d.length)
 	ix.live++
@@ -154,15 +162,14 @@ func (ix *Index) Search(query string, kinds []string, limit int) []Hit {
 		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
 		for _, e := range p {
 			doc := e.doc
-			d := &ix.docs[doc]
-			if !allowed[d.kind] {
+			if !allowed[ix.docKind[doc]] {
 				continue
 			}
 			f := float64(e.tf)
 			if scores[doc] == 0 {
 				touched = append(touched, doc)
 			}
-			scores[doc] += qf * idf * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*float64(d.length)/avg))
+			scores[doc] += qf * idf * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*float64(ix.docLen[doc])/avg))
 		}
 	}
 	if limit <= 0 || limit > len(touched) {

@@ -153,21 +153,20 @@ func (g *graph) dropOwnership(n kb.Node) {
 	}
 }
 
-// stepLinks lists n's relationships along step, ownership ones drawn as links from the owned
+// stepLinks lists id's relationships along step, ownership ones drawn as links from the owned
 // node to its owner, in kb.SortLinks order (owned nodes: by id). The slice is shared and
 // read-only.
-func (g *graph) stepLinks(n kb.Node, step kb.Step) []kb.Link {
-	edge := kb.Edge{ID: n.NodeID(), Step: step}
+func (g *graph) stepLinks(id string, step kb.Step) []kb.Link {
+	edge := kb.Edge{ID: id, Step: step}
 	if ls, ok := g.steps.Load(edge); ok {
 		return ls.([]kb.Link)
 	}
-	ls := g.walkStep(n, step)
+	ls := g.walkStep(id, step)
 	g.steps.Store(edge, ls)
 	return ls
 }
 
-func (g *graph) walkStep(n kb.Node, step kb.Step) []kb.Link {
-	id := n.NodeID()
+func (g *graph) walkStep(id string, step kb.Step) []kb.Link {
 	var out []kb.Link
 	if _, isLink := kb.LinkSpecFor(step.Rel); isLink {
 		index := g.out
@@ -182,6 +181,11 @@ func (g *graph) walkStep(n kb.Node, step kb.Step) []kb.Link {
 		kb.SortLinks(out)
 		return out
 	}
+	e, ok := g.nodes[id]
+	if !ok {
+		return nil
+	}
+	n := e.node
 	if !step.In {
 		if spec, ok := kb.OwnerOf(n.NodeKind()); ok && spec.Rel == step.Rel && spec.Kind == step.Kind {
 			out = append(out, kb.Link{Type: step.Rel, From: id, To: n.Owner()})

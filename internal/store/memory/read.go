@@ -64,7 +64,7 @@ func (w *walker) follow(ctx context.Context, n kb.Node, fs []kb.Follow) error {
 		edge := kb.Edge{ID: n.NodeID(), Step: f.Step}
 		links, walked := w.res.Edges[edge]
 		if !walked {
-			links = w.g.stepLinks(n, f.Step)
+			links = w.g.stepLinks(n.NodeID(), f.Step)
 			w.res.Edges[edge] = links
 		}
 		for _, l := range links {

@@ -386,16 +386,22 @@ func (s *Store) Links(ctx context.Context, q kb.LinkQuery) ([]kb.Link, error) {
 		}
 		return out, nil
 	}
+	types := slices.Compact(slices.Sorted(slices.Values(q.Types)))
 	seen := map[string]bool{}
 	for _, id := range q.IDs {
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		for _, l := range index[id] {
-			if len(q.Types) == 0 || slices.Contains(q.Types, l.Type) {
+		if len(types) == 0 {
+			for _, l := range index[id] {
 				out = append(out, l)
 			}
+			continue
+		}
+		// a type's links of one node, as the read plans keep them
+		for _, t := range types {
+			out = append(out, s.g.stepLinks(id, kb.LinkStep(t, q.In))...)
 		}
 	}
 	kb.SortLinks(out)
