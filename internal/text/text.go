@@ -7,6 +7,7 @@ package text
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 )
@@ -73,10 +74,69 @@ func TermCounts(s string) map[string]int {
 // It is not safe for concurrent use.
 type Analyzer struct {
 	stems map[string]string // word -> stem, "" for a word that is no term
+	// runs remembers ASCII runs of letters and digits as written ("Hope"), with their stem and
+	// lowered word, so a text is split without lowering it into a new string
+	runs map[string]stemWord
 }
 
 // NewAnalyzer returns an analyzer with an empty memory.
-func NewAnalyzer() *Analyzer { return &Analyzer{stems: map[string]string{}} }
+func NewAnalyzer() *Analyzer {
+	return &Analyzer{stems: map[string]string{}, runs: map[string]stemWord{}}
+}
+
+// eachTerm calls f with the stem and the lowered word of every word of s that is a term, in
+// order: what ranging over words(s) and keeping the terms gives. An ASCII run of letters and
+// digits is looked up as it is written; only a run with other characters is lowered and split
+// by words, which lowering can change (a dotted capital I lowers to an i and a combining dot).
+func (a *Analyzer) eachTerm(s string, f func(stem, word string)) {
+	start, ascii := -1, true
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		run := s[start:end]
+		start = -1
+		if !ascii {
+			for _, w := range words(run) {
+				if t, ok := a.term(w); ok {
+					f(t, w)
+				}
+			}
+			return
+		}
+		sw, known := a.runs[run]
+		if !known {
+			lower := strings.ToLower(run)
+			t, _ := a.term(lower)
+			sw = stemWord{stem: t, word: lower}
+			a.runs[run] = sw
+		}
+		if sw.stem != "" {
+			f(sw.stem, sw.word)
+		}
+	}
+	for i, r := range s {
+		var inWord bool
+		if r < utf8.RuneSelf {
+			inWord = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		} else {
+			// a letter may lower to a letter and a mark, which words splits at: such runs go
+			// through words whole
+			inWord = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+		}
+		if !inWord {
+			flush(i)
+			continue
+		}
+		if start < 0 {
+			start, ascii = i, true
+		}
+		if r >= utf8.RuneSelf {
+			ascii = false
+		}
+	}
+	flush(len(s))
+}
 
 func (a *Analyzer) term(w string) (string, bool) {
 	if t, ok := a.stems[w]; ok {
@@ -90,22 +150,14 @@ func (a *Analyzer) term(w string) (string, bool) {
 // Terms is Terms with memory.
 func (a *Analyzer) Terms(s string) []string {
 	var out []string
-	for _, w := range words(s) {
-		if t, ok := a.term(w); ok {
-			out = append(out, t)
-		}
-	}
+	a.eachTerm(s, func(t, _ string) { out = append(out, t) })
 	return out
 }
 
 // TermCounts is TermCounts with memory.
 func (a *Analyzer) TermCounts(s string) map[string]int {
 	counts := map[string]int{}
-	for _, w := range words(s) {
-		if t, ok := a.term(w); ok {
-			counts[t]++
-		}
-	}
+	a.eachTerm(s, func(t, _ string) { counts[t]++ })
 	return counts
 }
 

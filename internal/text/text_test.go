@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -118,6 +119,148 @@ func TestIndexAfterRemovalsRanksAsBuiltFresh(t *testing.T) {
 		for i := range want {
 			if got[i].ID != want[i].ID || math.Abs(got[i].Score-want[i].Score) > 1e-9 {
 				t.Fatalf("%q: hit %d is %+v, want %+v", q, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+// An analyzer's terms are those of the words words(s) gives, whatever the text: ASCII,
+// accents, marks, the dotted capital I.
+func FuzzAnalyzerTerms(f *testing.F) {
+	for _, s := range []string{"Peer workers' Role-modelling of HOPE", "İstanbul İİ", "Café résumé naïve",
+		"e\u0301te\u0301 ÉTÉ", "ΣΟΦΙΑ σοφία", "12 steps, 3rd-sector", "", "日本語のテキスト", "a\u00a0b\u2028c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want []string
+		for _, w := range words(s) {
+			if st, ok := term(w); ok {
+				want = append(want, st+"/"+w)
+			}
+		}
+		an := NewAnalyzer()
+		for range 2 { // the second time from memory
+			var got []string
+			an.eachTerm(s, func(st, w string) { got = append(got, st+"/"+w) })
+			if !slices.Equal(got, want) {
+				t.Fatalf("%q: terms %q, words and term give %q", s, got, want)
+			}
+		}
+	})
+}
+
+// The corpus as it was written first, with a map per document: the reference the numbered
+// corpus must agree with to the bit.
+type mapCorpus struct {
+	vectors map[string]map[string]float64
+	terms   map[string][]string // each document's terms, sorted
+	norms   map[string]float64
+	// firstWords holds each document's terms in the order they first appear, with the word
+	// that first wrote them: what SharedTerms shows, without reading the text again
+	firstWords map[string][]stemWord
+}
+
+func newMapCorpus(docs map[string]string) *mapCorpus {
+	an := NewAnalyzer()
+	counts := make(map[string]map[string]int, len(docs))
+	df := map[string]int{}
+	c := &mapCorpus{vectors: map[string]map[string]float64{}, terms: map[string][]string{}, norms: map[string]float64{}, firstWords: map[string][]stemWord{}}
+	for id, body := range docs {
+		tc := map[string]int{}
+		var first []stemWord
+		for _, w := range words(body) {
+			t, ok := an.term(w)
+			if !ok {
+				continue
+			}
+			if tc[t] == 0 {
+				first = append(first, stemWord{t, w})
+			}
+			tc[t]++
+		}
+		counts[id], c.firstWords[id] = tc, first
+		for t := range tc {
+			df[t]++
+		}
+	}
+	n := float64(len(docs))
+	for id, tc := range counts {
+		v := make(map[string]float64, len(tc))
+		var norm float64
+		c.terms[id] = sortedTerms(tc)
+		for _, t := range c.terms[id] {
+			f := tc[t]
+			// smoothed idf keeps terms every document shares from weighing nothing at all
+			w := (1 + math.Log(float64(f))) * math.Log(1+n/float64(df[t]))
+			v[t] = w
+			norm += w * w
+		}
+		c.vectors[id] = v
+		c.norms[id] = math.Sqrt(norm)
+	}
+	return c
+}
+
+// Similarity is the cosine of two documents of the corpus: 0 when they share no weighted term,
+// 1 for the same weighted terms. It sums in term order, so it is exact to the bit
+// from run to run.
+func (c *mapCorpus) Similarity(a, b string) float64 {
+	if c.norms[a] == 0 || c.norms[b] == 0 {
+		return 0
+	}
+	// walk the shorter document's terms; the product is the same from either side
+	if len(c.terms[b]) < len(c.terms[a]) {
+		a, b = b, a
+	}
+	va, vb := c.vectors[a], c.vectors[b]
+	var dot float64
+	for _, t := range c.terms[a] {
+		if w2, ok := vb[t]; ok {
+			dot += va[t] * w2
+		}
+	}
+	return dot / (c.norms[a] * c.norms[b])
+}
+
+// SharedTerms lists the words two documents of the corpus have in common, matched by stem
+// ("modelling" meets "models") and written as they first appear in a, in that order.
+func (c *mapCorpus) SharedTerms(a, b string) []string {
+	vb := c.vectors[b]
+	var out []string
+	for _, sw := range c.firstWords[a] {
+		if _, ok := vb[sw.stem]; ok {
+			out = append(out, sw.word)
+		}
+	}
+	return out
+}
+
+// TestCorpusAgreesWithMaps compares every pair of random documents through both corpora.
+func TestCorpusAgreesWithMaps(t *testing.T) {
+	vocabulary := strings.Fields("peer support hope recovery modelling models trust validation being validated " +
+		"belonging engagement services staff carers the of and workers lived experience Role-modelling " +
+		"acknowledgement empowerment advocacy 12 stigma stigmatised connection connected café")
+	rng := rand.New(rand.NewPCG(9, 9))
+	for round := range 20 {
+		docs := map[string]string{}
+		for d := range 2 + rng.IntN(30) {
+			var words []string
+			for range rng.IntN(25) {
+				words = append(words, vocabulary[rng.IntN(len(vocabulary))])
+			}
+			docs[fmt.Sprintf("d%d", d)] = strings.Join(words, " ")
+		}
+		ours, ref := NewCorpus(docs), newMapCorpus(docs)
+		ids := sortedTerms(docs)
+		for _, a := range append(ids, "missing") {
+			for _, b := range append(ids, "missing") {
+				got, want := ours.Similarity(a, b), ref.Similarity(a, b)
+				if math.Float64bits(got) != math.Float64bits(want) {
+					t.Fatalf("round %d: Similarity(%s, %s) = %v, the map corpus says %v", round, a, b, got, want)
+				}
+				if got, want := ours.SharedTerms(a, b), ref.SharedTerms(a, b); !slices.Equal(got, want) {
+					t.Fatalf("round %d: SharedTerms(%s, %s) = %v, the map corpus says %v", round, a, b, got, want)
+				}
 			}
 		}
 	}
