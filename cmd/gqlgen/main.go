@@ -4,8 +4,8 @@
 //   - The fields of an object are resolved one after another instead of each in a goroutine
 //     of its own. A root field's read plan has already fetched what the fields below it read
 //     (graph/plan.go), so their resolvers return at once, and a goroutine per field cost more
-//     than the field: 30% of the nested read on 1,000 CMOCs. Root query fields and list
-//     elements are still resolved concurrently.
+//     than the field: 30% of the nested read on 1,000 CMOCs. Root query fields are still
+//     resolved concurrently; for list elements see the last change.
 //
 //   - An interface's type switch tries concrete types before interfaces. Every interface of the
 //     schema is kb.Node in Go, so the Node switch's case for the Element interface matched
@@ -25,7 +25,8 @@
 //
 //   - A list's elements are written by marshalSlice (graph/generated/lists.go, written by hand),
 //     which writes them one after another when the request says nothing below them waits for
-//     a loader (graph.WithLoaders), and a goroutine per element as gqlgen does otherwise.
+//     a loader (graph.WithLoaders), and a goroutine per element as gqlgen does otherwise: 10 ms
+//     of the nested read at 10,000 CMOCs went on the goroutines and the growth of their stacks.
 //
 //     go run ./cmd/gqlgen
 package main
