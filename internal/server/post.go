@@ -88,6 +88,12 @@ func responseContentType(r *http.Request) string {
 // writeResponse writes a response as json.Marshal would, with the data as it is: the fields
 // around it, then the data itself, not copied.
 func writeResponse(w io.Writer, resp *graphql.Response) {
+	if resp == nil {
+		// the executor's end of stream, as when the request was cancelled before it ran;
+		// transport.POST writes it as null
+		_, _ = w.Write([]byte("null"))
+		return
+	}
 	head := []byte(`{`)
 	if len(resp.Errors) > 0 {
 		head = appendField(head, "errors", resp.Errors)

@@ -54,7 +54,7 @@ func TestAnswerPOSTWritesWhatPOSTWrites(t *testing.T) {
 
 	type request struct {
 		name, body, accept string
-		broken             bool
+		broken, cancelled  bool
 	}
 	requests := []request{
 		{name: "data", body: `{"query":"{ studies(first: 2) { totalCount nodes { id title } } }"}`},
@@ -74,11 +74,17 @@ func TestAnswerPOSTWritesWhatPOSTWrites(t *testing.T) {
 		{name: "body not JSON", body: `{"query": `},
 		{name: "body not an object", body: `[1, 2]`},
 		{name: "body unreadable", body: `{"query":"{ studies { totalCount } }"}`, broken: true},
+		{name: "client gone before the operation ran", body: `{"query":"{ studies { totalCount } }"}`, cancelled: true},
 	}
 	send := func(h http.Handler, rq request) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("POST", "/graphql", strings.NewReader(rq.body))
 		if rq.broken {
 			req.Body = brokenBody{strings.NewReader(rq.body)}
+		}
+		if rq.cancelled {
+			ctx, cancel := context.WithCancel(req.Context())
+			cancel()
+			req = req.WithContext(ctx)
 		}
 		req.Header.Set("Content-Type", "application/json")
 		if rq.accept != "" {

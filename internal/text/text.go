@@ -87,7 +87,7 @@ func NewAnalyzer() *Analyzer {
 // eachTerm calls f with the stem and the lowered word of every word of s that is a term, in
 // order: what ranging over words(s) and keeping the terms gives. An ASCII run of letters and
 // digits is looked up as it is written; only a run with other characters is lowered and split
-// by words, which lowering can change (a dotted capital I lowers to an i and a combining dot).
+// by words, as lowering may change it (Unicode lowers some letters to a letter and a mark).
 func (a *Analyzer) eachTerm(s string, f func(stem, word string)) {
 	start, ascii := -1, true
 	flush := func(end int) {

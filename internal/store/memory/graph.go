@@ -116,6 +116,17 @@ func (g *graph) setNode(id string, e *entry) {
 	g.sortedMu.Unlock()
 	if old, ok := g.nodes[id]; ok {
 		g.dropOwnership(old.node)
+		if e == nil {
+			// a node removed: what reads kept of its steps, found empty by now, goes with it
+			// (Links may ask any type of any node, so every type both ways)
+			for _, step := range kb.StepsFrom(old.node.NodeKind()) {
+				g.steps.Delete(kb.Edge{ID: id, Step: step})
+			}
+			for _, t := range kb.LinkTypes() {
+				g.steps.Delete(kb.Edge{ID: id, Step: kb.LinkStep(t, false)})
+				g.steps.Delete(kb.Edge{ID: id, Step: kb.LinkStep(t, true)})
+			}
+		}
 		removeFrom(g.byKind, old.node.NodeKind(), id)
 		if o := old.node.Owner(); o != "" {
 			removeFrom(g.children, o, id)
@@ -161,7 +172,8 @@ func (g *graph) stepLinks(id string, step kb.Step) []kb.Link {
 	if ls, ok := g.steps.Load(edge); ok {
 		return ls.([]kb.Link)
 	}
-	ls := g.walkStep(id, step)
+	// clipped: a reader appending to what it was given copies it
+	ls := slices.Clip(g.walkStep(id, step))
 	g.steps.Store(edge, ls)
 	return ls
 }

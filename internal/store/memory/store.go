@@ -399,6 +399,9 @@ func (s *Store) Links(ctx context.Context, q kb.LinkQuery) ([]kb.Link, error) {
 			}
 			continue
 		}
+		if _, ok := s.g.nodes[id]; !ok {
+			continue // no such node, no links; and nothing kept for an id a client made up
+		}
 		// a type's links of one node, as the read plans keep them
 		for _, t := range types {
 			out = append(out, s.g.stepLinks(id, kb.LinkStep(t, q.In))...)
