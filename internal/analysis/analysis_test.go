@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/cmograph/cmograph/internal/analysis"
-	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/seed"
 	"github.com/cmograph/cmograph/internal/store/memory"
 )
@@ -20,11 +19,7 @@ func seededStore(t testing.TB) *memory.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := seed.Sources()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := document.Import(ctx, s, "test", src...); err != nil {
+	if _, err := seed.Import(ctx, s, "test"); err != nil {
 		t.Fatal(err)
 	}
 	return s

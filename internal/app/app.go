@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 
-	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/kb"
 	"github.com/cmograph/cmograph/internal/seed"
 	"github.com/cmograph/cmograph/internal/store/memory"
@@ -154,15 +153,11 @@ func LoadDemo(ctx context.Context, s kb.Store, logger *slog.Logger) error {
 		logger.InfoContext(ctx, "store already holds data; demo corpus not loaded")
 		return nil
 	}
-	sources, err := seed.Sources()
-	if err != nil {
-		return err
-	}
-	r, err := document.Import(ctx, s, "demo", sources...)
+	r, err := seed.Import(ctx, s, "demo")
 	if err != nil {
 		return fmt.Errorf("loading the demo corpus: %w", err)
 	}
-	logger.InfoContext(ctx, "demo corpus loaded", "files", len(sources), "nodes", r.Created, "links", r.Linked)
+	logger.InfoContext(ctx, "demo corpus loaded", "nodes", r.Created, "links", r.Linked)
 	return nil
 }
 

@@ -15,11 +15,7 @@ func seedStore(t *testing.T) *memory.Store {
 	t.Helper()
 	ctx := context.Background()
 	store := emptyStore(t)
-	sources, err := seed.Sources()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := document.Import(ctx, store, "seed", sources...); err != nil {
+	if _, err := seed.Import(ctx, store, "seed"); err != nil {
 		t.Fatal(err)
 	}
 	return store

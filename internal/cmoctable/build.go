@@ -171,6 +171,21 @@ func (b *builder) fail(where, col, format string, args ...any) {
 }
 
 // check reports err, if any, at a row's column.
+// enumCell sets field (the property prop of what given tracks) from column col when the row
+// fills it, as the enum spells its values or as aliases do, refusing anything else.
+func enumCell[T ~string](b *builder, where, col string, cell map[string]string, enum string, aliases map[string]T, given givens, prop string, field *string) {
+	v := cell[col]
+	if v == "" {
+		return
+	}
+	value, err := parseEnum[T](enum, v, aliases)
+	if err != nil {
+		b.fail(where, col, "%v", err)
+		return
+	}
+	b.check(where, col, given.set(prop, field, string(value), where))
+}
+
 func (b *builder) check(where, col string, err error) {
 	if err != nil {
 		b.fail(where, col, "%v", err)

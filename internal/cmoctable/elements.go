@@ -82,14 +82,7 @@ func (b *builder) elementDetails(where string, pt *ptOut, e *elemOut, cell map[s
 	var instanceOf *[]string
 	switch e.kind {
 	case kb.KindContext:
-		if v := cell[colContextKind]; v != "" {
-			kind, err := parseEnum[kb.ContextKind]("ContextKind", v, nil)
-			if err != nil {
-				b.fail(where, colContextKind, "%v", err)
-			} else {
-				b.check(where, colContextKind, e.set.set("kind", &e.ctx.Kind, string(kind), where))
-			}
-		}
+		enumCell[kb.ContextKind](b, where, colContextKind, cell, "ContextKind", nil, e.set, "kind", &e.ctx.Kind)
 		instanceOf = &e.ctx.InstanceOf
 	case kb.KindMechanism:
 		instanceOf = &e.mech.InstanceOf

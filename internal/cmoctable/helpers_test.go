@@ -16,11 +16,7 @@ func seedStore(t testing.TB) *memory.Store {
 	t.Helper()
 	ctx := context.Background()
 	st := emptyStore(t)
-	src, err := seed.Sources()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := document.Import(ctx, st, "test", src...); err != nil {
+	if _, err := seed.Import(ctx, st, "test"); err != nil {
 		t.Fatal(err)
 	}
 	return st

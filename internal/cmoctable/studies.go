@@ -293,22 +293,8 @@ func parseActorOrRole(s string) (kb.Actor, string) {
 // and informants (as the enums spell them, or as reviewers type them), country, sample size
 // and design.
 func (b *builder) studyDetails(where string, st *studyOut, cell map[string]string) {
-	if v := cell[colPopulation]; v != "" {
-		p, err := parseEnum[kb.Population]("Population", v, populationAliases)
-		if err != nil {
-			b.fail(where, colPopulation, "%v", err)
-		} else {
-			b.check(where, colPopulation, st.set.set("population", &st.doc.Population, string(p), where))
-		}
-	}
-	if v := cell[colFraming]; v != "" {
-		f, err := parseEnum[kb.Framing]("Framing", v, nil)
-		if err != nil {
-			b.fail(where, colFraming, "%v", err)
-		} else {
-			b.check(where, colFraming, st.set.set("framing", &st.doc.Framing, string(f), where))
-		}
-	}
+	enumCell(b, where, colPopulation, cell, "Population", populationAliases, st.set, "population", &st.doc.Population)
+	enumCell[kb.Framing](b, where, colFraming, cell, "Framing", nil, st.set, "framing", &st.doc.Framing)
 	b.check(where, colCountry, st.set.set("country", &st.doc.Country, cell[colCountry], where))
 	b.check(where, colDesign, st.set.set("design", &st.doc.Design, cell[colDesign], where))
 	if v := cell[colInformants]; v != "" {

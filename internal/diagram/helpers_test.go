@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/kb"
 	"github.com/cmograph/cmograph/internal/seed"
 	"github.com/cmograph/cmograph/internal/store/memory"
@@ -27,11 +26,7 @@ func seedSnapshot(t testing.TB) kb.Snapshot {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close(ctx) })
-	srcs, err := seed.Sources()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := document.Import(ctx, st, "test", srcs...); err != nil {
+	if _, err := seed.Import(ctx, st, "test"); err != nil {
 		t.Fatal(err)
 	}
 	snap, err := st.Snapshot(ctx)

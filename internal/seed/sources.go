@@ -1,12 +1,14 @@
 package seed
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"path"
 	"sort"
 
 	"github.com/cmograph/cmograph/internal/document"
+	"github.com/cmograph/cmograph/internal/kb"
 )
 
 // Sources returns the seed documents in file-name order, named as they stand in the repo so
@@ -27,4 +29,14 @@ func Sources() ([]document.Source, error) {
 		out = append(out, document.Source{Name: path.Join("internal/seed/corpus", name), Data: data})
 	}
 	return out, nil
+}
+
+// Import writes the seed corpus into store as one change by actor: the demo, and the corpus
+// most tests read.
+func Import(ctx context.Context, store kb.Store, actor string) (kb.Result, error) {
+	sources, err := Sources()
+	if err != nil {
+		return kb.Result{}, err
+	}
+	return document.Import(ctx, store, actor, sources...)
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
-	"github.com/cmograph/cmograph/internal/document"
 	"github.com/cmograph/cmograph/internal/seed"
 	"github.com/cmograph/cmograph/internal/store/memory"
 )
@@ -41,11 +40,7 @@ func TestAnswerPOSTWritesWhatPOSTWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources, err := seed.Sources()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := document.Import(ctx, s, "seed", sources...); err != nil {
+	if _, err := seed.Import(ctx, s, "seed"); err != nil {
 		t.Fatal(err)
 	}
 	opts := Options{Store: s}
