@@ -28,6 +28,13 @@
 //     a loader (graph.WithLoaders), and a goroutine per element as gqlgen does otherwise: 5 ms
 //     of the nested read at 10,000 CMOCs went on the goroutines and the growth of their stacks.
 //
+//   - An object's fields, resolved in order, are kept and written by objectFields
+//     (graph/generated/objects.go, written by hand) instead of a graphql.FieldSet, whose writer
+//     allocates a map and a copy of every field for every object it writes.
+//
+//   - The response is written into a buffer the transport lends (internal/server/post.go)
+//     instead of a new one grown to the response's size on every request.
+//
 //     go run ./cmd/gqlgen
 package main
 
@@ -114,7 +121,64 @@ func rewrite(path string) error {
 	if code, err = writePlainLeaves(code); err != nil {
 		return err
 	}
+	if code, err = writeObjectsInOrder(code); err != nil {
+		return err
+	}
+	if code, err = lendResponseBuffers(code); err != nil {
+		return err
+	}
 	return os.WriteFile(path, code, 0o644)
+}
+
+var (
+	newFieldSet       = []byte("out := graphql.NewFieldSet(fields)")
+	newObjectFields   = []byte("out := newObjectFields(fields)")
+	resolvesRootField = []byte("out.ResolveRootConcurrently(")
+	funcStart         = []byte("\nfunc ")
+)
+
+// writeObjectsInOrder gives every object marshaler but the query root's the objectFields of
+// graph/generated/objects.go in place of a graphql.FieldSet.
+func writeObjectsInOrder(code []byte) ([]byte, error) {
+	var out bytes.Buffer
+	rewritten := 0
+	for i, fn := range bytes.Split(code, funcStart) {
+		if i > 0 {
+			out.Write(funcStart)
+		}
+		if bytes.Contains(fn, newFieldSet) && !bytes.Contains(fn, resolvesRootField) {
+			if bytes.Count(fn, newFieldSet) != 1 || bytes.Contains(fn, []byte("out.Concurrently(")) || bytes.Contains(fn, []byte("out.NewView(")) {
+				return nil, errors.New("writing objects in order: an object marshaler resolves fields concurrently now; update cmd/gqlgen")
+			}
+			fn = bytes.Replace(fn, newFieldSet, newObjectFields, 1)
+			rewritten++
+		}
+		out.Write(fn)
+	}
+	if rewritten == 0 {
+		return nil, errors.New("writing objects in order: gqlgen makes its field sets differently now; update cmd/gqlgen")
+	}
+	return out.Bytes(), nil
+}
+
+var (
+	ownBuffer    = []byte("var buf bytes.Buffer\n\t\t\tdata.MarshalGQL(&buf)")
+	lentBuffer   = []byte("buf := responseBuffer(ctx)\n\t\t\tdata.MarshalGQL(buf)")
+	bytesImport  = []byte("\t\"bytes\"\n")
+	usesBytesPkg = regexp.MustCompile(`\bbytes\.[A-Z]`)
+)
+
+// lendResponseBuffers writes the query's and the mutation's response into the buffer the
+// transport lends (graph/generated/objects.go).
+func lendResponseBuffers(code []byte) ([]byte, error) {
+	if bytes.Count(code, ownBuffer) != 2 {
+		return nil, errors.New("lending response buffers: gqlgen writes its responses differently now; update cmd/gqlgen")
+	}
+	code = bytes.ReplaceAll(code, ownBuffer, lentBuffer)
+	if !usesBytesPkg.Match(code) {
+		code = bytes.Replace(code, bytesImport, nil, 1)
+	}
+	return code, nil
 }
 
 // plainLeaf is the whole of a generated String! or ID! field that reads a struct field: no

@@ -3,7 +3,6 @@
 package generated
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -4805,8 +4804,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 					return nil
 				}
 			}
-			var buf bytes.Buffer
-			data.MarshalGQL(&buf)
+			buf := responseBuffer(ctx)
+			data.MarshalGQL(buf)
 			response.Data = buf.Bytes()
 			if atomic.LoadInt32(&ec.Deferred) > 0 {
 				hasNext := atomic.LoadInt32(&ec.PendingDeferred) > 0
@@ -4823,8 +4822,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			first = false
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
-			var buf bytes.Buffer
-			data.MarshalGQL(&buf)
+			buf := responseBuffer(ctx)
+			data.MarshalGQL(buf)
 
 			return &graphql.Response{
 				Data: buf.Bytes(),
@@ -31241,7 +31240,7 @@ var alignmentImplementors = []string{"Alignment"}
 func (ec *executionContext) _Alignment(ctx context.Context, sel ast.SelectionSet, obj *model.Alignment) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, alignmentImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -31309,7 +31308,7 @@ var alignmentSuggestionImplementors = []string{"AlignmentSuggestion"}
 func (ec *executionContext) _AlignmentSuggestion(ctx context.Context, sel ast.SelectionSet, obj *analysis.Suggestion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, alignmentSuggestionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -31377,7 +31376,7 @@ var apiTokenImplementors = []string{"ApiToken"}
 func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet, obj *auth.Token) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -31430,7 +31429,7 @@ var batchResultImplementors = []string{"BatchResult"}
 func (ec *executionContext) _BatchResult(ctx context.Context, sel ast.SelectionSet, obj *model.BatchResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, batchResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -31483,7 +31482,7 @@ var cMOCImplementors = []string{"CMOC", "Node", "Tracked"}
 func (ec *executionContext) _CMOC(ctx context.Context, sel ast.SelectionSet, obj *kb.CMOC) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -31631,7 +31630,7 @@ var cMOCChainImplementors = []string{"CMOCChain"}
 func (ec *executionContext) _CMOCChain(ctx context.Context, sel ast.SelectionSet, obj *analysis.Chain) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCChainImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -31669,7 +31668,7 @@ var cMOCChangeImplementors = []string{"CMOCChange"}
 func (ec *executionContext) _CMOCChange(ctx context.Context, sel ast.SelectionSet, obj *analysis.CMOCChange) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCChangeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -31712,7 +31711,7 @@ var cMOCConnectionImplementors = []string{"CMOCConnection"}
 func (ec *executionContext) _CMOCConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CMOCConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -31760,7 +31759,7 @@ var cMOCEdgeImplementors = []string{"CMOCEdge"}
 func (ec *executionContext) _CMOCEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CMOCEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -31798,7 +31797,7 @@ var cMOCEvidenceImplementors = []string{"CMOCEvidence"}
 func (ec *executionContext) _CMOCEvidence(ctx context.Context, sel ast.SelectionSet, obj *analysis.CMOCEvidence) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCEvidenceImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -31851,7 +31850,7 @@ var cMOCSuggestionImplementors = []string{"CMOCSuggestion"}
 func (ec *executionContext) _CMOCSuggestion(ctx context.Context, sel ast.SelectionSet, obj *analysis.CMOCSuggestion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, cMOCSuggestionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -31914,7 +31913,7 @@ var chainImplementors = []string{"Chain"}
 func (ec *executionContext) _Chain(ctx context.Context, sel ast.SelectionSet, obj *kb.Link) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, chainImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -31962,7 +31961,7 @@ var chainLinkImplementors = []string{"ChainLink"}
 func (ec *executionContext) _ChainLink(ctx context.Context, sel ast.SelectionSet, obj *analysis.ChainLink) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, chainLinkImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32025,7 +32024,7 @@ var constructImplementors = []string{"Construct", "Explanation", "Node", "Tracke
 func (ec *executionContext) _Construct(ctx context.Context, sel ast.SelectionSet, obj *kb.Construct) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, constructImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32108,7 +32107,7 @@ var constructConnectionImplementors = []string{"ConstructConnection"}
 func (ec *executionContext) _ConstructConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ConstructConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, constructConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32156,7 +32155,7 @@ var constructEdgeImplementors = []string{"ConstructEdge"}
 func (ec *executionContext) _ConstructEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ConstructEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, constructEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32194,7 +32193,7 @@ var contextImplementors = []string{"Context", "Node", "Tracked", "Element"}
 func (ec *executionContext) _Context(ctx context.Context, sel ast.SelectionSet, obj *kb.Context) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, contextImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32297,7 +32296,7 @@ var contextConnectionImplementors = []string{"ContextConnection"}
 func (ec *executionContext) _ContextConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ContextConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, contextConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32345,7 +32344,7 @@ var contextEdgeImplementors = []string{"ContextEdge"}
 func (ec *executionContext) _ContextEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ContextEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, contextEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32383,7 +32382,7 @@ var countBucketImplementors = []string{"CountBucket"}
 func (ec *executionContext) _CountBucket(ctx context.Context, sel ast.SelectionSet, obj *analysis.Bucket) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countBucketImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32436,7 +32435,7 @@ var createdApiTokenImplementors = []string{"CreatedApiToken"}
 func (ec *executionContext) _CreatedApiToken(ctx context.Context, sel ast.SelectionSet, obj *model.CreatedAPIToken) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, createdApiTokenImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32474,7 +32473,7 @@ var deletedImplementors = []string{"Deleted"}
 func (ec *executionContext) _Deleted(ctx context.Context, sel ast.SelectionSet, obj *model.Deleted) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deletedImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32512,7 +32511,7 @@ var demiRegularityImplementors = []string{"DemiRegularity"}
 func (ec *executionContext) _DemiRegularity(ctx context.Context, sel ast.SelectionSet, obj *analysis.DemiRegularity) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, demiRegularityImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32565,7 +32564,7 @@ var elementClusterImplementors = []string{"ElementCluster"}
 func (ec *executionContext) _ElementCluster(ctx context.Context, sel ast.SelectionSet, obj *analysis.Cluster) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, elementClusterImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32613,7 +32612,7 @@ var elementMatrixImplementors = []string{"ElementMatrix"}
 func (ec *executionContext) _ElementMatrix(ctx context.Context, sel ast.SelectionSet, obj *analysis.Matrix) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, elementMatrixImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32651,7 +32650,7 @@ var elementPairImplementors = []string{"ElementPair"}
 func (ec *executionContext) _ElementPair(ctx context.Context, sel ast.SelectionSet, obj *analysis.Pair) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, elementPairImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32739,7 +32738,7 @@ var evidenceImplementors = []string{"Evidence"}
 func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet, obj *kb.Link) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32817,7 +32816,7 @@ var evidenceMatchImplementors = []string{"EvidenceMatch"}
 func (ec *executionContext) _EvidenceMatch(ctx context.Context, sel ast.SelectionSet, obj *analysis.Match) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceMatchImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32865,7 +32864,7 @@ var evidenceReportImplementors = []string{"EvidenceReport"}
 func (ec *executionContext) _EvidenceReport(ctx context.Context, sel ast.SelectionSet, obj *analysis.Evidence) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceReportImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32923,7 +32922,7 @@ var exportResultImplementors = []string{"ExportResult"}
 func (ec *executionContext) _ExportResult(ctx context.Context, sel ast.SelectionSet, obj *model.ExportResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, exportResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -32966,7 +32965,7 @@ var fieldChangeImplementors = []string{"FieldChange"}
 func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *analysis.FieldChange) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -33009,7 +33008,7 @@ var gapsImplementors = []string{"Gaps"}
 func (ec *executionContext) _Gaps(ctx context.Context, sel ast.SelectionSet, obj *analysis.Gaps) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, gapsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -33082,7 +33081,7 @@ var importKindCountsImplementors = []string{"ImportKindCounts"}
 func (ec *executionContext) _ImportKindCounts(ctx context.Context, sel ast.SelectionSet, obj *model.ImportKindCounts) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, importKindCountsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -33130,7 +33129,7 @@ var importLinkCountsImplementors = []string{"ImportLinkCounts"}
 func (ec *executionContext) _ImportLinkCounts(ctx context.Context, sel ast.SelectionSet, obj *model.ImportLinkCounts) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, importLinkCountsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -33183,7 +33182,7 @@ var importResultImplementors = []string{"ImportResult"}
 func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.SelectionSet, obj *model.ImportResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, importResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -33276,7 +33275,7 @@ var kindComparisonImplementors = []string{"KindComparison"}
 func (ec *executionContext) _KindComparison(ctx context.Context, sel ast.SelectionSet, obj *analysis.KindComparison) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, kindComparisonImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -33339,7 +33338,7 @@ var matrixRowImplementors = []string{"MatrixRow"}
 func (ec *executionContext) _MatrixRow(ctx context.Context, sel ast.SelectionSet, obj *analysis.MatrixRow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matrixRowImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -33387,7 +33386,7 @@ var mechanismImplementors = []string{"Mechanism", "Node", "Tracked", "Element"}
 func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet, obj *kb.Mechanism) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mechanismImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -33495,7 +33494,7 @@ var mechanismConnectionImplementors = []string{"MechanismConnection"}
 func (ec *executionContext) _MechanismConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MechanismConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mechanismConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -33543,7 +33542,7 @@ var mechanismEdgeImplementors = []string{"MechanismEdge"}
 func (ec *executionContext) _MechanismEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MechanismEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mechanismEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -33581,7 +33580,7 @@ var missingPartImplementors = []string{"MissingPart"}
 func (ec *executionContext) _MissingPart(ctx context.Context, sel ast.SelectionSet, obj *analysis.Missing) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, missingPartImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -33622,7 +33621,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		Object: "Mutation",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -34033,7 +34032,7 @@ var neighbourMatchImplementors = []string{"NeighbourMatch"}
 func (ec *executionContext) _NeighbourMatch(ctx context.Context, sel ast.SelectionSet, obj *model.NeighbourMatch) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, neighbourMatchImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -34076,7 +34075,7 @@ var outcomeImplementors = []string{"Outcome", "Node", "Tracked", "Element"}
 func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, obj *kb.Outcome) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -34179,7 +34178,7 @@ var outcomeConnectionImplementors = []string{"OutcomeConnection"}
 func (ec *executionContext) _OutcomeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OutcomeConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -34227,7 +34226,7 @@ var outcomeEdgeImplementors = []string{"OutcomeEdge"}
 func (ec *executionContext) _OutcomeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OutcomeEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -34265,7 +34264,7 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -34313,7 +34312,7 @@ var pairReasonsImplementors = []string{"PairReasons"}
 func (ec *executionContext) _PairReasons(ctx context.Context, sel ast.SelectionSet, obj *analysis.PairReasons) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pairReasonsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -34386,7 +34385,7 @@ var partMatchImplementors = []string{"PartMatch"}
 func (ec *executionContext) _PartMatch(ctx context.Context, sel ast.SelectionSet, obj *analysis.PartMatch) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partMatchImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -34429,7 +34428,7 @@ var programmeTheoryImplementors = []string{"ProgrammeTheory", "Node", "Tracked"}
 func (ec *executionContext) _ProgrammeTheory(ctx context.Context, sel ast.SelectionSet, obj *kb.ProgrammeTheory) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeTheoryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -34547,7 +34546,7 @@ var programmeTheoryConnectionImplementors = []string{"ProgrammeTheoryConnection"
 func (ec *executionContext) _ProgrammeTheoryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProgrammeTheoryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeTheoryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -34595,7 +34594,7 @@ var programmeTheoryEdgeImplementors = []string{"ProgrammeTheoryEdge"}
 func (ec *executionContext) _ProgrammeTheoryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProgrammeTheoryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeTheoryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -34899,7 +34898,7 @@ var quoteImplementors = []string{"Quote", "Node", "Tracked"}
 func (ec *executionContext) _Quote(ctx context.Context, sel ast.SelectionSet, obj *kb.Quote) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, quoteImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -34997,7 +34996,7 @@ var quoteConnectionImplementors = []string{"QuoteConnection"}
 func (ec *executionContext) _QuoteConnection(ctx context.Context, sel ast.SelectionSet, obj *model.QuoteConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, quoteConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35045,7 +35044,7 @@ var quoteEdgeImplementors = []string{"QuoteEdge"}
 func (ec *executionContext) _QuoteEdge(ctx context.Context, sel ast.SelectionSet, obj *model.QuoteEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, quoteEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35083,7 +35082,7 @@ var revisionImplementors = []string{"Revision"}
 func (ec *executionContext) _Revision(ctx context.Context, sel ast.SelectionSet, obj *kb.Link) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, revisionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35136,7 +35135,7 @@ var searchResultImplementors = []string{"SearchResult"}
 func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.SelectionSet, obj *analysis.SearchResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35184,7 +35183,7 @@ var settingImplementors = []string{"Setting", "Node", "Tracked"}
 func (ec *executionContext) _Setting(ctx context.Context, sel ast.SelectionSet, obj *kb.Setting) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, settingImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35277,7 +35276,7 @@ var settingConnectionImplementors = []string{"SettingConnection"}
 func (ec *executionContext) _SettingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SettingConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, settingConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35325,7 +35324,7 @@ var settingEdgeImplementors = []string{"SettingEdge"}
 func (ec *executionContext) _SettingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SettingEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, settingEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35363,7 +35362,7 @@ var studyImplementors = []string{"Study", "Node", "Tracked"}
 func (ec *executionContext) _Study(ctx context.Context, sel ast.SelectionSet, obj *kb.Study) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, studyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35531,7 +35530,7 @@ var studyConnectionImplementors = []string{"StudyConnection"}
 func (ec *executionContext) _StudyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StudyConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, studyConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35579,7 +35578,7 @@ var studyEdgeImplementors = []string{"StudyEdge"}
 func (ec *executionContext) _StudyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StudyEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, studyEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35617,7 +35616,7 @@ var studyEvidenceImplementors = []string{"StudyEvidence"}
 func (ec *executionContext) _StudyEvidence(ctx context.Context, sel ast.SelectionSet, obj *analysis.StudyEvidence) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, studyEvidenceImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35665,7 +35664,7 @@ var termPairImplementors = []string{"TermPair"}
 func (ec *executionContext) _TermPair(ctx context.Context, sel ast.SelectionSet, obj *model.TermPair) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, termPairImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35703,7 +35702,7 @@ var theoryImplementors = []string{"Theory", "Explanation", "Node", "Tracked"}
 func (ec *executionContext) _Theory(ctx context.Context, sel ast.SelectionSet, obj *kb.Theory) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, theoryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35796,7 +35795,7 @@ var theoryComparisonImplementors = []string{"TheoryComparison"}
 func (ec *executionContext) _TheoryComparison(ctx context.Context, sel ast.SelectionSet, obj *analysis.Comparison) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, theoryComparisonImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35854,7 +35853,7 @@ var theoryConnectionImplementors = []string{"TheoryConnection"}
 func (ec *executionContext) _TheoryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TheoryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, theoryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35902,7 +35901,7 @@ var theoryEdgeImplementors = []string{"TheoryEdge"}
 func (ec *executionContext) _TheoryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TheoryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, theoryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -35940,7 +35939,7 @@ var versionDiffImplementors = []string{"VersionDiff"}
 func (ec *executionContext) _VersionDiff(ctx context.Context, sel ast.SelectionSet, obj *analysis.VersionDiff) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, versionDiffImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -36013,7 +36012,7 @@ var viewerImplementors = []string{"Viewer"}
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -36056,7 +36055,7 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -36109,7 +36108,7 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -36157,7 +36156,7 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -36215,7 +36214,7 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -36273,7 +36272,7 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {
@@ -36331,7 +36330,7 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObjectFields(fields)
 	var deferred graphql.DeferredGroup // the schema declares no @defer
 	for i, field := range fields {
 		switch field.Name {

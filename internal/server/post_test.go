@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -32,9 +33,9 @@ func (b brokenBody) Read(p []byte) (int, error) {
 
 func (brokenBody) Close() error { return nil }
 
-// TestAnswerPOSTWritesWhatPOSTWrites sends the same requests through gqlgen's POST transport
-// and through answerPOST: status, content type and the JSON written must be the same.
-func TestAnswerPOSTWritesWhatPOSTWrites(t *testing.T) {
+// seededStore is an embedded store holding the seed corpus.
+func seededStore(t *testing.T) *memory.Store {
+	t.Helper()
 	ctx := context.Background()
 	s, err := memory.Open(ctx, memory.Options{})
 	if err != nil {
@@ -43,9 +44,15 @@ func TestAnswerPOSTWritesWhatPOSTWrites(t *testing.T) {
 	if _, err := seed.Import(ctx, s, "seed"); err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Store: s}
+	return s
+}
+
+// TestAnswerPOSTWritesWhatPOSTWrites sends the same requests through gqlgen's POST transport
+// and through answerPOST: status, content type and the JSON written must be the same.
+func TestAnswerPOSTWritesWhatPOSTWrites(t *testing.T) {
+	opts := Options{Store: seededStore(t)}
 	gqlgenPOST := newGraphQL(opts, nil, transport.POST{})
-	ours := newGraphQL(opts, nil, answerPOST{})
+	ours := newGraphQL(opts, nil, newAnswerPOST())
 
 	type request struct {
 		name, body, accept string
@@ -53,6 +60,8 @@ func TestAnswerPOSTWritesWhatPOSTWrites(t *testing.T) {
 	}
 	requests := []request{
 		{name: "data", body: `{"query":"{ studies(first: 2) { totalCount nodes { id title } } }"}`},
+		{name: "nested data, then shorter answers in the buffer it grew", body: `{"query":"{ studies { nodes { id title programmeTheories { id name cmocs { id code contexts { name } mechanisms { name } outcomes { name } evidence { quote { text participant } } } } } } }"}`},
+		{name: "repeated and aliased fields", body: `{"query":"{ studies(first: 2) { nodes { id id t: title __typename t: title } } s: studies(first: 1) { totalCount } }"}`},
 		{name: "<, > and & in an error", body: `{"query":"query($id: ID!) { suggestAlignments(elementId: $id) { score } }","variables":{"id":"<b>&"}}`},
 		{name: "variables with numbers", body: `{"query":"query($n: Int) { studies(first: $n) { nodes { id } } }","variables":{"n":1}}`},
 		{name: "a field error beside data", body: `{"query":"{ studies(first: 1) { totalCount } suggestAlignments(elementId: \"no-such-element\") { score } }"}`},
@@ -111,6 +120,42 @@ func TestAnswerPOSTWritesWhatPOSTWrites(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLentBuffersAreNotShared sends different requests through answerPOST at once, over and
+// over: each must get its own answer, never a part of another's from a buffer lent twice.
+func TestLentBuffersAreNotShared(t *testing.T) {
+	h := newGraphQL(Options{Store: seededStore(t)}, nil, newAnswerPOST())
+	send := func(body string) string {
+		req := httptest.NewRequest("POST", "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Body.String()
+	}
+	bodies := []string{
+		`{"query":"{ studies { nodes { id title programmeTheories { id name cmocs { id code statement } } } } }"}`,
+		`{"query":"{ studies(first: 1) { totalCount nodes { id } } }"}`,
+		`{"query":"{ cmocs(first: 3) { nodes { code outcomes { name } } } }"}`,
+		`{"query":"{ nope }"}`,
+	}
+	want := make([]string, len(bodies))
+	for i, b := range bodies {
+		want[i] = send(b)
+	}
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for round := range 25 {
+				i := (w + round) % len(bodies)
+				if got := send(bodies[i]); got != want[i] {
+					t.Errorf("request %d answered\n%.300s\nwant\n%.300s", i, got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 type fieldSpy struct{}

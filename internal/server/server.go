@@ -88,7 +88,7 @@ const DefaultRequestTimeout = 2 * time.Minute
 
 // NewGraphQL returns the GraphQL endpoint alone, as tests drive it.
 func NewGraphQL(opts Options) *handler.Server {
-	return newGraphQL(opts, nil, answerPOST{})
+	return newGraphQL(opts, nil, newAnswerPOST())
 }
 
 // use installs an extension on the endpoint, refusing one that intercepts fields: the
@@ -174,7 +174,7 @@ func New(opts Options) http.Handler {
 	}
 	// an anonymous client names itself, which counts only where it may write (open
 	// development mode); with credentials the actor is the token's, never a header's
-	var gql http.Handler = graph.WithActor(graph.WithLoaders(opts.Store, opts.LoaderWait, newGraphQL(opts, m, answerPOST{})))
+	var gql http.Handler = graph.WithActor(graph.WithLoaders(opts.Store, opts.LoaderWait, newGraphQL(opts, m, newAnswerPOST())))
 	gql = limitBody(requirePreflightForUploads(gql))
 	gql = withDeadline(cmp.Or(opts.RequestTimeout, DefaultRequestTimeout), gql)
 	gql = authenticate(authn, opts.Logger, rateLimit(limiter, opts.TrustProxy, limitConcurrency(opts.MaxConcurrent, queueWait, gql)))
