@@ -35,6 +35,9 @@
 //   - The response is written into a buffer the transport lends (internal/server/post.go)
 //     instead of a new one grown to the response's size on every request.
 //
+//   - A list of objects held by value writes each element where it lies in the list, not
+//     through a copy on the heap.
+//
 //     go run ./cmd/gqlgen
 package main
 
@@ -127,6 +130,9 @@ func rewrite(path string) error {
 	if code, err = lendResponseBuffers(code); err != nil {
 		return err
 	}
+	if code, err = writeElementsInPlace(code); err != nil {
+		return err
+	}
 	return os.WriteFile(path, code, 0o644)
 }
 
@@ -159,6 +165,31 @@ func writeObjectsInOrder(code []byte) ([]byte, error) {
 		return nil, errors.New("writing objects in order: gqlgen makes its field sets differently now; update cmd/gqlgen")
 	}
 	return out.Bytes(), nil
+}
+
+// valueMarshaler is a generated marshaler of an object taken by value, which gqlgen writes by
+// taking the address of its copy: the copy then escapes to the heap.
+var valueMarshaler = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (marshalN[^\s(]+)\(ctx context\.Context, sel ast\.SelectionSet, v [\w.]+\) graphql\.Marshaler \{\n\treturn ec\.(_\w+)\(ctx, sel, &v\)\n\}\n`)
+
+// writeElementsInPlace makes a list of objects held by value write each element where it lies
+// in the list, instead of through a value marshaler that copies it to the heap first: a
+// CMOC's evidence is a 232-byte link copied for every quote of the nested read.
+func writeElementsInPlace(code []byte) ([]byte, error) {
+	marshalers := valueMarshaler.FindAllSubmatch(code, -1)
+	if len(marshalers) == 0 {
+		return nil, errors.New("writing list elements in place: gqlgen marshals objects by value differently now; update cmd/gqlgen")
+	}
+	rewritten := 0
+	for _, m := range marshalers {
+		byValue := []byte("return ec." + string(m[1]) + "(ctx, sel, v[i])")
+		inPlace := []byte("return ec." + string(m[2]) + "(ctx, sel, &v[i])")
+		rewritten += bytes.Count(code, byValue)
+		code = bytes.ReplaceAll(code, byValue, inPlace)
+	}
+	if rewritten == 0 {
+		return nil, errors.New("writing list elements in place: gqlgen's list marshalers call the value marshalers differently now; update cmd/gqlgen")
+	}
+	return code, nil
 }
 
 var (

@@ -36485,7 +36485,7 @@ func (ec *executionContext) marshalNAlignment2ᚕgithubᚗcomᚋcmographᚋcmogr
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAlignment2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐAlignment(ctx, sel, v[i])
+		return ec._Alignment(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36513,7 +36513,7 @@ func (ec *executionContext) marshalNAlignmentSuggestion2ᚕgithubᚗcomᚋcmogra
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAlignmentSuggestion2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSuggestion(ctx, sel, v[i])
+		return ec._AlignmentSuggestion(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36533,7 +36533,7 @@ func (ec *executionContext) marshalNApiToken2ᚕgithubᚗcomᚋcmographᚋcmogra
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNApiToken2githubᚗcomᚋcmographᚋcmographᚋinternalᚋauthᚐToken(ctx, sel, v[i])
+		return ec._ApiToken(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36607,7 +36607,7 @@ func (ec *executionContext) marshalNCMOC2ᚕgithubᚗcomᚋcmographᚋcmograph�
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCMOC2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐCMOC(ctx, sel, v[i])
+		return ec._CMOC(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36651,7 +36651,7 @@ func (ec *executionContext) marshalNCMOCChain2ᚕgithubᚗcomᚋcmographᚋcmogr
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCMOCChain2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChain(ctx, sel, v[i])
+		return ec._CMOCChain(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36671,7 +36671,7 @@ func (ec *executionContext) marshalNCMOCChange2ᚕgithubᚗcomᚋcmographᚋcmog
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCMOCChange2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCChange(ctx, sel, v[i])
+		return ec._CMOCChange(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36699,7 +36699,7 @@ func (ec *executionContext) marshalNCMOCEdge2ᚕgithubᚗcomᚋcmographᚋcmogra
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCMOCEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐCMOCEdge(ctx, sel, v[i])
+		return ec._CMOCEdge(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36724,7 +36724,7 @@ func (ec *executionContext) marshalNCMOCEvidence2ᚕgithubᚗcomᚋcmographᚋcm
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCMOCEvidence2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCEvidence(ctx, sel, v[i])
+		return ec._CMOCEvidence(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36769,7 +36769,7 @@ func (ec *executionContext) marshalNCMOCSuggestion2ᚕgithubᚗcomᚋcmographᚋ
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCMOCSuggestion2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐCMOCSuggestion(ctx, sel, v[i])
+		return ec._CMOCSuggestion(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36794,7 +36794,7 @@ func (ec *executionContext) marshalNChain2ᚕgithubᚗcomᚋcmographᚋcmograph�
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNChain2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLink(ctx, sel, v[i])
+		return ec._Chain(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36829,7 +36829,7 @@ func (ec *executionContext) marshalNChainLink2ᚕgithubᚗcomᚋcmographᚋcmogr
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNChainLink2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐChainLink(ctx, sel, v[i])
+		return ec._ChainLink(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36849,7 +36849,7 @@ func (ec *executionContext) marshalNConstruct2ᚕgithubᚗcomᚋcmographᚋcmogr
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConstruct2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐConstruct(ctx, sel, v[i])
+		return ec._Construct(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36901,7 +36901,7 @@ func (ec *executionContext) marshalNConstructEdge2ᚕgithubᚗcomᚋcmographᚋc
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConstructEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐConstructEdge(ctx, sel, v[i])
+		return ec._ConstructEdge(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36931,7 +36931,7 @@ func (ec *executionContext) marshalNContext2ᚕgithubᚗcomᚋcmographᚋcmograp
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNContext2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐContext(ctx, sel, v[i])
+		return ec._Context(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36967,7 +36967,7 @@ func (ec *executionContext) marshalNContextEdge2ᚕgithubᚗcomᚋcmographᚋcmo
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNContextEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐContextEdge(ctx, sel, v[i])
+		return ec._ContextEdge(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -36987,7 +36987,7 @@ func (ec *executionContext) marshalNCountBucket2ᚕgithubᚗcomᚋcmographᚋcmo
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCountBucket2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐBucket(ctx, sel, v[i])
+		return ec._CountBucket(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37093,7 +37093,7 @@ func (ec *executionContext) marshalNDemiRegularity2ᚕgithubᚗcomᚋcmographᚋ
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDemiRegularity2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐDemiRegularity(ctx, sel, v[i])
+		return ec._DemiRegularity(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37164,7 +37164,7 @@ func (ec *executionContext) marshalNElementPair2ᚕgithubᚗcomᚋcmographᚋcmo
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNElementPair2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPair(ctx, sel, v[i])
+		return ec._ElementPair(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37204,7 +37204,7 @@ func (ec *executionContext) marshalNEvidence2ᚕgithubᚗcomᚋcmographᚋcmogra
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEvidence2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLink(ctx, sel, v[i])
+		return ec._Evidence(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37237,7 +37237,7 @@ func (ec *executionContext) marshalNEvidenceMatch2ᚕgithubᚗcomᚋcmographᚋc
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEvidenceMatch2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatch(ctx, sel, v[i])
+		return ec._EvidenceMatch(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37307,7 +37307,7 @@ func (ec *executionContext) marshalNFieldChange2ᚕgithubᚗcomᚋcmographᚋcmo
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFieldChange2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐFieldChange(ctx, sel, v[i])
+		return ec._FieldChange(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37402,7 +37402,7 @@ func (ec *executionContext) marshalNImportKindCounts2ᚕgithubᚗcomᚋcmograph�
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNImportKindCounts2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportKindCounts(ctx, sel, v[i])
+		return ec._ImportKindCounts(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37422,7 +37422,7 @@ func (ec *executionContext) marshalNImportLinkCounts2ᚕgithubᚗcomᚋcmograph�
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNImportLinkCounts2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐImportLinkCounts(ctx, sel, v[i])
+		return ec._ImportLinkCounts(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37547,7 +37547,7 @@ func (ec *executionContext) marshalNMatrixRow2ᚕgithubᚗcomᚋcmographᚋcmogr
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMatrixRow2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐMatrixRow(ctx, sel, v[i])
+		return ec._MatrixRow(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37567,7 +37567,7 @@ func (ec *executionContext) marshalNMechanism2ᚕgithubᚗcomᚋcmographᚋcmogr
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMechanism2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐMechanism(ctx, sel, v[i])
+		return ec._Mechanism(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37603,7 +37603,7 @@ func (ec *executionContext) marshalNMechanismEdge2ᚕgithubᚗcomᚋcmographᚋc
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMechanismEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐMechanismEdge(ctx, sel, v[i])
+		return ec._MechanismEdge(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37665,7 +37665,7 @@ func (ec *executionContext) marshalNOutcome2ᚕgithubᚗcomᚋcmographᚋcmograp
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOutcome2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐOutcome(ctx, sel, v[i])
+		return ec._Outcome(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37701,7 +37701,7 @@ func (ec *executionContext) marshalNOutcomeEdge2ᚕgithubᚗcomᚋcmographᚋcmo
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOutcomeEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐOutcomeEdge(ctx, sel, v[i])
+		return ec._OutcomeEdge(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37743,7 +37743,7 @@ func (ec *executionContext) marshalNPartMatch2ᚕgithubᚗcomᚋcmographᚋcmogr
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPartMatch2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐPartMatch(ctx, sel, v[i])
+		return ec._PartMatch(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37773,7 +37773,7 @@ func (ec *executionContext) marshalNProgrammeTheory2ᚕgithubᚗcomᚋcmograph�
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProgrammeTheory2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐProgrammeTheory(ctx, sel, v[i])
+		return ec._ProgrammeTheory(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37809,7 +37809,7 @@ func (ec *executionContext) marshalNProgrammeTheoryEdge2ᚕgithubᚗcomᚋcmogra
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProgrammeTheoryEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐProgrammeTheoryEdge(ctx, sel, v[i])
+		return ec._ProgrammeTheoryEdge(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37849,7 +37849,7 @@ func (ec *executionContext) marshalNQuote2ᚕgithubᚗcomᚋcmographᚋcmograph�
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNQuote2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐQuote(ctx, sel, v[i])
+		return ec._Quote(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37885,7 +37885,7 @@ func (ec *executionContext) marshalNQuoteEdge2ᚕgithubᚗcomᚋcmographᚋcmogr
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNQuoteEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐQuoteEdge(ctx, sel, v[i])
+		return ec._QuoteEdge(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37935,7 +37935,7 @@ func (ec *executionContext) marshalNRevision2ᚕgithubᚗcomᚋcmographᚋcmogra
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRevision2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐLink(ctx, sel, v[i])
+		return ec._Revision(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -37990,7 +37990,7 @@ func (ec *executionContext) marshalNSearchResult2ᚕgithubᚗcomᚋcmographᚋcm
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSearchResult2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐSearchResult(ctx, sel, v[i])
+		return ec._SearchResult(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -38010,7 +38010,7 @@ func (ec *executionContext) marshalNSetting2ᚕgithubᚗcomᚋcmographᚋcmograp
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSetting2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐSetting(ctx, sel, v[i])
+		return ec._Setting(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -38046,7 +38046,7 @@ func (ec *executionContext) marshalNSettingEdge2ᚕgithubᚗcomᚋcmographᚋcmo
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSettingEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐSettingEdge(ctx, sel, v[i])
+		return ec._SettingEdge(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -38134,7 +38134,7 @@ func (ec *executionContext) marshalNStudy2ᚕgithubᚗcomᚋcmographᚋcmograph�
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStudy2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐStudy(ctx, sel, v[i])
+		return ec._Study(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -38186,7 +38186,7 @@ func (ec *executionContext) marshalNStudyEdge2ᚕgithubᚗcomᚋcmographᚋcmogr
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStudyEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐStudyEdge(ctx, sel, v[i])
+		return ec._StudyEdge(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -38206,7 +38206,7 @@ func (ec *executionContext) marshalNStudyEvidence2ᚕgithubᚗcomᚋcmographᚋc
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStudyEvidence2githubᚗcomᚋcmographᚋcmographᚋinternalᚋanalysisᚐStudyEvidence(ctx, sel, v[i])
+		return ec._StudyEvidence(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -38246,7 +38246,7 @@ func (ec *executionContext) marshalNTermPair2ᚕgithubᚗcomᚋcmographᚋcmogra
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTermPair2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐTermPair(ctx, sel, v[i])
+		return ec._TermPair(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -38266,7 +38266,7 @@ func (ec *executionContext) marshalNTheory2ᚕgithubᚗcomᚋcmographᚋcmograph
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTheory2githubᚗcomᚋcmographᚋcmographᚋinternalᚋkbᚐTheory(ctx, sel, v[i])
+		return ec._Theory(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -38310,7 +38310,7 @@ func (ec *executionContext) marshalNTheoryEdge2ᚕgithubᚗcomᚋcmographᚋcmog
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTheoryEdge2githubᚗcomᚋcmographᚋcmographᚋgraphᚋmodelᚐTheoryEdge(ctx, sel, v[i])
+		return ec._TheoryEdge(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -38496,7 +38496,7 @@ func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgq
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
+		return ec.___Directive(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -38568,7 +38568,7 @@ func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
+		return ec.___InputValue(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -38596,7 +38596,7 @@ func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
+		return ec.___Type(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -40116,7 +40116,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
+		return ec.___EnumValue(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -40135,7 +40135,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
+		return ec.___Field(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -40154,7 +40154,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
+		return ec.___InputValue(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
@@ -40173,7 +40173,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	ret := ec.marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
+		return ec.___Type(ctx, sel, &v[i])
 	})
 
 	for _, e := range ret {
