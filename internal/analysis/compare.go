@@ -153,7 +153,7 @@ func (a *Analyst) Compare(ctx context.Context, leftID, rightID string, threshold
 			docs[n.NodeID()] = elementText(n, quotes[n.NodeID()])
 			scorer.kindOf[n.NodeID()] = k
 		}
-		scorer.corpora[k] = text.NewCorpus(docs)
+		scorer.corpora[k] = r.terms.Corpus(docs)
 	}
 	var leftIDs []string
 	rightSet := map[string]bool{}

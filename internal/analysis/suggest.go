@@ -300,7 +300,7 @@ func weighByGraph(ctx context.Context, r *reader, lex *lexicon, el kb.Node, home
 		ps.kindOf[id] = k
 	}
 	for k, d := range docs {
-		ps.corpora[k] = text.NewCorpus(d)
+		ps.corpora[k] = r.terms.Corpus(d)
 	}
 	constructs, err := r.links(ctx, false, append([]string{el.NodeID()}, suggestionIDs(out)...), kb.RelInstanceOf)
 	if err != nil {

@@ -3,6 +3,7 @@ package text
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // Corpus weighs terms by TF-IDF over a fixed set of documents and compares them by cosine:
@@ -31,24 +32,23 @@ type weighedDoc struct {
 type stemWord struct{ stem, word string }
 
 // NewCorpus weighs the documents (id -> text) against each other.
-func NewCorpus(docs map[string]string) *Corpus {
+func NewCorpus(docs map[string]string) *Corpus { return newCorpus(docs, nil) }
+
+func newCorpus(docs map[string]string, cache *TermCache) *Corpus {
 	an := NewAnalyzer()
 	ids := sortedTerms(docs)
-	counts := make([]map[string]int, len(ids))
+	counted := make([]*countedText, len(ids))
 	c := &Corpus{termNumber: map[string]int32{}, docNumber: make(map[string]int32, len(ids)), docs: make([]weighedDoc, len(ids))}
 	df := map[string]int{}
 	for i, id := range ids {
 		c.docNumber[id] = int32(i)
-		tc := map[string]int{}
-		var first []stemWord
-		an.eachTerm(docs[id], func(t, w string) {
-			if tc[t] == 0 {
-				first = append(first, stemWord{t, w})
-			}
-			tc[t]++
-		})
-		counts[i], c.docs[i].firstWords = tc, first
-		for t := range tc {
+		ct := cache.get(docs[id])
+		if ct == nil {
+			ct = countTerms(an, docs[id])
+			cache.put(docs[id], ct)
+		}
+		counted[i], c.docs[i].firstWords = ct, ct.first
+		for _, t := range ct.terms {
 			df[t]++
 		}
 	}
@@ -56,13 +56,13 @@ func NewCorpus(docs map[string]string) *Corpus {
 		c.termNumber[t] = int32(i)
 	}
 	n := float64(len(docs))
-	for i, tc := range counts {
+	for i, ct := range counted {
 		d := &c.docs[i]
-		terms := sortedTerms(tc)
+		terms := ct.terms
 		d.terms, d.weights = make([]int32, len(terms)), make([]float64, len(terms))
 		var norm float64
 		for j, t := range terms {
-			f := tc[t]
+			f := ct.counts[j]
 			// smoothed idf keeps terms every document shares from weighing nothing at all
 			w := (1 + math.Log(float64(f))) * math.Log(1+n/float64(df[t]))
 			d.terms[j], d.weights[j] = c.termNumber[t], w
@@ -71,6 +71,92 @@ func NewCorpus(docs map[string]string) *Corpus {
 		d.norm = math.Sqrt(norm)
 	}
 	return c
+}
+
+// countedText is what a text's words come to: its terms sorted, how often each occurs, and the
+// words that first wrote each term, in order. Once counted it is only read.
+type countedText struct {
+	terms  []string
+	counts []int
+	first  []stemWord
+}
+
+func countTerms(an *Analyzer, s string) *countedText {
+	counts := map[string]int{}
+	ct := &countedText{}
+	an.eachTerm(s, func(t, w string) {
+		if counts[t] == 0 {
+			ct.first = append(ct.first, stemWord{t, w})
+		}
+		counts[t]++
+	})
+	ct.terms = sortedTerms(counts)
+	ct.counts = make([]int, len(ct.terms))
+	for i, t := range ct.terms {
+		ct.counts[i] = counts[t]
+	}
+	return ct
+}
+
+// size is about how many bytes ct and the text it was counted from hold.
+func (ct *countedText) size(text string) int {
+	n := len(text) + 64
+	for _, t := range ct.terms {
+		// a term, its count and the word that first wrote it
+		n += 2*len(t) + 48
+	}
+	return n
+}
+
+// TermCache remembers what texts' words come to, for corpora built again and again from much
+// the same texts: a comparison of two theories weighs their elements' texts (each with the
+// quotes behind it) on every request, and splitting and stemming them was two fifths of it.
+// A text is its own key, so nothing cached can go stale; the cache forgets everything once it
+// holds more than its size. It is safe for concurrent use.
+type TermCache struct {
+	mu    sync.Mutex
+	texts map[string]*countedText
+	held  int
+	limit int
+}
+
+// NewTermCache returns a cache that holds about limit bytes at most.
+func NewTermCache(limit int) *TermCache {
+	return &TermCache{texts: map[string]*countedText{}, limit: limit}
+}
+
+// Corpus is NewCorpus, counting each text's words once for as long as the cache keeps it; a
+// nil cache counts them every time.
+func (tc *TermCache) Corpus(docs map[string]string) *Corpus { return newCorpus(docs, tc) }
+
+func (tc *TermCache) get(text string) *countedText {
+	if tc == nil {
+		return nil
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	return tc.texts[text]
+}
+
+func (tc *TermCache) put(text string, ct *countedText) {
+	if tc == nil {
+		return
+	}
+	size := ct.size(text)
+	if size > tc.limit {
+		return
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if _, ok := tc.texts[text]; ok {
+		return
+	}
+	if tc.held+size > tc.limit {
+		clear(tc.texts)
+		tc.held = 0
+	}
+	tc.texts[text] = ct
+	tc.held += size
 }
 
 func (c *Corpus) doc(id string) *weighedDoc {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -235,12 +236,16 @@ func (c *mapCorpus) SharedTerms(a, b string) []string {
 	return out
 }
 
-// TestCorpusAgreesWithMaps compares every pair of random documents through both corpora.
+// TestCorpusAgreesWithMaps compares every pair of random documents through both corpora, and
+// through corpora whose texts a TermCache counted: one small enough to forget them now and
+// then, so that texts come from it, from counting and from counting again.
 func TestCorpusAgreesWithMaps(t *testing.T) {
+	cache := NewTermCache(4 << 10)
 	vocabulary := strings.Fields("peer support hope recovery modelling models trust validation being validated " +
 		"belonging engagement services staff carers the of and workers lived experience Role-modelling " +
 		"acknowledgement empowerment advocacy 12 stigma stigmatised connection connected café")
 	rng := rand.New(rand.NewPCG(9, 9))
+	previous := ""
 	for round := range 20 {
 		docs := map[string]string{}
 		for d := range 2 + rng.IntN(30) {
@@ -250,18 +255,74 @@ func TestCorpusAgreesWithMaps(t *testing.T) {
 			}
 			docs[fmt.Sprintf("d%d", d)] = strings.Join(words, " ")
 		}
-		ours, ref := NewCorpus(docs), newMapCorpus(docs)
-		ids := sortedTerms(docs)
-		for _, a := range append(ids, "missing") {
-			for _, b := range append(ids, "missing") {
-				got, want := ours.Similarity(a, b), ref.Similarity(a, b)
-				if math.Float64bits(got) != math.Float64bits(want) {
-					t.Fatalf("round %d: Similarity(%s, %s) = %v, the map corpus says %v", round, a, b, got, want)
-				}
-				if got, want := ours.SharedTerms(a, b), ref.SharedTerms(a, b); !slices.Equal(got, want) {
-					t.Fatalf("round %d: SharedTerms(%s, %s) = %v, the map corpus says %v", round, a, b, got, want)
+		// a document of the round before comes again, as an element's text does in the next
+		// comparison of its theory
+		if round > 0 {
+			docs["again"] = previous
+		}
+		previous = docs["d0"]
+		ref := newMapCorpus(docs)
+		for name, ours := range map[string]*Corpus{"NewCorpus": NewCorpus(docs), "TermCache.Corpus": cache.Corpus(docs)} {
+			ids := sortedTerms(docs)
+			for _, a := range append(ids, "missing") {
+				for _, b := range append(ids, "missing") {
+					got, want := ours.Similarity(a, b), ref.Similarity(a, b)
+					if math.Float64bits(got) != math.Float64bits(want) {
+						t.Fatalf("round %d, %s: Similarity(%s, %s) = %v, the map corpus says %v", round, name, a, b, got, want)
+					}
+					if got, want := ours.SharedTerms(a, b), ref.SharedTerms(a, b); !slices.Equal(got, want) {
+						t.Fatalf("round %d, %s: SharedTerms(%s, %s) = %v, the map corpus says %v", round, name, a, b, got, want)
+					}
 				}
 			}
 		}
+		if cache.held > cache.limit {
+			t.Fatalf("round %d: the cache holds %d bytes, more than its %d", round, cache.held, cache.limit)
+		}
 	}
+}
+
+// TestTermCacheRemembersAndForgets: a text is counted once while the cache keeps it, the cache
+// forgets everything rather than grow past its size, and it is safe to share.
+func TestTermCacheRemembersAndForgets(t *testing.T) {
+	cache := NewTermCache(1 << 10)
+	text := "peers model hope; hope is modelled by peers"
+	cache.Corpus(map[string]string{"a": text})
+	first := cache.get(text)
+	if first == nil {
+		t.Fatal("a counted text was not remembered")
+	}
+	cache.Corpus(map[string]string{"b": text})
+	if cache.get(text) != first {
+		t.Fatal("a remembered text was counted again")
+	}
+	if want := sortedTerms(TermCounts(text)); !slices.Equal(first.terms, want) {
+		t.Fatalf("the cache counted terms %v of %q, TermCounts gives %v", first.terms, text, want)
+	}
+	cache.Corpus(map[string]string{"huge": strings.Repeat("stigma ", 500)})
+	if cache.get(strings.Repeat("stigma ", 500)) != nil {
+		t.Fatal("a text larger than the cache was kept")
+	}
+	for i := range 100 {
+		cache.Corpus(map[string]string{"x": fmt.Sprintf("text number %d about trust", i)})
+		if cache.held > cache.limit {
+			t.Fatalf("the cache holds %d bytes, more than its %d", cache.held, cache.limit)
+		}
+	}
+	if cache.get(text) != nil {
+		t.Fatal("the cache kept a text through more than its size of others")
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				c := cache.Corpus(map[string]string{"a": text, "b": fmt.Sprintf("hope %d", (w+i)%7)})
+				if s := c.Similarity("a", "b"); s <= 0 || s >= 1 {
+					t.Errorf("Similarity = %v, want between 0 and 1: both name hope", s)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
