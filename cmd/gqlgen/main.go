@@ -153,7 +153,7 @@ func writeObjectsInOrder(code []byte) ([]byte, error) {
 			out.Write(funcStart)
 		}
 		if bytes.Contains(fn, newFieldSet) && !bytes.Contains(fn, resolvesRootField) {
-			if bytes.Count(fn, newFieldSet) != 1 || bytes.Contains(fn, []byte("out.Concurrently(")) || bytes.Contains(fn, []byte("out.NewView(")) {
+			if bytes.Count(fn, newFieldSet) != 1 || bytes.Contains(fn, []byte("out.Concurrently(")) || bytes.Contains(fn, []byte("out.ResolveConcurrently(")) || bytes.Contains(fn, []byte("out.NewView(")) {
 				return nil, errors.New("writing objects in order: an object marshaler resolves fields concurrently now; update cmd/gqlgen")
 			}
 			fn = bytes.Replace(fn, newFieldSet, newObjectFields, 1)

@@ -3,6 +3,7 @@ package text
 import (
 	"math"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -86,11 +87,17 @@ func countTerms(an *Analyzer, s string) *countedText {
 	ct := &countedText{}
 	an.eachTerm(s, func(t, w string) {
 		if counts[t] == 0 {
-			ct.first = append(ct.first, stemWord{t, w})
+			// the analyzer's words may be slices of another text it split: kept in a cache,
+			// they would keep that text too, uncounted
+			ct.first = append(ct.first, stemWord{strings.Clone(t), strings.Clone(w)})
 		}
 		counts[t]++
 	})
-	ct.terms = sortedTerms(counts)
+	ct.terms = make([]string, len(ct.first))
+	for i, sw := range ct.first {
+		ct.terms[i] = sw.stem
+	}
+	slices.Sort(ct.terms)
 	ct.counts = make([]int, len(ct.terms))
 	for i, t := range ct.terms {
 		ct.counts[i] = counts[t]
