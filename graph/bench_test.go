@@ -50,12 +50,11 @@ func BenchmarkReadPath(b *testing.B) {
 				b.Run(q.name, func(b *testing.B) {
 					var took []time.Duration
 					size := 0
-					// the answer is read into one buffer over and over, as a server's connection
-					// writes it through one small buffer: a recorder's own buffer, grown anew
-					// for every answer, is the client's cost, not the server's
+					// the handler writes the answer into one buffer over and over, as a server's
+					// connection takes it through one small buffer: a recorder's own buffer, grown
+					// anew for every answer, and decoding the answer are the client's cost
 					var answer bytes.Buffer
 					for b.Loop() {
-						// the handler writes the answer; decoding it is the client's cost, not the server's
 						start := time.Now()
 						answer.Reset()
 						rec := httptest.NewRecorder()

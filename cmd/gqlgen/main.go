@@ -141,6 +141,8 @@ var (
 	newObjectFields   = []byte("out := newObjectFields(fields)")
 	resolvesRootField = []byte("out.ResolveRootConcurrently(")
 	funcStart         = []byte("\nfunc ")
+	// what a field set does when fields of its object are resolved concurrently
+	concurrentFields = [][]byte{[]byte("out.Concurrently("), []byte("out.ResolveConcurrently("), []byte("out.NewView(")}
 )
 
 // writeObjectsInOrder gives every object marshaler but the query root's the objectFields of
@@ -153,7 +155,7 @@ func writeObjectsInOrder(code []byte) ([]byte, error) {
 			out.Write(funcStart)
 		}
 		if bytes.Contains(fn, newFieldSet) && !bytes.Contains(fn, resolvesRootField) {
-			if bytes.Count(fn, newFieldSet) != 1 || bytes.Contains(fn, []byte("out.Concurrently(")) || bytes.Contains(fn, []byte("out.ResolveConcurrently(")) || bytes.Contains(fn, []byte("out.NewView(")) {
+			if bytes.Count(fn, newFieldSet) != 1 || slices.ContainsFunc(concurrentFields, func(c []byte) bool { return bytes.Contains(fn, c) }) {
 				return nil, errors.New("writing objects in order: an object marshaler resolves fields concurrently now; update cmd/gqlgen")
 			}
 			fn = bytes.Replace(fn, newFieldSet, newObjectFields, 1)

@@ -44,7 +44,6 @@ func (o *objectFields) MarshalGQL(w io.Writer) {
 	_, _ = io.WriteString(w, "{")
 	first := true
 	for i := range o.fields {
-		alias := o.fields[i].Alias
 		if o.repeats(i, written) {
 			continue
 		}
@@ -54,7 +53,7 @@ func (o *objectFields) MarshalGQL(w io.Writer) {
 		first = false
 		// an alias is a GraphQL name, [_A-Za-z][_0-9A-Za-z]*: nothing in it needs escaping
 		_, _ = io.WriteString(w, `"`)
-		_, _ = io.WriteString(w, alias)
+		_, _ = io.WriteString(w, o.fields[i].Alias)
 		_, _ = io.WriteString(w, `":`)
 		o.Values[i].MarshalGQL(w)
 	}
@@ -87,9 +86,6 @@ type ResponseBuffer struct {
 	buf   bytes.Buffer
 	taken atomic.Bool
 }
-
-// Bytes is what the response written into b says.
-func (b *ResponseBuffer) Bytes() []byte { return b.buf.Bytes() }
 
 // Reset empties b for the next response.
 func (b *ResponseBuffer) Reset() {
