@@ -145,7 +145,7 @@ func (a *Analyst) Compare(ctx context.Context, leftID, rightID string, threshold
 	if err != nil {
 		return nil, err
 	}
-	scorer := pairScorer{st: st, corpora: map[kb.Kind]*text.Corpus{}, kindOf: map[string]kb.Kind{}, lex: lex, nodeOf: r.node, terms: map[string]termSet{},
+	scorer := pairScorer{st: st, corpora: map[kb.Kind]*text.Corpus{}, kindOf: map[string]kb.Kind{}, lex: lex, nodeOf: r.node, terms: map[string]termSet{}, cache: r.terms, an: text.NewAnalyzer(),
 		sims: map[[2]string]float64{}}
 	for k, sides := range elements {
 		docs := map[string]string{}

@@ -95,10 +95,12 @@ func (a *Analyst) Evidence(ctx context.Context, targetID string, aligned bool) (
 	if err := r.load(ctx, studyIDs...); err != nil {
 		return nil, err
 	}
-	quotesOf := map[string][]QuoteEvidence{}
-	for _, l := range ev {
-		if q, ok := r.node(l.From).(*kb.Quote); ok {
-			quotesOf[l.To] = append(quotesOf[l.To], QuoteEvidence{Quote: q, Link: l})
+	// ev holds each evidence link once; the CMOCs' lists are cut to size from positions in it
+	// rather than grown, since a link is a few hundred bytes
+	quotesOf := map[string][]int{}
+	for i, l := range ev {
+		if _, ok := r.node(l.From).(*kb.Quote); ok {
+			quotesOf[l.To] = append(quotesOf[l.To], i)
 		}
 	}
 	out := &Evidence{Target: target, Matches: matches}
@@ -125,15 +127,20 @@ func (a *Analyst) Evidence(ctx context.Context, targetID string, aligned bool) (
 		for _, e := range uniqueSorted(via[id]) {
 			ce.Via = append(ce.Via, r.node(e))
 		}
-		for _, q := range quotesOf[id] {
-			switch q.Link.Stance {
-			case kb.StanceRefutes:
-				ce.Refuting = append(ce.Refuting, q)
-			case kb.StanceRefines:
-				ce.Refining = append(ce.Refining, q)
-			default:
-				ce.Supporting = append(ce.Supporting, q)
+		var stances [3]int
+		for _, i := range quotesOf[id] {
+			stances[stanceSlot(ev[i].Stance)]++
+		}
+		lists := [3]*[]QuoteEvidence{&ce.Supporting, &ce.Refuting, &ce.Refining}
+		for slot, n := range stances {
+			if n > 0 {
+				*lists[slot] = make([]QuoteEvidence, 0, n)
 			}
+		}
+		for _, i := range quotesOf[id] {
+			q := QuoteEvidence{Quote: r.node(ev[i].From).(*kb.Quote), Link: ev[i]}
+			list := lists[stanceSlot(q.Link.Stance)]
+			*list = append(*list, q)
 			if role := q.Quote.InformantRole; role != "" && !slices.Contains(se.Informants, role) {
 				se.Informants = append(se.Informants, role)
 			}
@@ -149,6 +156,19 @@ func (a *Analyst) Evidence(ctx context.Context, targetID string, aligned bool) (
 	}
 	sort.Slice(out.Studies, func(i, j int) bool { return studyLess(out.Studies[i].Study, out.Studies[j].Study) })
 	return out, nil
+}
+
+// stanceSlot says which of a CMOC's lists a quote of the stance goes in: supporting (also
+// when the link states no stance), refuting or refining.
+func stanceSlot(st kb.Stance) int {
+	switch st {
+	case kb.StanceRefutes:
+		return 1
+	case kb.StanceRefines:
+		return 2
+	default:
+		return 0
+	}
 }
 
 // MaxEvidenceHops bounds how many alignments evidence follows from its target.
@@ -210,13 +230,18 @@ func (r *reader) standIns(ctx context.Context, target kb.Node, aligned bool) ([]
 		}
 		// in a stable order, so that a tie between two shortest paths is settled the same way
 		slices.SortFunc(ls, func(a, b kb.Link) int { return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To)) })
+		touching := make(map[string][]int, len(frontier))
+		for i, l := range ls {
+			touching[l.From] = append(touching[l.From], i)
+			if l.To != l.From {
+				touching[l.To] = append(touching[l.To], i)
+			}
+		}
 		var next []Match
 		for _, m := range frontier {
 			end := m.Path[len(m.Path)-1]
-			for _, l := range ls {
-				if l.From != end && l.To != end {
-					continue
-				}
+			for _, i := range touching[end] {
+				l := &ls[i]
 				other, rel := l.To, l.Relation
 				if l.To == end {
 					other, rel = l.From, l.Relation.Inverse()

@@ -2,12 +2,14 @@ package analysis
 
 import (
 	"cmp"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"sort"
 	"testing"
 
 	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/text"
 )
 
 func TestNaturalCompare(t *testing.T) {
@@ -98,4 +100,29 @@ func TestCanonicalFeedersKeepTheFirstCitedLinkPerCMOC(t *testing.T) {
 	if !slices.Equal(desc, want) {
 		t.Errorf("feeders %q, want %q", desc, want)
 	}
+}
+
+// The terms of a name, read through an analyzer that remembers stems, are those each of its
+// words gives on its own, whatever the name, and remembered they stay the same.
+func FuzzNameTerms(f *testing.F) {
+	for _, s := range []string{"Role-modelling recovery and living well", "Hope for personal recovery",
+		"Café İstanbul ÉTÉ", "the of and", "", "12-step peer  support"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		want := map[string]string{}
+		for _, w := range text.Words(name) {
+			if ts := text.Terms(w); len(ts) == 1 {
+				if _, seen := want[ts[0]]; !seen {
+					want[ts[0]] = w
+				}
+			}
+		}
+		an, cache := text.NewAnalyzer(), text.NewTermCache(1<<20)
+		for _, cache := range []*text.TermCache{nil, cache, cache} { // the last from memory
+			if got := nameTerms(cache, an, &kb.Mechanism{Name: name}); !maps.Equal(got, want) {
+				t.Fatalf("%q: nameTerms gives %v, its words one by one %v", name, got, want)
+			}
+		}
+	})
 }

@@ -72,34 +72,36 @@ func (r *reader) structureAround(ctx context.Context, elementIDs []string) (*str
 
 // structureFrom is what the CMOCs say of the elements they use (uses: their element links).
 func structureFrom(cmocs []kb.Node, uses []kb.Link) *structure {
-	usedBy := map[string][]string{}
+	// an element is linked by the one relationship of its kind, so each use carries its type
+	type use struct {
+		element string
+		rel     kb.RelType
+	}
+	usedBy := make(map[string][]use, len(cmocs))
 	for _, l := range uses {
-		usedBy[l.From] = append(usedBy[l.From], l.To)
+		usedBy[l.From] = append(usedBy[l.From], use{l.To, l.Type})
 	}
 	st := &structure{actors: map[string][]kb.Actor{}, roles: map[string][]string{}, neighbours: map[string][]string{}}
-	relOf := map[string]kb.RelType{}
-	for _, l := range uses {
-		relOf[l.To] = l.Type
-	}
 	for _, c := range cmocs {
 		cmoc, ok := c.(*kb.CMOC)
 		if !ok {
 			continue
 		}
-		for _, e := range usedBy[cmoc.ID] {
+		its := usedBy[cmoc.ID]
+		for _, e := range its {
 			for _, a := range cmoc.Actors {
-				if !slices.Contains(st.actors[e], a) {
-					st.actors[e] = append(st.actors[e], a)
+				if !slices.Contains(st.actors[e.element], a) {
+					st.actors[e.element] = append(st.actors[e.element], a)
 				}
 			}
 			for _, role := range cmoc.Roles {
-				if !slices.ContainsFunc(st.roles[e], func(r string) bool { return kb.RoleKey(r) == kb.RoleKey(role) }) {
-					st.roles[e] = append(st.roles[e], role)
+				if !slices.ContainsFunc(st.roles[e.element], func(r string) bool { return kb.RoleKey(r) == kb.RoleKey(role) }) {
+					st.roles[e.element] = append(st.roles[e.element], role)
 				}
 			}
-			for _, other := range usedBy[cmoc.ID] {
-				if relOf[other] != relOf[e] && neighbourly(relOf[e], relOf[other]) && !slices.Contains(st.neighbours[e], other) {
-					st.neighbours[e] = append(st.neighbours[e], other)
+			for _, other := range its {
+				if other.rel != e.rel && neighbourly(e.rel, other.rel) && !slices.Contains(st.neighbours[e.element], other.element) {
+					st.neighbours[e.element] = append(st.neighbours[e.element], other.element)
 				}
 			}
 		}
@@ -154,6 +156,9 @@ type pairScorer struct {
 	lex    *lexicon
 	nodeOf func(string) kb.Node
 	terms  map[string]termSet
+	// names are split through cache, and an stems the words it has not seen
+	cache *text.TermCache
+	an    *text.Analyzer
 	// rankOnly skips writing the words of the reasons
 	rankOnly bool
 	// sims keeps the similarities of neighbours compared (nil: none kept): the elements of a
@@ -253,7 +258,7 @@ func (ps pairScorer) termsOf(id string) termSet {
 	if t, ok := ps.terms[id]; ok {
 		return t
 	}
-	t := ps.lex.terms(ps.nodeOf(id))
+	t := ps.lex.terms(ps.cache, ps.an, ps.nodeOf(id))
 	ps.terms[id] = t
 	return t
 }

@@ -83,7 +83,7 @@ func (a *Analyst) SuggestAcross(ctx context.Context, elementID string, kinds []k
 	}
 	// the words accepted links bridged go first: a long query is clipped at its end
 	search := query
-	if more := lex.expansion(elementID, lex.terms(el)); len(more) > 0 {
+	if more := lex.expansion(elementID, lex.terms(r.terms, text.NewAnalyzer(), el)); len(more) > 0 {
 		search = strings.Join(more, " ") + "\n" + query
 	}
 	hits, err := a.store.Search(ctx, kb.SearchQuery{Text: clip(search, kb.MaxSearchText), Kinds: append(slices.Clone(kinds), kb.KindQuote), Limit: searchDepth})
@@ -216,7 +216,7 @@ func (a *Analyst) describeSuggestions(ctx context.Context, r *reader, elementID,
 	an := text.NewAnalyzer()
 	for i := range out {
 		id := ids[i]
-		out[i].SharedTerms = an.SharedTerms(query, elementText(out[i].Element, quotes[id]))
+		out[i].SharedTerms = r.terms.SharedTerms(an, query, elementText(out[i].Element, quotes[id]))
 		out[i].Aligned = aligned[id]
 	}
 	return nil
@@ -286,7 +286,7 @@ func weighByGraph(ctx context.Context, r *reader, lex *lexicon, el kb.Node, home
 		return err
 	}
 	docs := map[kb.Kind]map[string]string{}
-	ps := pairScorer{st: st, corpora: map[kb.Kind]*text.Corpus{}, kindOf: map[string]kb.Kind{}, lex: lex, nodeOf: r.node, terms: map[string]termSet{}}
+	ps := pairScorer{st: st, corpora: map[kb.Kind]*text.Corpus{}, kindOf: map[string]kb.Kind{}, lex: lex, nodeOf: r.node, terms: map[string]termSet{}, cache: r.terms, an: text.NewAnalyzer()}
 	for _, id := range neighbourIDs {
 		n := r.node(id)
 		if n == nil {

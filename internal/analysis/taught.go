@@ -75,23 +75,18 @@ func (t termSet) has(id uint32) bool {
 	return found
 }
 
-// nameTerms lists the stems of n's name with the word each was first written as.
-func nameTerms(n kb.Node) map[string]string {
+// nameTerms lists the stems of n's name with the word each was first written as. A name is
+// split once for as long as cache keeps it (nil: every time); an stems what it has not seen.
+func nameTerms(cache *text.TermCache, an *text.Analyzer, n kb.Node) map[string]string {
 	out := map[string]string{}
 	if n == nil {
 		return out
 	}
-	for _, w := range text.Words(kb.NameOf(n)) {
-		if t := text.Terms(w); len(t) == 1 {
-			if _, seen := out[t[0]]; !seen {
-				out[t[0]] = w
-			}
-		}
-	}
+	cache.EachDistinctTerm(an, kb.NameOf(n), func(stem, word string) { out[stem] = word })
 	return out
 }
 
-func (lx *lexicon) terms(n kb.Node) termSet {
+func (lx *lexicon) terms(cache *text.TermCache, an *text.Analyzer, n kb.Node) termSet {
 	var out termSet
 	if lx == nil || n == nil {
 		return out
@@ -101,7 +96,7 @@ func (lx *lexicon) terms(n kb.Node) termSet {
 		word string
 	}
 	var ts []term
-	for stem, w := range nameTerms(n) {
+	for stem, w := range nameTerms(cache, an, n) {
 		if id, ok := lx.ids[stem]; ok {
 			ts = append(ts, term{id, w})
 		}
@@ -143,8 +138,9 @@ func buildLexicon(ctx context.Context, store kb.Store) (*lexicon, error) {
 	}
 	bridged := map[[2]string][]bridging{}
 	word := map[string]string{}
+	an := text.NewAnalyzer()
 	for _, l := range ls {
-		a, b := nameTerms(r.node(l.From)), nameTerms(r.node(l.To))
+		a, b := nameTerms(nil, an, r.node(l.From)), nameTerms(nil, an, r.node(l.To))
 		var onlyA, onlyB []string
 		for t, w := range a {
 			if _, seen := word[t]; !seen {

@@ -243,13 +243,16 @@ func DecideUpdate(kind Kind, id string, existing Node, patch Props, expected *in
 
 // SortLinks puts links in the order every store returns them: by type, from, to.
 func SortLinks(ls []Link) {
-	slices.SortFunc(ls, func(a, b Link) int {
-		if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.From, b.From); c != 0 {
-			return c
-		}
-		return strings.Compare(a.To, b.To)
-	})
+	slices.SortFunc(ls, func(a, b Link) int { return CompareLinks(&a, &b) })
+}
+
+// CompareLinks orders two links as SortLinks does.
+func CompareLinks(a, b *Link) int {
+	if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.From, b.From); c != 0 {
+		return c
+	}
+	return strings.Compare(a.To, b.To)
 }

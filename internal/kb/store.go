@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -260,12 +261,27 @@ func AllTextFields() []string {
 	return out
 }
 
+// textFieldReaders reads each kind's text fields straight from its struct: SearchText runs for
+// every candidate of a suggestion, and going through ToProps' map was a tenth of it.
+var textFieldReaders = func() map[Kind][]func(Node) string {
+	out := map[Kind][]func(Node) string{}
+	for k, fields := range textFields {
+		for _, f := range fields {
+			read, ok := StringField(k, f)
+			if !ok {
+				panic(fmt.Sprintf("kb: %s's text field %q is not a string field", k, f))
+			}
+			out[k] = append(out[k], read)
+		}
+	}
+	return out
+}()
+
 // SearchText is a node's searchable text: its kind's text fields joined.
 func SearchText(n Node) string {
-	p := ToProps(n)
 	var parts []string
-	for _, f := range textFields[n.NodeKind()] {
-		if s, ok := p[f].(string); ok {
+	for _, read := range textFieldReaders[n.NodeKind()] {
+		if s := read(n); s != "" {
 			parts = append(parts, s)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"math"
 	"slices"
+	"sync"
 )
 
 // BM25 parameters as Lucene uses them by default, so the embedded store ranks like Neo4j's
@@ -34,6 +35,9 @@ type Index struct {
 	docLen   []int32
 	totalLen int
 	live     int
+	// scores lends each search a score per document, all zero: searches under a read lock
+	// run side by side, and a new slice a search was a megabyte to clear at 10,000 CMOCs
+	scores sync.Pool
 }
 
 // posting is a document holding a term, with the term's frequency in it.
@@ -147,8 +151,9 @@ func (ix *Index) Search(query string, kinds []string, limit int) []Hit {
 	}
 	n := float64(ix.live)
 	avg := float64(ix.totalLen) / n
-	scores := make([]float64, len(ix.docs))
-	var touched []int32
+	scores := ix.lendScores()
+	defer ix.returnScores(scores)
+	touched := scores.touched
 	// terms in a fixed order: float sums depend on their order, and the same search should
 	// give the same scores to the last bit
 	qfs := TermCounts(query)
@@ -166,52 +171,91 @@ func (ix *Index) Search(query string, kinds []string, limit int) []Hit {
 				continue
 			}
 			f := float64(e.tf)
-			if scores[doc] == 0 {
+			if scores.of[doc] == 0 {
 				touched = append(touched, doc)
 			}
-			scores[doc] += qf * idf * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*float64(ix.docLen[doc])/avg))
+			scores.of[doc] += qf * idf * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*float64(ix.docLen[doc])/avg))
 		}
 	}
+	scores.touched = touched
 	if limit <= 0 || limit > len(touched) {
 		limit = len(touched)
 	}
-	// keep the best limit in a min-heap: a search touches far more documents than it returns
-	h := &hitHeap{}
-	for _, doc := range touched {
-		hit := Hit{ID: ix.docs[doc].id, Kind: ix.kindList[ix.docs[doc].kind], Score: scores[doc]}
-		if h.Len() < limit {
-			heap.Push(h, hit)
-		} else if better(hit, (*h)[0]) {
-			(*h)[0] = hit
-			heap.Fix(h, 0)
+	// keep the best limit in a min-heap of document numbers, whose id is read only to settle
+	// a tie: a search touches far more documents than it returns
+	h := docHeap{docs: slices.Clone(touched[:limit]), scores: scores.of, ix: ix}
+	heap.Init(&h)
+	for _, doc := range touched[limit:] {
+		if h.better(doc, h.docs[0]) {
+			h.docs[0] = doc
+			heap.Fix(&h, 0)
 		}
 	}
-	out := make([]Hit, h.Len())
-	for i := len(out) - 1; i >= 0; i-- {
-		out[i] = heap.Pop(h).(Hit)
+	slices.SortFunc(h.docs, func(a, b int32) int {
+		switch {
+		case a == b:
+			return 0
+		case h.better(a, b):
+			return -1
+		default:
+			return 1 // two documents never tie: their ids differ
+		}
+	})
+	out := make([]Hit, len(h.docs))
+	for i, doc := range h.docs {
+		out[i] = Hit{ID: ix.docs[doc].id, Kind: ix.kindList[ix.docs[doc].kind], Score: scores.of[doc]}
 	}
 	return out
 }
 
-// better orders hits: higher score first, then smaller id.
-func better(a, b Hit) bool {
-	if a.Score != b.Score {
-		return a.Score > b.Score
-	}
-	return a.ID < b.ID
+// searchScores is a score per document and the documents a search touched.
+type searchScores struct {
+	of      []float64
+	touched []int32
 }
 
-// hitHeap is a min-heap by better: its root is the worst hit kept.
-type hitHeap []Hit
+func (ix *Index) lendScores() *searchScores {
+	s, _ := ix.scores.Get().(*searchScores)
+	if s == nil {
+		s = &searchScores{}
+	}
+	if len(s.of) < len(ix.docs) {
+		s.of = make([]float64, len(ix.docs))
+	}
+	return s
+}
 
-func (h hitHeap) Len() int           { return len(h) }
-func (h hitHeap) Less(i, j int) bool { return better(h[j], h[i]) }
-func (h hitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *hitHeap) Push(x any)        { *h = append(*h, x.(Hit)) }
-func (h *hitHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+// returnScores zeroes what a search wrote and keeps the slices for the next.
+func (ix *Index) returnScores(s *searchScores) {
+	for _, doc := range s.touched {
+		s.of[doc] = 0
+	}
+	s.touched = s.touched[:0]
+	ix.scores.Put(s)
+}
+
+// docHeap is a min-heap of documents by their hits' order: its root is the worst kept.
+type docHeap struct {
+	docs   []int32
+	scores []float64
+	ix     *Index
+}
+
+// better says whether document a's hit goes before b's: a higher score, then a smaller id.
+func (h *docHeap) better(a, b int32) bool {
+	if h.scores[a] != h.scores[b] {
+		return h.scores[a] > h.scores[b]
+	}
+	return h.ix.docs[a].id < h.ix.docs[b].id
+}
+
+func (h *docHeap) Len() int           { return len(h.docs) }
+func (h *docHeap) Less(i, j int) bool { return h.better(h.docs[j], h.docs[i]) }
+func (h *docHeap) Swap(i, j int)      { h.docs[i], h.docs[j] = h.docs[j], h.docs[i] }
+func (h *docHeap) Push(x any)         { h.docs = append(h.docs, x.(int32)) }
+func (h *docHeap) Pop() any {
+	x := h.docs[len(h.docs)-1]
+	h.docs = h.docs[:len(h.docs)-1]
 	return x
 }
 

@@ -43,11 +43,7 @@ func newCorpus(docs map[string]string, cache *TermCache) *Corpus {
 	df := map[string]int{}
 	for i, id := range ids {
 		c.docNumber[id] = int32(i)
-		ct := cache.get(docs[id])
-		if ct == nil {
-			ct = countTerms(an, docs[id])
-			cache.put(docs[id], ct)
-		}
+		ct := cache.counted(an, docs[id])
 		counted[i], c.docs[i].firstWords = ct, ct.first
 		for _, t := range ct.terms {
 			df[t]++
@@ -135,6 +131,39 @@ func NewTermCache(limit int) *TermCache {
 // Corpus is NewCorpus, counting each text's words once for as long as the cache keeps it; a
 // nil cache counts them every time.
 func (tc *TermCache) Corpus(docs map[string]string) *Corpus { return newCorpus(docs, tc) }
+
+// SharedTerms is Analyzer.SharedTerms, counting each text's words once for as long as the cache
+// keeps it; an uses its memory for the texts the cache has not seen.
+func (tc *TermCache) SharedTerms(an *Analyzer, x, y string) []string {
+	cx, cy := tc.counted(an, x), tc.counted(an, y)
+	var out []string
+	// first holds each of x's terms once, with the word that first wrote it, in order
+	for _, sw := range cx.first {
+		if _, found := slices.BinarySearch(cy.terms, sw.stem); found {
+			out = append(out, sw.word)
+		}
+	}
+	return out
+}
+
+// EachDistinctTerm calls f once with each stem of s's terms and the lowered word that first
+// wrote it, in the order they first appear, counting s's words once for as long as the cache
+// keeps it; an uses its memory for a text the cache has not seen.
+func (tc *TermCache) EachDistinctTerm(an *Analyzer, s string, f func(stem, word string)) {
+	for _, sw := range tc.counted(an, s).first {
+		f(sw.stem, sw.word)
+	}
+}
+
+// counted is what text's words come to, from the cache or counted by an (and kept).
+func (tc *TermCache) counted(an *Analyzer, text string) *countedText {
+	if ct := tc.get(text); ct != nil {
+		return ct
+	}
+	ct := countTerms(an, text)
+	tc.put(text, ct)
+	return ct
+}
 
 func (tc *TermCache) get(text string) *countedText {
 	if tc == nil {

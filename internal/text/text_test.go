@@ -1,6 +1,7 @@
 package text
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
@@ -127,6 +128,69 @@ func TestIndexAfterRemovalsRanksAsBuiltFresh(t *testing.T) {
 	}
 }
 
+// A search keeps the best hits, in order (higher score, then smaller id), whatever its limit
+// and kinds; searches side by side, and one after another, give the same scores: each borrows
+// its scores from the index and must give them back zeroed.
+func TestSearchKeepsTheBestInOrder(t *testing.T) {
+	words := []string{"peer", "hope", "trust", "recovery", "engagement", "stigma", "staff", "group"}
+	rng := rand.New(rand.NewPCG(3, 5))
+	ix := NewIndex()
+	for d := range 400 {
+		var b strings.Builder
+		for range 1 + rng.IntN(4) {
+			b.WriteString(words[rng.IntN(len(words))] + " ")
+		}
+		ix.Put(fmt.Sprintf("d%03d", d), []string{"A", "B", "C"}[rng.IntN(3)], b.String())
+	}
+	queries := append(words, "hope trust", "peer peer staff", "group recovery stigma")
+	type asked struct {
+		query string
+		kinds []string
+		limit int
+	}
+	var all []asked
+	for _, q := range queries {
+		for _, kinds := range [][]string{nil, {"B"}, {"A", "C"}, {"none"}} {
+			for _, limit := range []int{0, 1, 7, 50, 1000} {
+				all = append(all, asked{q, kinds, limit})
+			}
+		}
+	}
+	want := map[int][]Hit{}
+	for i, a := range all {
+		every := ix.Search(a.query, a.kinds, 0)
+		if !slices.IsSortedFunc(every, func(x, y Hit) int {
+			return cmp.Or(cmp.Compare(y.Score, x.Score), cmp.Compare(x.ID, y.ID))
+		}) {
+			t.Fatalf("%+v: hits out of order: %v", a, every)
+		}
+		for _, h := range every {
+			if a.kinds != nil && !slices.Contains(a.kinds, h.Kind) {
+				t.Fatalf("%+v: a hit of kind %s", a, h.Kind)
+			}
+		}
+		if a.limit > 0 && len(every) > a.limit {
+			every = every[:a.limit]
+		}
+		want[i] = every
+	}
+	if len(want[0]) == 0 {
+		t.Fatal("the first search finds nothing: the test tests nothing")
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for i, a := range all {
+				if got := ix.Search(a.query, a.kinds, a.limit); !slices.Equal(got, want[i]) {
+					t.Errorf("%+v:\n got %v\nwant %v", a, got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // An analyzer's terms are those of the words words(s) gives, whatever the text: ASCII,
 // accents, marks, the dotted capital I.
 func FuzzAnalyzerTerms(f *testing.F) {
@@ -147,6 +211,23 @@ func FuzzAnalyzerTerms(f *testing.F) {
 			an.eachTerm(s, func(st, w string) { got = append(got, st+"/"+w) })
 			if !slices.Equal(got, want) {
 				t.Fatalf("%q: terms %q, words and term give %q", s, got, want)
+			}
+		}
+	})
+}
+
+// The shared words a cache gives are the analyzer's, whatever the texts, counted or remembered.
+func FuzzTermCacheSharedTerms(f *testing.F) {
+	f.Add("Peer workers role-model HOPE for recovery", "hope is modelled; peers recover, Hope again")
+	f.Add("Café résumé İstanbul", "cafe resume istanbul İstanbul CAFÉ")
+	f.Add("", "hope")
+	f.Add("the of and", "the of and")
+	f.Fuzz(func(t *testing.T, x, y string) {
+		want := NewAnalyzer().SharedTerms(x, y)
+		cache := NewTermCache(1 << 20)
+		for _, tc := range []*TermCache{nil, cache, cache} { // the last from memory
+			if got := tc.SharedTerms(NewAnalyzer(), x, y); !slices.Equal(got, want) {
+				t.Fatalf("SharedTerms(%q, %q) = %q, the analyzer says %q", x, y, got, want)
 			}
 		}
 	})

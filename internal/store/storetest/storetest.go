@@ -6,12 +6,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/cmograph/cmograph/internal/kb"
+	"github.com/cmograph/cmograph/internal/synth"
 )
 
 // NewStore returns an empty store for one subtest; the suite closes it.
@@ -33,6 +35,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"DeleteRestrictsOwners", testDeleteRestrictsOwners},
 		{"DeleteDetachesLinks", testDeleteDetachesLinks},
 		{"LinksBothDirections", testLinksBothDirections},
+		{"LinksOfManyNodes", testLinksOfManyNodes},
 		{"LinkRules", testLinkRules},
 		{"LinkPropertiesUpdate", testLinkPropertiesUpdate},
 		{"Unlink", testUnlink},
@@ -384,6 +387,61 @@ func testLinksBothDirections(t *testing.T, s kb.Store) {
 	}
 	if len(all) != 5 {
 		t.Fatalf("all out links of cmoc-1: %v", linkKeys(all))
+	}
+}
+
+// testLinksOfManyNodes asks for the links of many nodes at once, as the analyst does, and holds
+// every answer to the store's whole link set filtered by hand: same links, same properties, in
+// kb.SortLinks order, with duplicate and unknown ids ignored.
+func testLinksOfManyNodes(t *testing.T, s kb.Store) {
+	ctx := context.Background()
+	if _, err := synth.Load(ctx, s, synth.Default().Scaled(60)); err != nil {
+		t.Fatalf("loading the synthetic corpus: %v", err)
+	}
+	every, err := s.Links(ctx, kb.LinkQuery{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ends []string
+	for _, l := range every {
+		ends = append(ends, l.From, l.To)
+	}
+	ends = slices.Compact(slices.Sorted(slices.Values(ends)))
+	// every third end, asked out of order, twice, and beside an id no node has
+	var asked []string
+	for i := len(ends) - 1; i >= 0; i -= 3 {
+		asked = append(asked, ends[i], "no-such-node")
+	}
+	asked = append(asked, asked[:len(asked)/2]...)
+	isAsked := map[string]bool{}
+	for _, id := range asked {
+		isAsked[id] = true
+	}
+	typeSets := [][]kb.RelType{nil, {kb.RelEvidences}, {kb.RelHasOutcome, kb.RelAligns, kb.RelHasOutcome},
+		{kb.RelInstanceOf, kb.RelEvidences, kb.RelChainsTo}}
+	for _, types := range typeSets {
+		for _, in := range []bool{false, true} {
+			var want []kb.Link
+			for _, l := range every {
+				end := l.From
+				if in {
+					end = l.To
+				}
+				if isAsked[end] && (types == nil || slices.Contains(types, l.Type)) {
+					want = append(want, l)
+				}
+			}
+			got, err := s.Links(ctx, kb.LinkQuery{Types: types, IDs: asked, In: in})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) < 10 {
+				t.Fatalf("types %v, in %v: only %d links to compare", types, in, len(want))
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("types %v, in %v: %d links\n got %v\nwant %v", types, in, len(got), linkKeys(got), linkKeys(want))
+			}
+		}
 	}
 }
 
