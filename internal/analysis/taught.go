@@ -42,17 +42,43 @@ type lexicon struct {
 	// total is, per kept pair, its weight and links over every link; own is, per element, what
 	// the element's own links gave each pair, which a question about the element leaves out
 	total map[uint64]contribution
-	own   map[string]map[uint64]contribution
+	own   map[string]ownContributions
 	// partners lists, per stem, the stems it is bridged with
 	partners map[uint32][]uint32
 	ids      map[string]uint32 // stem -> number, for the stems of kept pairs
 	words    []string          // number -> a word the stem was seen as
+	// madeOf is the accepted links the lexicon was made of, in order, with their ends' names
+	madeOf []taughtBy
+}
+
+// taughtBy is one accepted link as a lexicon reads it.
+type taughtBy struct {
+	from, to, fromName, toName string
 }
 
 // contribution is weight and a number of links.
 type contribution struct {
 	weight float64
 	links  int
+}
+
+// ownContributions is what one element's links gave each pair, ordered by the pair's key: a
+// sorted slice rather than a map, since an element's entries are made together and read by
+// key only a few at a time, and a map per element was most of building a lexicon.
+type ownContributions []ownContribution
+
+type ownContribution struct {
+	key uint64
+	contribution
+}
+
+// of is what the element's links gave the pair key (nothing, if none of them bridged it).
+func (o ownContributions) of(key uint64) contribution {
+	i, found := slices.BinarySearchFunc(o, key, func(e ownContribution, key uint64) int { return cmp.Compare(e.key, key) })
+	if !found {
+		return contribution{}
+	}
+	return o[i].contribution
 }
 
 // bridging is one link's part in a term pair.
@@ -86,6 +112,14 @@ func nameTerms(cache *text.TermCache, an *text.Analyzer, n kb.Node) map[string]s
 	return out
 }
 
+// nameOrNone is n's name, or nothing for a node that is not there.
+func nameOrNone(n kb.Node) string {
+	if n == nil {
+		return ""
+	}
+	return kb.NameOf(n)
+}
+
 func (lx *lexicon) terms(cache *text.TermCache, an *text.Analyzer, n kb.Node) termSet {
 	var out termSet
 	if lx == nil || n == nil {
@@ -116,15 +150,25 @@ func pairKey(a, b uint32) uint64 {
 }
 
 // buildLexicon reads the accepted alignments and the elements they join, in two store calls:
-// rows proportional to the crosswalk, not to the corpus.
-func buildLexicon(ctx context.Context, store kb.Store) (*lexicon, error) {
-	lx := &lexicon{bridged: map[uint64][]bridging{}, total: map[uint64]contribution{}, own: map[string]map[uint64]contribution{},
+// rows proportional to the crosswalk, not to the corpus. A lexicon is made of the accepted
+// links and their ends' names alone, so where these are what previous (of an earlier
+// revision; nil: none) was made of, previous is the answer: most writes touch neither. Names
+// are split through cache, so a lexicon that must be rebuilt splits only names it has not seen.
+func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, previous *lexicon) (*lexicon, error) {
+	lx := &lexicon{bridged: map[uint64][]bridging{}, total: map[uint64]contribution{}, own: map[string]ownContributions{},
 		partners: map[uint32][]uint32{}, ids: map[string]uint32{}}
-	ls, err := store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, All: true})
+	all, err := store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, All: true})
 	if err != nil {
 		return nil, fmt.Errorf("reading the accepted alignments: %w", err)
 	}
-	ls = slices.DeleteFunc(ls, func(l kb.Link) bool { return l.Relation == kb.AlignContradicts })
+	// what a store returns is read-only (the embedded store's is its own cache): filtered
+	// into a slice of the lexicon's own, never in place
+	ls := make([]kb.Link, 0, len(all))
+	for _, l := range all {
+		if l.Relation != kb.AlignContradicts {
+			ls = append(ls, l)
+		}
+	}
 	if len(ls) == 0 {
 		return lx, nil
 	}
@@ -136,26 +180,42 @@ func buildLexicon(ctx context.Context, store kb.Store) (*lexicon, error) {
 	if err := r.load(ctx, uniqueSorted(ids)...); err != nil {
 		return nil, err
 	}
-	bridged := map[[2]string][]bridging{}
-	word := map[string]string{}
+	lx.madeOf = make([]taughtBy, len(ls))
+	for i, l := range ls {
+		lx.madeOf[i] = taughtBy{l.From, l.To, nameOrNone(r.node(l.From)), nameOrNone(r.node(l.To))}
+	}
+	if previous != nil && slices.Equal(previous.madeOf, lx.madeOf) {
+		return previous, nil
+	}
+	// stems are numbered as they are met while the links are read, so that the pairs are keyed
+	// by two numbers rather than two strings, and renumbered in order of the kept pairs below
+	met := map[string]uint32{}
+	var stems, words []string
+	number := func(stem, word string) uint32 {
+		id, ok := met[stem]
+		if !ok {
+			id = uint32(len(stems))
+			met[stem] = id
+			stems, words = append(stems, stem), append(words, word)
+		}
+		return id
+	}
+	bridged := map[uint64][]bridging{}
 	an := text.NewAnalyzer()
+	var onlyA, onlyB []uint32
 	for _, l := range ls {
-		a, b := nameTerms(nil, an, r.node(l.From)), nameTerms(nil, an, r.node(l.To))
-		var onlyA, onlyB []string
+		a, b := nameTerms(cache, an, r.node(l.From)), nameTerms(cache, an, r.node(l.To))
+		onlyA, onlyB = onlyA[:0], onlyB[:0]
 		for t, w := range a {
-			if _, seen := word[t]; !seen {
-				word[t] = w
-			}
+			id := number(t, w)
 			if _, shared := b[t]; !shared {
-				onlyA = append(onlyA, t)
+				onlyA = append(onlyA, id)
 			}
 		}
 		for t, w := range b {
-			if _, seen := word[t]; !seen {
-				word[t] = w
-			}
+			id := number(t, w)
 			if _, shared := a[t]; !shared {
-				onlyB = append(onlyB, t)
+				onlyB = append(onlyB, id)
 			}
 		}
 		if len(onlyA) == 0 || len(onlyB) == 0 {
@@ -164,26 +224,32 @@ func buildLexicon(ctx context.Context, store kb.Store) (*lexicon, error) {
 		w := 1 / float64(len(onlyA)*len(onlyB))
 		for _, ta := range onlyA {
 			for _, tb := range onlyB {
-				key := [2]string{min(ta, tb), max(ta, tb)}
+				key := pairKey(ta, tb)
 				bridged[key] = append(bridged[key], bridging{l.From, l.To, w})
 			}
 		}
 	}
-	// a pair fewer links bridged never counts, whichever links a question leaves out; stems
-	// are numbered in order, so that the lexicon is the same for the same links
-	keys := make([][2]string, 0, len(bridged))
+	// a pair fewer links bridged never counts, whichever links a question leaves out; the kept
+	// pairs are ordered by their stems, and their stems numbered in that order, so that the
+	// lexicon is the same for the same links
+	type pair struct {
+		key    uint64
+		lo, hi string
+	}
+	kept := make([]pair, 0, len(bridged))
 	for key, brs := range bridged {
 		if len(brs) >= minBridges {
-			keys = append(keys, key)
+			a, b := stems[key>>32], stems[uint32(key)]
+			kept = append(kept, pair{key, min(a, b), max(a, b)})
 		}
 	}
-	slices.SortFunc(keys, func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
-	number := func(stem string) uint32 {
+	slices.SortFunc(kept, func(a, b pair) int { return cmp.Or(cmp.Compare(a.lo, b.lo), cmp.Compare(a.hi, b.hi)) })
+	renumber := func(stem string) uint32 {
 		id, ok := lx.ids[stem]
 		if !ok {
 			id = uint32(len(lx.words))
 			lx.ids[stem] = id
-			lx.words = append(lx.words, word[stem])
+			lx.words = append(lx.words, words[met[stem]])
 		}
 		return id
 	}
@@ -191,21 +257,29 @@ func buildLexicon(ctx context.Context, store kb.Store) (*lexicon, error) {
 		c := m[key]
 		m[key] = contribution{c.weight + w, c.links + 1}
 	}
-	for _, key := range keys {
-		a, b := number(key[0]), number(key[1])
+	for _, p := range kept {
+		a, b := renumber(p.lo), renumber(p.hi)
 		k := pairKey(a, b)
-		lx.bridged[k] = bridged[key]
+		brs := bridged[p.key]
+		lx.bridged[k] = brs
 		lx.partners[a] = append(lx.partners[a], b)
 		lx.partners[b] = append(lx.partners[b], a)
-		for _, br := range bridged[key] {
+		for _, br := range brs {
 			add(lx.total, k, br.weight)
-			for _, end := range []string{br.from, br.to} {
-				if lx.own[end] == nil {
-					lx.own[end] = map[uint64]contribution{}
+			for _, end := range [2]string{br.from, br.to} {
+				// an element's entries for one pair are made one after another
+				own := lx.own[end]
+				if n := len(own); n > 0 && own[n-1].key == k {
+					own[n-1].weight += br.weight
+					own[n-1].links++
+					continue
 				}
-				add(lx.own[end], k, br.weight)
+				lx.own[end] = append(own, ownContribution{k, contribution{br.weight, 1}})
 			}
 		}
+	}
+	for _, own := range lx.own {
+		slices.SortFunc(own, func(a, b ownContribution) int { return cmp.Compare(a.key, b.key) })
 	}
 	return lx, nil
 }
@@ -240,8 +314,9 @@ func (lx *lexicon) bridge(a, b string, ta, tb termSet, words bool) (float64, [][
 				continue
 			}
 			// leave out a's and b's own links (a link between them counted once)
-			w, links := c.weight-ownA[key].weight-ownB[key].weight, c.links-ownA[key].links-ownB[key].links
-			if ownA[key].links > 0 && ownB[key].links > 0 {
+			byA, byB := ownA.of(key), ownB.of(key)
+			w, links := c.weight-byA.weight-byB.weight, c.links-byA.links-byB.links
+			if byA.links > 0 && byB.links > 0 {
 				for _, br := range lx.bridged[key] {
 					if br.from == a && br.to == b || br.from == b && br.to == a {
 						w, links = w+br.weight, links+1
@@ -331,9 +406,11 @@ func (a *Analyst) taught(ctx context.Context) (*lexicon, error) {
 	}
 	rs, ok := a.store.(kb.Revisioned)
 	if !ok {
-		return buildLexicon(ctx, a.store)
+		return buildLexicon(ctx, a.store, a.terms, nil)
 	}
-	return a.lexicons.get(ctx, rs, func(ctx context.Context) (*lexicon, error) { return buildLexicon(ctx, a.store) })
+	return a.lexicons.get(ctx, rs, func(ctx context.Context, previous *lexicon) (*lexicon, error) {
+		return buildLexicon(ctx, a.store, a.terms, previous)
+	})
 }
 
 // revisionCache keeps what was built from the latest revision of a store.
@@ -344,10 +421,12 @@ type revisionCache[T any] struct {
 	kept     bool
 }
 
-// get returns the value of the store's current revision, building it if none is kept. The
-// revision is read before the build and after it: a build that a write overlapped (another
-// process's, on Neo4j) answers the question that asked but is not kept.
-func (cc *revisionCache[T]) get(ctx context.Context, rs kb.Revisioned, build func(context.Context) (T, error)) (T, error) {
+// get returns the value of the store's current revision, building it if none is kept; build
+// is given the value last kept (of an earlier revision; zero if none), which it may return
+// again if what it is built from has not changed. The revision is read before the build and
+// after it: a build that a write overlapped (another process's, on Neo4j) answers the question
+// that asked but is not kept.
+func (cc *revisionCache[T]) get(ctx context.Context, rs kb.Revisioned, build func(ctx context.Context, previous T) (T, error)) (T, error) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	var zero T
@@ -358,7 +437,7 @@ func (cc *revisionCache[T]) get(ctx context.Context, rs kb.Revisioned, build fun
 	if cc.kept && cc.revision == rev {
 		return cc.value, nil
 	}
-	v, err := build(ctx)
+	v, err := build(ctx, cc.value)
 	if err != nil {
 		return zero, err
 	}

@@ -76,6 +76,14 @@ func BenchAnalysis(b *testing.B, open OpenEmpty) {
 					}
 					return len(c.Contexts.Pairs) + len(c.Mechanisms.Pairs) + len(c.Outcomes.Pairs), nil
 				}},
+				// a first comparison: an analyst that has remembered nothing yet, as after a start
+				{"CompareTheoriesFirst", "pairs", func() (int, error) {
+					c, err := analysis.New(s).Compare(ctx, t.left, t.right, 0)
+					if err != nil {
+						return 0, err
+					}
+					return len(c.Contexts.Pairs) + len(c.Mechanisms.Pairs) + len(c.Outcomes.Pairs), nil
+				}},
 				{"Evidence", "cmocs", func() (int, error) { e, err := a.Evidence(ctx, t.outcome, true); return evidenceSize(e), err }},
 				{"EvidenceForConstruct", "cmocs", func() (int, error) { e, err := a.Evidence(ctx, t.construct, true); return evidenceSize(e), err }},
 				{"Chains", "chains", func() (int, error) {
