@@ -140,7 +140,7 @@ func warm(ctx context.Context, store kb.Store, analyst *analysis.Analyst, logger
 	}
 	if err := analyst.Warm(ctx); err != nil {
 		if ctx.Err() == nil {
-			logger.WarnContext(ctx, "warming the index of the corpus", "err", err)
+			logger.WarnContext(ctx, "warming the index of the corpus and the lexicon of accepted links", "err", err)
 		}
 		return
 	}

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/cmograph/cmograph/internal/kb"
@@ -100,9 +101,18 @@ func (a *Analyst) shared(ctx context.Context) (*corpus, error) {
 	})
 }
 
-// Warm builds the shared index, so that the first dashboard after start-up does not wait for
-// it. Over a store that keeps none it does nothing.
+// Warm builds the shared index and the lexicon of accepted links, so that the first dashboard,
+// comparison or suggestion after start-up does not wait for them. Over a store that keeps
+// neither (no revision) it does nothing.
 func (a *Analyst) Warm(ctx context.Context) error {
-	_, err := a.shared(ctx)
-	return err
+	if _, err := a.shared(ctx); err != nil {
+		return err
+	}
+	if _, ok := a.store.(kb.Revisioned); !ok {
+		return nil
+	}
+	if _, err := a.taught(ctx); err != nil {
+		return fmt.Errorf("building the lexicon of accepted links: %w", err)
+	}
+	return nil
 }

@@ -11,9 +11,10 @@ import (
 	"github.com/cmograph/cmograph/internal/synth"
 )
 
-// A lexicon is kept across writes that touch neither the accepted links nor their ends' names,
-// and rebuilt by those that do; kept or rebuilt, it is what a fresh build gives.
-func TestLexiconIsKeptWhileItsLinksAndNamesAre(t *testing.T) {
+// Warming an analyst builds its lexicon, which is then kept across writes that touch neither
+// the accepted links nor their ends' names and rebuilt by those that do; kept or rebuilt, it
+// is what a fresh build gives.
+func TestLexiconIsWarmedAndKeptWhileItsLinksAndNamesAre(t *testing.T) {
 	ctx := context.Background()
 	s, err := memory.Open(ctx, memory.Options{})
 	if err != nil {
@@ -57,7 +58,18 @@ func TestLexiconIsKeptWhileItsLinksAndNamesAre(t *testing.T) {
 	if !slices.ContainsFunc(before, func(l kb.Link) bool { return l.Relation == kb.AlignContradicts }) {
 		t.Fatal("the synthetic corpus has no contradicting alignment, which a lexicon leaves out")
 	}
+	// serve warms the analyst at start-up: the first comparison must not build the lexicon
+	if err := a.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !a.lexicons.kept {
+		t.Fatal("warming the analyst built no lexicon")
+	}
+	warmed := a.lexicons.value
 	first := taught()
+	if first != warmed {
+		t.Error("the first question after warming built the lexicon again")
+	}
 	// the embedded store lends its own list of alignments: leaving out the contradicting ones
 	// must not rearrange it
 	if after := aligns(); !reflect.DeepEqual(after, before) {
