@@ -147,10 +147,6 @@ func (a *Analyzer) term(w string) (string, bool) {
 	return t, ok
 }
 
-// EachTerm calls f with the stem and the lowered word of every word of s that is a term, in
-// order, remembering each word's stem.
-func (a *Analyzer) EachTerm(s string, f func(stem, word string)) { a.eachTerm(s, f) }
-
 // Terms is Terms with memory.
 func (a *Analyzer) Terms(s string) []string {
 	var out []string
