@@ -81,10 +81,10 @@ func (o ownContributions) of(key uint64) contribution {
 	return o[i].contribution
 }
 
-// bridging is one link's part in a term pair.
+// bridging is one link's part in a term pair: the link's place in madeOf and its weight.
 type bridging struct {
-	from, to string
-	weight   float64
+	link   int32
+	weight float64
 }
 
 // termSet is the stems of an element's name that the lexicon knows, in order of their numbers,
@@ -154,9 +154,12 @@ func pairKey(a, b uint32) uint64 {
 // links and their ends' names alone, so where these are what previous (of an earlier
 // revision; nil: none) was made of, previous is the answer: most writes touch neither. Names
 // are split through cache, so a lexicon that must be rebuilt splits only names it has not seen.
+//
+// A lexicon is built after a write to the crosswalk, and when an analyst starts, over a
+// heap that holds the whole corpus, where every allocation is paid again by the collector:
+// so the pairs are counted first and their links, each pair's and each element's, are then
+// written into one array each, in place of a slice grown per pair and per element.
 func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, previous *lexicon) (*lexicon, error) {
-	lx := &lexicon{bridged: map[uint64][]bridging{}, total: map[uint64]contribution{}, own: map[string]ownContributions{},
-		partners: map[uint32][]uint32{}, ids: map[string]uint32{}}
 	all, err := store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, All: true})
 	if err != nil {
 		return nil, fmt.Errorf("reading the accepted alignments: %w", err)
@@ -170,23 +173,40 @@ func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, pr
 		}
 	}
 	if len(ls) == 0 {
-		return lx, nil
+		return &lexicon{bridged: map[uint64][]bridging{}, total: map[uint64]contribution{}, own: map[string]ownContributions{},
+			partners: map[uint32][]uint32{}, ids: map[string]uint32{}}, nil
 	}
-	r := &reader{store: store, nodes: map[string]kb.Node{}}
-	var ids []string
+	ids := make([]string, 0, 2*len(ls))
 	for _, l := range ls {
 		ids = append(ids, l.From, l.To)
 	}
-	if err := r.load(ctx, uniqueSorted(ids)...); err != nil {
+	// the reader asks for each id once
+	r := &reader{store: store, nodes: make(map[string]kb.Node, len(ids))}
+	if err := r.load(ctx, ids...); err != nil {
 		return nil, err
 	}
-	lx.madeOf = make([]taughtBy, len(ls))
+	madeOf := make([]taughtBy, len(ls))
 	for i, l := range ls {
-		lx.madeOf[i] = taughtBy{l.From, l.To, nameOrNone(r.node(l.From)), nameOrNone(r.node(l.To))}
+		madeOf[i] = taughtBy{l.From, l.To, nameOrNone(r.node(l.From)), nameOrNone(r.node(l.To))}
 	}
-	if previous != nil && slices.Equal(previous.madeOf, lx.madeOf) {
+	if previous != nil && slices.Equal(previous.madeOf, madeOf) {
 		return previous, nil
 	}
+	lx := teach(cache, madeOf)
+	lx.madeOf = madeOf
+	return lx, nil
+}
+
+// taughtLink is what one accepted link bridged: the stems (numbered as met) of each side's
+// name that the other side's lacks, at onlyA[a0:a1] and onlyB[b0:b1] of the build's arrays,
+// and the weight it spreads over each of their pairs.
+type taughtLink struct {
+	a0, a1, b0, b1 int32
+	weight         float64
+}
+
+// teach makes the lexicon of the accepted links (their ends' names alone).
+func teach(cache *text.TermCache, links []taughtBy) *lexicon {
 	// stems are numbered as they are met while the links are read, so that the pairs are keyed
 	// by two numbers rather than two strings, and renumbered in order of the kept pairs below
 	met := map[string]uint32{}
@@ -200,34 +220,40 @@ func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, pr
 		}
 		return id
 	}
-	bridged := map[uint64][]bridging{}
 	an := text.NewAnalyzer()
-	var onlyA, onlyB []uint32
-	for _, l := range ls {
-		a, b := nameTerms(cache, an, r.node(l.From)), nameTerms(cache, an, r.node(l.To))
-		onlyA, onlyB = onlyA[:0], onlyB[:0]
-		for t, w := range a {
-			id := number(t, w)
-			if _, shared := b[t]; !shared {
+	var termsA, termsB, onlyA, onlyB []uint32
+	taught := make([]taughtLink, len(links))
+	counts := map[uint64]int32{}
+	for i, l := range links {
+		termsA, termsB = termsA[:0], termsB[:0]
+		// a name's stems come once each, in order, with the word that first wrote them: the
+		// word a stem is numbered with is the first link's, its first side's
+		cache.EachDistinctTerm(an, l.fromName, func(stem, word string) { termsA = append(termsA, number(stem, word)) })
+		cache.EachDistinctTerm(an, l.toName, func(stem, word string) { termsB = append(termsB, number(stem, word)) })
+		t := taughtLink{a0: int32(len(onlyA)), b0: int32(len(onlyB))}
+		for _, id := range termsA {
+			if !slices.Contains(termsB, id) {
 				onlyA = append(onlyA, id)
 			}
 		}
-		for t, w := range b {
-			id := number(t, w)
-			if _, shared := a[t]; !shared {
+		for _, id := range termsB {
+			if !slices.Contains(termsA, id) {
 				onlyB = append(onlyB, id)
 			}
 		}
-		if len(onlyA) == 0 || len(onlyB) == 0 {
-			continue
-		}
-		w := 1 / float64(len(onlyA)*len(onlyB))
-		for _, ta := range onlyA {
-			for _, tb := range onlyB {
-				key := pairKey(ta, tb)
-				bridged[key] = append(bridged[key], bridging{l.From, l.To, w})
+		t.a1, t.b1 = int32(len(onlyA)), int32(len(onlyB))
+		if t.a1 == t.a0 || t.b1 == t.b0 {
+			onlyA, onlyB = onlyA[:t.a0], onlyB[:t.b0]
+			t.a1, t.b1 = t.a0, t.b0
+		} else {
+			t.weight = 1 / float64(int(t.a1-t.a0)*int(t.b1-t.b0))
+			for _, ta := range onlyA[t.a0:t.a1] {
+				for _, tb := range onlyB[t.b0:t.b1] {
+					counts[pairKey(ta, tb)]++
+				}
 			}
 		}
+		taught[i] = t
 	}
 	// a pair fewer links bridged never counts, whichever links a question leaves out; the kept
 	// pairs are ordered by their stems, and their stems numbered in that order, so that the
@@ -236,14 +262,18 @@ func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, pr
 		key    uint64
 		lo, hi string
 	}
-	kept := make([]pair, 0, len(bridged))
-	for key, brs := range bridged {
-		if len(brs) >= minBridges {
+	var kept []pair
+	entries := 0
+	for key, n := range counts {
+		if n >= minBridges {
 			a, b := stems[key>>32], stems[uint32(key)]
 			kept = append(kept, pair{key, min(a, b), max(a, b)})
+			entries += int(n)
 		}
 	}
 	slices.SortFunc(kept, func(a, b pair) int { return cmp.Or(cmp.Compare(a.lo, b.lo), cmp.Compare(a.hi, b.hi)) })
+	lx := &lexicon{bridged: make(map[uint64][]bridging, len(kept)), total: make(map[uint64]contribution, len(kept)),
+		partners: map[uint32][]uint32{}, ids: map[string]uint32{}}
 	renumber := func(stem string) uint32 {
 		id, ok := lx.ids[stem]
 		if !ok {
@@ -253,35 +283,103 @@ func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, pr
 		}
 		return id
 	}
-	add := func(m map[uint64]contribution, key uint64, w float64) {
-		c := m[key]
-		m[key] = contribution{c.weight + w, c.links + 1}
+	// each kept pair's links are a stretch of one array, in the order of the links; slot is,
+	// per key of the first numbering, where the pair's next link goes
+	type slot struct {
+		key  uint64 // in the lexicon's numbering
+		next int32
 	}
-	for _, p := range kept {
+	slots := make(map[uint64]*slot, len(kept))
+	brs := make([]bridging, entries)
+	bySlot := make([]slot, len(kept))
+	at := int32(0)
+	partnersOf := map[uint32]int{}
+	for i, p := range kept {
 		a, b := renumber(p.lo), renumber(p.hi)
 		k := pairKey(a, b)
-		brs := bridged[p.key]
-		lx.bridged[k] = brs
-		lx.partners[a] = append(lx.partners[a], b)
-		lx.partners[b] = append(lx.partners[b], a)
-		for _, br := range brs {
-			add(lx.total, k, br.weight)
-			for _, end := range [2]string{br.from, br.to} {
-				// an element's entries for one pair are made one after another
-				own := lx.own[end]
-				if n := len(own); n > 0 && own[n-1].key == k {
-					own[n-1].weight += br.weight
-					own[n-1].links++
-					continue
+		n := counts[p.key]
+		bySlot[i] = slot{k, at}
+		slots[p.key] = &bySlot[i]
+		lx.bridged[k] = brs[at : at+n : at+n]
+		at += n
+		partnersOf[a]++
+		partnersOf[b]++
+	}
+	for i, t := range taught {
+		for _, ta := range onlyA[t.a0:t.a1] {
+			for _, tb := range onlyB[t.b0:t.b1] {
+				if sl, ok := slots[pairKey(ta, tb)]; ok {
+					brs[sl.next] = bridging{link: int32(i), weight: t.weight}
+					sl.next++
 				}
-				lx.own[end] = append(own, ownContribution{k, contribution{br.weight, 1}})
 			}
 		}
 	}
-	for _, own := range lx.own {
-		slices.SortFunc(own, func(a, b ownContribution) int { return cmp.Compare(a.key, b.key) })
+	// the partners of each stem, and each element's own contributions, are stretches of one
+	// array each too, filled in the order of the kept pairs
+	partners := make([]uint32, 0, 2*len(kept))
+	for id := range uint32(len(lx.words)) {
+		n := partnersOf[id]
+		lx.partners[id] = partners[len(partners) : len(partners) : len(partners)+n]
+		partners = partners[:len(partners)+n]
 	}
-	return lx, nil
+	// elements are numbered too, for their own contributions
+	element := map[string]int32{}
+	ends := make([][2]int32, len(links))
+	var elements []string
+	for i, l := range links {
+		for j, id := range [2]string{l.from, l.to} {
+			n, ok := element[id]
+			if !ok {
+				n = int32(len(elements))
+				element[id] = n
+				elements = append(elements, id)
+			}
+			ends[i][j] = n
+		}
+	}
+	ownCount := make([]int, len(elements))
+	for _, sl := range bySlot {
+		a, b := uint32(sl.key>>32), uint32(sl.key)
+		lx.partners[a] = append(lx.partners[a], b)
+		lx.partners[b] = append(lx.partners[b], a)
+		var c contribution
+		for _, br := range lx.bridged[sl.key] {
+			c = contribution{c.weight + br.weight, c.links + 1}
+			ownCount[ends[br.link][0]]++
+			ownCount[ends[br.link][1]]++
+		}
+		lx.total[sl.key] = c
+	}
+	own := make([]ownContributions, len(elements))
+	owns := make([]ownContribution, 0, 2*entries)
+	for e, n := range ownCount {
+		own[e] = owns[len(owns) : len(owns) : len(owns)+n]
+		owns = owns[:len(owns)+n]
+	}
+	// made in order of the pairs' keys, each element's contributions are in the order they are
+	// looked up in
+	slices.SortFunc(bySlot, func(a, b slot) int { return cmp.Compare(a.key, b.key) })
+	for _, sl := range bySlot {
+		for _, br := range lx.bridged[sl.key] {
+			for _, e := range ends[br.link] {
+				// an element's entries for one pair are made one after another
+				if n := len(own[e]); n > 0 && own[e][n-1].key == sl.key {
+					own[e][n-1].weight += br.weight
+					own[e][n-1].links++
+				} else {
+					own[e] = append(own[e], ownContribution{sl.key, contribution{br.weight, 1}})
+				}
+			}
+		}
+	}
+	lx.own = make(map[string]ownContributions, len(elements))
+	for e, o := range own {
+		if len(o) > 0 {
+			lx.own[elements[e]] = slices.Clip(o)
+		}
+	}
+	return lx
 }
 
 // bridge is what accepted links say of elements a and b, with these terms: the summed weight
@@ -318,7 +416,7 @@ func (lx *lexicon) bridge(a, b string, ta, tb termSet, words bool) (float64, [][
 			w, links := c.weight-byA.weight-byB.weight, c.links-byA.links-byB.links
 			if byA.links > 0 && byB.links > 0 {
 				for _, br := range lx.bridged[key] {
-					if br.from == a && br.to == b || br.from == b && br.to == a {
+					if l := lx.madeOf[br.link]; l.from == a && l.to == b || l.from == b && l.to == a {
 						w, links = w+br.weight, links+1
 					}
 				}
@@ -371,7 +469,7 @@ func (lx *lexicon) expansion(id string, terms termSet) []string {
 				continue
 			}
 			for _, br := range lx.bridged[pairKey(stem, partner)] {
-				if br.from != id && br.to != id {
+				if l := lx.madeOf[br.link]; l.from != id && l.to != id {
 					strength[partner] += br.weight
 					links[partner]++
 				}
