@@ -41,10 +41,14 @@ type graph struct {
 	in       map[string]map[kb.LinkKey]kb.Link
 	byType   map[kb.RelType]map[kb.LinkKey]struct{}
 	// sorted holds each link type's links in kb.SortLinks order, built on the first read of all
-	// links of the type and dropped by any write to the type: whole-corpus questions read the
-	// same types over and over, and sorting 50,000 links each time would be most of their cost.
+	// links of the type: whole-corpus questions read the same types over and over, and sorting
+	// 50,000 links each time would be most of their cost. A write to a link of the type makes
+	// a new list with the link put in its place (the old one may be being read), up to
+	// maxSortedPatches times between builds, and drops it after: a change of thousands of
+	// links would copy the list for each.
 	sortedMu sync.Mutex
 	sorted   map[kb.RelType][]kb.Link
+	patches  map[kb.RelType]int
 	// byID holds each kind's entries in id order (the default list order) on the same terms
 	byID map[kb.Kind][]*entry
 	// steps holds, per node and step, the node's relationships along the step as reads give
@@ -75,6 +79,7 @@ func newGraph() *graph {
 		in:       map[string]map[kb.LinkKey]kb.Link{},
 		byType:   map[kb.RelType]map[kb.LinkKey]struct{}{},
 		sorted:   map[kb.RelType][]kb.Link{},
+		patches:  map[kb.RelType]int{},
 		byID:     map[kb.Kind][]*entry{},
 	}
 }
@@ -219,7 +224,12 @@ func (g *graph) setLink(key kb.LinkKey, l *kb.Link) {
 	removeFrom(g.in, key.To, key)
 	removeFrom(g.byType, key.Type, key)
 	g.sortedMu.Lock()
-	delete(g.sorted, key.Type)
+	if ls, ok := g.sorted[key.Type]; ok && g.patches[key.Type] < maxSortedPatches {
+		g.sorted[key.Type] = withLink(ls, key, l)
+		g.patches[key.Type]++
+	} else {
+		delete(g.sorted, key.Type)
+	}
 	g.sortedMu.Unlock()
 	g.steps.Delete(kb.Edge{ID: key.From, Step: kb.LinkStep(key.Type, false)})
 	g.steps.Delete(kb.Edge{ID: key.To, Step: kb.LinkStep(key.Type, true)})
@@ -255,13 +265,46 @@ func (g *graph) linksOfType(t kb.RelType) []kb.Link {
 	if ls, ok := g.sorted[t]; ok {
 		return ls
 	}
-	ls := make([]kb.Link, 0, len(g.byType[t]))
+	// the keys are sorted rather than the links, which are five times their size
+	keys := make([]kb.LinkKey, 0, len(g.byType[t]))
 	for key := range g.byType[t] {
-		ls = append(ls, g.out[key.From][key])
+		keys = append(keys, key)
 	}
-	kb.SortLinks(ls)
-	g.sorted[t] = ls
+	slices.SortFunc(keys, compareKeys)
+	ls := make([]kb.Link, len(keys))
+	for i, key := range keys {
+		ls[i] = g.out[key.From][key]
+	}
+	g.sorted[t], g.patches[t] = ls, 0
 	return ls
+}
+
+// maxSortedPatches is how many writes a type's sorted list of links is patched by before it
+// is dropped, to be built again by the next read of them all.
+const maxSortedPatches = 32
+
+// compareKeys orders link keys as kb.SortLinks orders their links.
+func compareKeys(a, b kb.LinkKey) int {
+	return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
+}
+
+// withLink is a copy of the sorted links ls with the link of key set to l (nil: removed).
+func withLink(ls []kb.Link, key kb.LinkKey, l *kb.Link) []kb.Link {
+	i, found := slices.BinarySearchFunc(ls, key, func(e kb.Link, key kb.LinkKey) int { return compareKeys(e.Key(), key) })
+	switch {
+	case l == nil && !found:
+		return ls
+	case l == nil:
+		out := make([]kb.Link, 0, len(ls)-1)
+		return append(append(out, ls[:i]...), ls[i+1:]...)
+	case found:
+		out := slices.Clone(ls)
+		out[i] = *l
+		return out
+	}
+	out := make([]kb.Link, 0, len(ls)+1)
+	out = append(append(out, ls[:i]...), *l)
+	return append(out, ls[i:]...)
 }
 
 func (g *graph) link(key kb.LinkKey) (kb.Link, bool) {
