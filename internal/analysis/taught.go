@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -30,30 +31,108 @@ const taughtWeight = 0.5
 // maxBridged bounds the term pairs a reason lists.
 const maxBridged = 3
 
-// lexicon is what the accepted alignments (every relation but CONTRADICTS) bridged. Stems are
-// numbered: a comparison asks of every pair of its two theories' elements, and pairs of small
-// numbers are quick to look up. A lexicon is shared by the questions of one revision, asked
-// concurrently: nothing in it changes once built.
+// lexicon is what the accepted alignments (every relation but CONTRADICTS) bridged. Stems
+// are numbered (dict): a comparison asks of every pair of its two theories' elements, and
+// pairs of small numbers are quick to look up. The numbers are an analyst's own, given in
+// the order its lexicons met the stems; what a lexicon answers never depends on them (it
+// reads stems in the order of their text), so two processes with the same links answer
+// alike. A lexicon is shared by the questions of one revision, asked concurrently: nothing
+// in it changes once built, and the next revision's lexicon shares what did not change.
 type lexicon struct {
-	// bridged is, per pair of stems, the links that bridged it and how strongly: each link
-	// spreads a weight of 1 over the pairs of its two sides' unshared terms. Only pairs that
-	// enough links bridged are kept
-	bridged map[uint64][]bridging
-	// total is, per kept pair, its weight and links over every link; own is, per element, what
-	// the element's own links gave each pair, which a question about the element leaves out
+	dict *stemDict
+	// madeOf is the accepted links the lexicon was made of, in link order (by their two ends),
+	// with their ends' names; records is what each of them bridged
+	madeOf  []taughtBy
+	records []taughtRecord
+	// pairs is, per pair of stems that any link bridged, the links that did, in link order,
+	// and how strongly: each link spreads a weight of 1 over the pairs of its two sides'
+	// unshared terms
+	pairs map[uint64][]bridging
+	// total is, per kept pair (one that at least minBridges links bridged: fewer never count,
+	// whichever links a question leaves out), its weight and links over every link; own is,
+	// per element, what the element's own links gave each kept pair, which a question about
+	// the element leaves out
 	total map[uint64]contribution
 	own   map[string]ownContributions
-	// partners lists, per stem, the stems it is bridged with
+	// partners lists, per stem, the stems it makes a kept pair with, in order of their text
 	partners map[uint32][]uint32
-	ids      map[string]uint32 // stem -> number, for the stems of kept pairs
-	words    []string          // number -> a word the stem was seen as
-	// madeOf is the accepted links the lexicon was made of, in order, with their ends' names
-	madeOf []taughtBy
+	// words is, per stem met, the word the first link to write it wrote it as (its first
+	// side's, if both), and wordFrom that link
+	words    map[uint32]string
+	wordFrom map[uint32]linkKey
+}
+
+// stemDict numbers stems. It only grows, and a grown one is a copy: a lexicon reads the one it
+// was built with while the next is built.
+type stemDict struct {
+	ids   map[string]uint32
+	stems []string
+}
+
+// dictBuilder numbers stems in a dictionary, copying it once, the first time it must grow,
+// unless it is the builder's own.
+type dictBuilder struct {
+	dict  *stemDict
+	owned bool
+}
+
+func (b *dictBuilder) number(stem string) uint32 {
+	if id, ok := b.dict.ids[stem]; ok {
+		return id
+	}
+	if !b.owned {
+		b.dict = &stemDict{ids: maps.Clone(b.dict.ids), stems: slices.Clip(b.dict.stems)}
+		if b.dict.ids == nil {
+			b.dict.ids = map[string]uint32{}
+		}
+		b.owned = true
+	}
+	id := uint32(len(b.dict.stems))
+	b.dict.ids[stem] = id
+	b.dict.stems = append(b.dict.stems, stem)
+	return id
 }
 
 // taughtBy is one accepted link as a lexicon reads it.
 type taughtBy struct {
 	from, to, fromName, toName string
+}
+
+func (t taughtBy) key() linkKey { return linkKey{t.from, t.to} }
+
+// linkKey is an alignment's two ends, which order the links.
+type linkKey struct{ from, to string }
+
+func (k linkKey) compare(o linkKey) int {
+	return cmp.Or(cmp.Compare(k.from, o.from), cmp.Compare(k.to, o.to))
+}
+
+// taughtRecord is what one accepted link's names hold: every stem of each, the from side's
+// first (nA of them), with the word that wrote it, and the stems of each side that the other
+// lacks, whose pairs the link bridges with weight each.
+type taughtRecord struct {
+	terms        []uint32
+	words        []string
+	nA           int
+	onlyA, onlyB []uint32
+	weight       float64
+}
+
+// writes is the word the record's names write stem as (the from side's, if both), if they do.
+func (r taughtRecord) writes(stem uint32) (string, bool) {
+	if i := slices.Index(r.terms, stem); i >= 0 {
+		return r.words[i], true
+	}
+	return "", false
+}
+
+// eachPair calls f with the key of every pair the record bridges.
+func (r taughtRecord) eachPair(f func(key uint64)) {
+	for _, ta := range r.onlyA {
+		for _, tb := range r.onlyB {
+			f(pairKey(ta, tb))
+		}
+	}
 }
 
 // contribution is weight and a number of links.
@@ -81,25 +160,25 @@ func (o ownContributions) of(key uint64) contribution {
 	return o[i].contribution
 }
 
-// bridging is one link's part in a term pair: the link's place in madeOf and its weight.
+// bridging is one link's part in a term pair.
 type bridging struct {
-	link   int32
-	weight float64
+	from, to string
+	weight   float64
 }
 
-// termSet is the stems of an element's name that the lexicon knows, in order of their numbers,
-// with the words they were written as. Names only: a study's descriptions share its house
-// style ("mental health" in one, "children" in another), which every pair of their elements
-// would bridge, while names say what the element is.
+func (b bridging) key() linkKey { return linkKey{b.from, b.to} }
+
+// termSet is the stems of an element's name that the lexicon's kept pairs hold, in order of
+// their text, with the words they were written as. Names only: a study's descriptions share
+// its house style ("mental health" in one, "children" in another), which every pair of their
+// elements would bridge, while names say what the element is.
 type termSet struct {
 	ids   []uint32
 	words []string
 }
 
-func (t termSet) has(id uint32) bool {
-	_, found := slices.BinarySearch(t.ids, id)
-	return found
-}
+// has says whether the set holds stem id; a name has few stems.
+func (t termSet) has(id uint32) bool { return slices.Contains(t.ids, id) }
 
 // nameTerms lists the stems of n's name with the word each was first written as. A name is
 // split once for as long as cache keeps it (nil: every time); an stems what it has not seen.
@@ -126,16 +205,16 @@ func (lx *lexicon) terms(cache *text.TermCache, an *text.Analyzer, n kb.Node) te
 		return out
 	}
 	type term struct {
-		id   uint32
-		word string
+		id         uint32
+		stem, word string
 	}
 	var ts []term
 	for stem, w := range nameTerms(cache, an, n) {
-		if id, ok := lx.ids[stem]; ok {
-			ts = append(ts, term{id, w})
+		if id, ok := lx.dict.ids[stem]; ok && len(lx.partners[id]) > 0 {
+			ts = append(ts, term{id, stem, w})
 		}
 	}
-	slices.SortFunc(ts, func(a, b term) int { return cmp.Compare(a.id, b.id) })
+	slices.SortFunc(ts, func(a, b term) int { return cmp.Compare(a.stem, b.stem) })
 	for _, t := range ts {
 		out.ids, out.words = append(out.ids, t.id), append(out.words, t.word)
 	}
@@ -149,17 +228,32 @@ func pairKey(a, b uint32) uint64 {
 	return uint64(a)<<32 | uint64(b)
 }
 
+// maxDelta is how many changed links a lexicon is updated by, at most, before it is built
+// afresh: updating copies the maps of the lexicon before it and redoes each changed link's
+// pairs, building reads every link's.
+func maxDelta(links int) int { return max(64, links/16) }
+
 // buildLexicon reads the accepted alignments and the elements they join, in two store calls:
 // rows proportional to the crosswalk, not to the corpus. A lexicon is made of the accepted
 // links and their ends' names alone, so where these are what previous (of an earlier
-// revision; nil: none) was made of, previous is the answer: most writes touch neither. Names
-// are split through cache, so a lexicon that must be rebuilt splits only names it has not seen.
-//
-// A lexicon is built after a write to the crosswalk, and when an analyst starts, over a
-// heap that holds the whole corpus, where every allocation is paid again by the collector:
-// so the pairs are counted first and their links, each pair's and each element's, are then
-// written into one array each, in place of a slice grown per pair and per element.
+// revision; nil: none) was made of, previous is the answer: most writes touch neither; where
+// a few links differ (a reviewer accepted a suggestion, renamed an element), previous is
+// updated by them, which gives what building afresh would. Names are split through cache.
 func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, previous *lexicon) (*lexicon, error) {
+	madeOf, err := readTaught(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	if previous != nil {
+		if lx, ok := previous.update(cache, madeOf); ok {
+			return lx, nil
+		}
+	}
+	return teach(cache, madeOf, nil), nil
+}
+
+// readTaught reads the accepted alignments, in link order, with their ends' names.
+func readTaught(ctx context.Context, store kb.Store) ([]taughtBy, error) {
 	all, err := store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, All: true})
 	if err != nil {
 		return nil, fmt.Errorf("reading the accepted alignments: %w", err)
@@ -173,8 +267,7 @@ func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, pr
 		}
 	}
 	if len(ls) == 0 {
-		return &lexicon{bridged: map[uint64][]bridging{}, total: map[uint64]contribution{}, own: map[string]ownContributions{},
-			partners: map[uint32][]uint32{}, ids: map[string]uint32{}}, nil
+		return nil, nil
 	}
 	ids := make([]string, 0, 2*len(ls))
 	for _, l := range ls {
@@ -189,197 +282,386 @@ func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, pr
 	for i, l := range ls {
 		madeOf[i] = taughtBy{l.From, l.To, nameOrNone(r.node(l.From)), nameOrNone(r.node(l.To))}
 	}
-	if previous != nil && slices.Equal(previous.madeOf, madeOf) {
-		return previous, nil
+	// a store gives links by type and ends; should one not, they are put in that order
+	if !slices.IsSortedFunc(madeOf, func(a, b taughtBy) int { return a.key().compare(b.key()) }) {
+		slices.SortStableFunc(madeOf, func(a, b taughtBy) int { return a.key().compare(b.key()) })
 	}
-	lx := teach(cache, madeOf)
-	lx.madeOf = madeOf
-	return lx, nil
+	return madeOf, nil
 }
 
-// taughtLink is what one accepted link bridged: the stems (numbered as met) of each side's
-// name that the other side's lacks, at onlyA[a0:a1] and onlyB[b0:b1] of the build's arrays,
-// and the weight it spreads over each of their pairs.
-type taughtLink struct {
-	a0, a1, b0, b1 int32
-	weight         float64
-}
-
-// teach makes the lexicon of the accepted links (their ends' names alone).
-func teach(cache *text.TermCache, links []taughtBy) *lexicon {
-	// stems are numbered as they are met while the links are read, so that the pairs are keyed
-	// by two numbers rather than two strings, and renumbered in order of the kept pairs below
-	met := map[string]uint32{}
-	var stems, words []string
-	number := func(stem, word string) uint32 {
-		id, ok := met[stem]
-		if !ok {
-			id = uint32(len(stems))
-			met[stem] = id
-			stems, words = append(stems, stem), append(words, word)
+// recordOf splits one link's names into a record, numbering their stems in dict. Its slices
+// are appended to into's arrays.
+func recordOf(cache *text.TermCache, an *text.Analyzer, l taughtBy, dict *dictBuilder, into *recordArena) taughtRecord {
+	t0, w0 := len(into.terms), len(into.words)
+	number := func(stem, word string) {
+		into.terms, into.words = append(into.terms, dict.number(stem)), append(into.words, word)
+	}
+	cache.EachDistinctTerm(an, l.fromName, number)
+	r := taughtRecord{nA: len(into.terms) - t0}
+	cache.EachDistinctTerm(an, l.toName, number)
+	if len(into.terms) == t0 {
+		return r
+	}
+	r.terms = into.terms[t0:len(into.terms):len(into.terms)]
+	r.words = into.words[w0:len(into.words):len(into.words)]
+	termsA, termsB := r.terms[:r.nA], r.terms[r.nA:]
+	a0 := len(into.only)
+	for _, id := range termsA {
+		if !slices.Contains(termsB, id) {
+			into.only = append(into.only, id)
 		}
-		return id
 	}
+	b0 := len(into.only)
+	for _, id := range termsB {
+		if !slices.Contains(termsA, id) {
+			into.only = append(into.only, id)
+		}
+	}
+	if b0 == a0 || len(into.only) == b0 {
+		into.only = into.only[:a0]
+		return r
+	}
+	r.onlyA, r.onlyB = into.only[a0:b0:b0], into.only[b0:len(into.only):len(into.only)]
+	r.weight = 1 / float64(len(r.onlyA)*len(r.onlyB))
+	return r
+}
+
+// recordArena holds the slices of many records in a few arrays: a lexicon is built over a heap
+// that holds the whole corpus, where every allocation is paid again by the collector.
+type recordArena struct {
+	terms, only []uint32
+	words       []string
+}
+
+// teach makes the lexicon of the accepted links afresh, numbering stems in dict (which it
+// copies if it must add to it; nil: a new one).
+func teach(cache *text.TermCache, links []taughtBy, dict *stemDict) *lexicon {
+	lx := &lexicon{madeOf: links, records: make([]taughtRecord, len(links)), words: map[uint32]string{}, wordFrom: map[uint32]linkKey{}}
 	an := text.NewAnalyzer()
-	var termsA, termsB, onlyA, onlyB []uint32
-	taught := make([]taughtLink, len(links))
+	arena := &recordArena{}
+	numbering := &dictBuilder{dict: dict}
+	if dict == nil {
+		numbering = &dictBuilder{dict: &stemDict{ids: map[string]uint32{}}, owned: true}
+	}
 	counts := map[uint64]int32{}
-	for i, l := range links {
-		termsA, termsB = termsA[:0], termsB[:0]
-		// a name's stems come once each, in order, with the word that first wrote them: the
-		// word a stem is numbered with is the first link's, its first side's
-		cache.EachDistinctTerm(an, l.fromName, func(stem, word string) { termsA = append(termsA, number(stem, word)) })
-		cache.EachDistinctTerm(an, l.toName, func(stem, word string) { termsB = append(termsB, number(stem, word)) })
-		t := taughtLink{a0: int32(len(onlyA)), b0: int32(len(onlyB))}
-		for _, id := range termsA {
-			if !slices.Contains(termsB, id) {
-				onlyA = append(onlyA, id)
-			}
-		}
-		for _, id := range termsB {
-			if !slices.Contains(termsA, id) {
-				onlyB = append(onlyB, id)
-			}
-		}
-		t.a1, t.b1 = int32(len(onlyA)), int32(len(onlyB))
-		if t.a1 == t.a0 || t.b1 == t.b0 {
-			onlyA, onlyB = onlyA[:t.a0], onlyB[:t.b0]
-			t.a1, t.b1 = t.a0, t.b0
-		} else {
-			t.weight = 1 / float64(int(t.a1-t.a0)*int(t.b1-t.b0))
-			for _, ta := range onlyA[t.a0:t.a1] {
-				for _, tb := range onlyB[t.b0:t.b1] {
-					counts[pairKey(ta, tb)]++
-				}
-			}
-		}
-		taught[i] = t
-	}
-	// a pair fewer links bridged never counts, whichever links a question leaves out; the kept
-	// pairs are ordered by their stems, and their stems numbered in that order, so that the
-	// lexicon is the same for the same links
-	type pair struct {
-		key    uint64
-		lo, hi string
-	}
-	var kept []pair
 	entries := 0
+	for i, l := range links {
+		r := recordOf(cache, an, l, numbering, arena)
+		lx.records[i] = r
+		for j, id := range r.terms {
+			if _, ok := lx.words[id]; !ok {
+				lx.words[id], lx.wordFrom[id] = r.words[j], l.key()
+			}
+		}
+		r.eachPair(func(key uint64) { counts[key]++ })
+		entries += len(r.onlyA) * len(r.onlyB)
+	}
+	lx.dict = numbering.dict
+	// each pair's links are a stretch of one array, in link order; next is, per pair, where
+	// its next link goes
+	lx.pairs = make(map[uint64][]bridging, len(counts))
+	next := make(map[uint64]int32, len(counts))
+	brs := make([]bridging, entries)
+	at := int32(0)
+	for key, n := range counts {
+		lx.pairs[key] = brs[at : at+n : at+n]
+		next[key] = at
+		at += n
+	}
+	for i, r := range lx.records {
+		l := links[i]
+		r.eachPair(func(key uint64) {
+			brs[next[key]] = bridging{l.from, l.to, r.weight}
+			next[key]++
+		})
+	}
+	var kept []uint64
 	for key, n := range counts {
 		if n >= minBridges {
-			a, b := stems[key>>32], stems[uint32(key)]
-			kept = append(kept, pair{key, min(a, b), max(a, b)})
-			entries += int(n)
+			kept = append(kept, key)
 		}
 	}
-	slices.SortFunc(kept, func(a, b pair) int { return cmp.Or(cmp.Compare(a.lo, b.lo), cmp.Compare(a.hi, b.hi)) })
-	lx := &lexicon{bridged: make(map[uint64][]bridging, len(kept)), total: make(map[uint64]contribution, len(kept)),
-		partners: map[uint32][]uint32{}, ids: map[string]uint32{}}
-	renumber := func(stem string) uint32 {
-		id, ok := lx.ids[stem]
-		if !ok {
-			id = uint32(len(lx.words))
-			lx.ids[stem] = id
-			lx.words = append(lx.words, words[met[stem]])
-		}
-		return id
-	}
-	// each kept pair's links are a stretch of one array, in the order of the links; slot is,
-	// per key of the first numbering, where the pair's next link goes
-	type slot struct {
-		key  uint64 // in the lexicon's numbering
-		next int32
-	}
-	slots := make(map[uint64]*slot, len(kept))
-	brs := make([]bridging, entries)
-	bySlot := make([]slot, len(kept))
-	at := int32(0)
+	slices.Sort(kept)
+	lx.total = make(map[uint64]contribution, len(kept))
 	partnersOf := map[uint32]int{}
-	for i, p := range kept {
-		a, b := renumber(p.lo), renumber(p.hi)
-		k := pairKey(a, b)
-		n := counts[p.key]
-		bySlot[i] = slot{k, at}
-		slots[p.key] = &bySlot[i]
-		lx.bridged[k] = brs[at : at+n : at+n]
-		at += n
-		partnersOf[a]++
-		partnersOf[b]++
+	for _, key := range kept {
+		lx.total[key] = sum(lx.pairs[key])
+		partnersOf[uint32(key>>32)]++
+		partnersOf[uint32(key)]++
 	}
-	for i, t := range taught {
-		for _, ta := range onlyA[t.a0:t.a1] {
-			for _, tb := range onlyB[t.b0:t.b1] {
-				if sl, ok := slots[pairKey(ta, tb)]; ok {
-					brs[sl.next] = bridging{link: int32(i), weight: t.weight}
-					sl.next++
-				}
-			}
-		}
-	}
-	// the partners of each stem, and each element's own contributions, are stretches of one
-	// array each too, filled in the order of the kept pairs
+	lx.partners = make(map[uint32][]uint32, len(partnersOf))
 	partners := make([]uint32, 0, 2*len(kept))
-	for id := range uint32(len(lx.words)) {
-		n := partnersOf[id]
+	for id, n := range partnersOf {
 		lx.partners[id] = partners[len(partners) : len(partners) : len(partners)+n]
 		partners = partners[:len(partners)+n]
 	}
-	// elements are numbered too, for their own contributions
-	element := map[string]int32{}
-	ends := make([][2]int32, len(links))
-	var elements []string
-	for i, l := range links {
-		for j, id := range [2]string{l.from, l.to} {
-			n, ok := element[id]
-			if !ok {
-				n = int32(len(elements))
-				element[id] = n
-				elements = append(elements, id)
-			}
-			ends[i][j] = n
-		}
-	}
-	ownCount := make([]int, len(elements))
-	for _, sl := range bySlot {
-		a, b := uint32(sl.key>>32), uint32(sl.key)
+	for _, key := range kept {
+		a, b := uint32(key>>32), uint32(key)
 		lx.partners[a] = append(lx.partners[a], b)
 		lx.partners[b] = append(lx.partners[b], a)
-		var c contribution
-		for _, br := range lx.bridged[sl.key] {
-			c = contribution{c.weight + br.weight, c.links + 1}
-			ownCount[ends[br.link][0]]++
-			ownCount[ends[br.link][1]]++
-		}
-		lx.total[sl.key] = c
 	}
-	own := make([]ownContributions, len(elements))
-	owns := make([]ownContribution, 0, 2*entries)
-	for e, n := range ownCount {
-		own[e] = owns[len(owns) : len(owns) : len(owns)+n]
-		owns = owns[:len(owns)+n]
+	for _, ps := range lx.partners {
+		lx.sortByStem(ps)
 	}
-	// made in order of the pairs' keys, each element's contributions are in the order they are
-	// looked up in
-	slices.SortFunc(bySlot, func(a, b slot) int { return cmp.Compare(a.key, b.key) })
-	for _, sl := range bySlot {
-		for _, br := range lx.bridged[sl.key] {
-			for _, e := range ends[br.link] {
-				// an element's entries for one pair are made one after another
-				if n := len(own[e]); n > 0 && own[e][n-1].key == sl.key {
-					own[e][n-1].weight += br.weight
-					own[e][n-1].links++
-				} else {
-					own[e] = append(own[e], ownContribution{sl.key, contribution{br.weight, 1}})
+	lx.own = ownOf(lx.pairs, kept, nil, nil)
+	return lx
+}
+
+// sum is what the links of one pair give it, added in link order.
+func sum(brs []bridging) contribution {
+	var c contribution
+	for _, br := range brs {
+		c = contribution{c.weight + br.weight, c.links + 1}
+	}
+	return c
+}
+
+func (lx *lexicon) sortByStem(ids []uint32) {
+	slices.SortFunc(ids, func(a, b uint32) int { return cmp.Compare(lx.dict.stems[a], lx.dict.stems[b]) })
+}
+
+// ownOf is, per element of the links of the kept pairs keys (in order), what its links gave
+// each of them, its entries ordered by key. Given the contributions of before, it is these
+// with the entries of keys, and only those, made again, for the elements of the links of
+// keys now and then (was: the pairs before).
+func ownOf(pairs map[uint64][]bridging, keys []uint64, before map[string]ownContributions, was map[uint64][]bridging) map[string]ownContributions {
+	// the ends are numbered in one pass, which notes each link's two, so that the next finds
+	// them by number: tens of thousands of entries, each a lookup by string otherwise
+	number := map[string]int32{}
+	var ends []string
+	var count []int
+	var at []int32
+	for _, key := range keys {
+		if brs := pairs[key]; len(brs) >= minBridges {
+			for _, br := range brs {
+				for _, end := range [2]string{br.from, br.to} {
+					e, ok := number[end]
+					if !ok {
+						e = int32(len(ends))
+						number[end] = e
+						ends, count = append(ends, end), append(count, 0)
+					}
+					count[e]++
+					at = append(at, e)
 				}
 			}
 		}
 	}
-	lx.own = make(map[string]ownContributions, len(elements))
-	for e, o := range own {
-		if len(o) > 0 {
-			lx.own[elements[e]] = slices.Clip(o)
+	owns := make([]ownContribution, len(at))
+	made := make([]ownContributions, len(ends))
+	next := 0
+	for e, n := range count {
+		made[e] = owns[next : next : next+n]
+		next += n
+	}
+	i := 0
+	for _, key := range keys {
+		brs := pairs[key]
+		if len(brs) < minBridges {
+			continue // no longer kept: its entries go
+		}
+		for _, br := range brs {
+			for range 2 {
+				e := at[i]
+				i++
+				own := made[e]
+				// an element's entries for one pair are made one after another
+				if n := len(own); n > 0 && own[n-1].key == key {
+					own[n-1].weight += br.weight
+					own[n-1].links++
+				} else {
+					made[e] = append(own, ownContribution{key, contribution{br.weight, 1}})
+				}
+			}
 		}
 	}
-	return lx
+	fresh := make(map[string]ownContributions, len(ends))
+	for e, own := range made {
+		fresh[ends[e]] = own
+	}
+	if before == nil {
+		for end, own := range fresh {
+			fresh[end] = slices.Clip(own)
+		}
+		return fresh
+	}
+	out := maps.Clone(before)
+	redone := func(end string) {
+		old, made := before[end], fresh[end]
+		merged := make(ownContributions, 0, len(old)+len(made))
+		for _, c := range old {
+			if _, again := slices.BinarySearch(keys, c.key); !again {
+				merged = append(merged, c)
+			}
+		}
+		merged = append(merged, made...)
+		slices.SortFunc(merged, func(a, b ownContribution) int { return cmp.Compare(a.key, b.key) })
+		if len(merged) == 0 {
+			delete(out, end)
+		} else {
+			out[end] = merged
+		}
+	}
+	seen := map[string]bool{}
+	for _, key := range keys {
+		for _, brs := range [2][]bridging{pairs[key], was[key]} {
+			for _, br := range brs {
+				for _, end := range [2]string{br.from, br.to} {
+					if !seen[end] {
+						seen[end] = true
+						redone(end)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// update is the lexicon of links (in link order), made from lx by the few links that differ,
+// or false if too many do and building afresh is quicker. It equals what teach gives over lx's
+// dictionary: the test holds the two to it after every kind of write.
+func (lx *lexicon) update(cache *text.TermCache, links []taughtBy) (*lexicon, bool) {
+	if slices.Equal(lx.madeOf, links) {
+		return lx, true
+	}
+	// the links gone (or renamed) and the links come (or renamed), walking both in link order
+	type change struct {
+		link   taughtBy
+		record taughtRecord
+	}
+	var gone, come []change
+	records := make([]taughtRecord, len(links))
+	an := text.NewAnalyzer()
+	numbering := &dictBuilder{dict: lx.dict}
+	arena := &recordArena{}
+	limit := maxDelta(len(links))
+	i, j := 0, 0
+	for i < len(lx.madeOf) || j < len(links) {
+		if len(gone)+len(come) > limit {
+			return nil, false
+		}
+		c := 0
+		switch {
+		case i == len(lx.madeOf):
+			c = 1
+		case j == len(links):
+			c = -1
+		default:
+			c = lx.madeOf[i].key().compare(links[j].key())
+		}
+		switch {
+		case c == 0 && lx.madeOf[i] == links[j]:
+			records[j] = lx.records[i]
+			i, j = i+1, j+1
+		case c <= 0:
+			gone = append(gone, change{lx.madeOf[i], lx.records[i]})
+			i++
+			if c == 0 {
+				r := recordOf(cache, an, links[j], numbering, arena)
+				records[j] = r
+				come = append(come, change{links[j], r})
+				j++
+			}
+		default:
+			r := recordOf(cache, an, links[j], numbering, arena)
+			records[j] = r
+			come = append(come, change{links[j], r})
+			j++
+		}
+	}
+	next := &lexicon{dict: numbering.dict, madeOf: links, records: records, pairs: maps.Clone(lx.pairs), total: maps.Clone(lx.total),
+		partners: maps.Clone(lx.partners), words: maps.Clone(lx.words), wordFrom: maps.Clone(lx.wordFrom)}
+	goneKeys := map[linkKey]bool{}
+	touched := map[uint64]bool{}
+	for _, g := range gone {
+		goneKeys[g.link.key()] = true
+		g.record.eachPair(func(key uint64) { touched[key] = true })
+	}
+	added := map[uint64][]bridging{}
+	for _, c := range come {
+		c.record.eachPair(func(key uint64) {
+			touched[key] = true
+			added[key] = append(added[key], bridging{c.link.from, c.link.to, c.record.weight})
+		})
+	}
+	// each touched pair's links: those that stay, and those that come, in link order
+	var keys []uint64
+	was := map[uint64][]bridging{}
+	for key := range touched {
+		old := lx.pairs[key]
+		brs := make([]bridging, 0, len(old)+len(added[key]))
+		for _, br := range old {
+			if !goneKeys[br.key()] {
+				brs = append(brs, br)
+			}
+		}
+		brs = append(brs, added[key]...)
+		slices.SortFunc(brs, func(a, b bridging) int { return a.key().compare(b.key()) })
+		if len(brs) == 0 {
+			delete(next.pairs, key)
+		} else {
+			next.pairs[key] = brs
+		}
+		wasKept, isKept := len(old) >= minBridges, len(brs) >= minBridges
+		if isKept {
+			next.total[key] = sum(brs)
+		} else {
+			delete(next.total, key)
+		}
+		if wasKept || isKept {
+			keys = append(keys, key)
+			was[key] = old
+		}
+		if wasKept != isKept {
+			for _, ends := range [2][2]uint32{{uint32(key >> 32), uint32(key)}, {uint32(key), uint32(key >> 32)}} {
+				stem, partner := ends[0], ends[1]
+				ps := slices.Clone(next.partners[stem])
+				if isKept {
+					ps = append(ps, partner)
+					next.sortByStem(ps)
+				} else {
+					ps = slices.DeleteFunc(ps, func(p uint32) bool { return p == partner })
+				}
+				if len(ps) == 0 {
+					delete(next.partners, stem)
+				} else {
+					next.partners[stem] = ps
+				}
+			}
+		}
+	}
+	slices.Sort(keys)
+	next.own = ownOf(next.pairs, keys, lx.own, was)
+	// the word of each stem the changed links write: the first link's to write it
+	stems := map[uint32]bool{}
+	for _, ch := range [2][]change{gone, come} {
+		for _, c := range ch {
+			for _, id := range c.record.terms {
+				stems[id] = true
+			}
+		}
+	}
+	for id := range stems {
+		from, had := next.wordFrom[id]
+		if !had || goneKeys[from] {
+			delete(next.words, id)
+			delete(next.wordFrom, id)
+			for k, r := range records {
+				if w, ok := r.writes(id); ok {
+					next.words[id], next.wordFrom[id] = w, links[k].key()
+					break
+				}
+			}
+			continue
+		}
+		for _, c := range come {
+			if w, ok := c.record.writes(id); ok && c.link.key().compare(from) < 0 {
+				next.words[id], next.wordFrom[id], from = w, c.link.key(), c.link.key()
+			}
+		}
+	}
+	return next, true
 }
 
 // bridge is what accepted links say of elements a and b, with these terms: the summed weight
@@ -415,8 +697,8 @@ func (lx *lexicon) bridge(a, b string, ta, tb termSet, words bool) (float64, [][
 			byA, byB := ownA.of(key), ownB.of(key)
 			w, links := c.weight-byA.weight-byB.weight, c.links-byA.links-byB.links
 			if byA.links > 0 && byB.links > 0 {
-				for _, br := range lx.bridged[key] {
-					if l := lx.madeOf[br.link]; l.from == a && l.to == b || l.from == b && l.to == a {
+				for _, br := range lx.pairs[key] {
+					if br.from == a && br.to == b || br.from == b && br.to == a {
 						w, links = w+br.weight, links+1
 					}
 				}
@@ -468,8 +750,8 @@ func (lx *lexicon) expansion(id string, terms termSet) []string {
 			if terms.has(partner) {
 				continue
 			}
-			for _, br := range lx.bridged[pairKey(stem, partner)] {
-				if l := lx.madeOf[br.link]; l.from != id && l.to != id {
+			for _, br := range lx.pairs[pairKey(stem, partner)] {
+				if br.from != id && br.to != id {
 					strength[partner] += br.weight
 					links[partner]++
 				}

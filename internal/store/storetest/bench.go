@@ -84,6 +84,26 @@ func BenchAnalysis(b *testing.B, open OpenEmpty) {
 					}
 					return len(c.Contexts.Pairs) + len(c.Mechanisms.Pairs) + len(c.Outcomes.Pairs), nil
 				}},
+				// what a reviewer who has just accepted a suggestion (or undone one) waits for
+				// when comparing: the write, then a comparison by an analyst that has answered
+				// one before it
+				{"AlignThenCompareTheories", "pairs", func() (int, error) {
+					writes++
+					op := kb.Op{Type: kb.OpUnlink, Link: kb.Link{Type: kb.RelAligns, From: t.aligned.From, To: t.aligned.To}}
+					if aligned, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, IDs: []string{t.aligned.From}}); err != nil {
+						return 0, err
+					} else if !slices.ContainsFunc(aligned, func(l kb.Link) bool { return l.To == t.aligned.To }) {
+						op = kb.Op{Type: kb.OpLink, Link: t.aligned}
+					}
+					if _, err := s.Apply(ctx, kb.Change{Ops: []kb.Op{op}}); err != nil {
+						return 0, err
+					}
+					c, err := a.Compare(ctx, t.left, t.right, 0)
+					if err != nil {
+						return 0, err
+					}
+					return len(c.Contexts.Pairs) + len(c.Mechanisms.Pairs) + len(c.Outcomes.Pairs), nil
+				}},
 				{"Evidence", "cmocs", func() (int, error) { e, err := a.Evidence(ctx, t.outcome, true); return evidenceSize(e), err }},
 				{"EvidenceForConstruct", "cmocs", func() (int, error) { e, err := a.Evidence(ctx, t.construct, true); return evidenceSize(e), err }},
 				{"Chains", "chains", func() (int, error) {
@@ -165,9 +185,10 @@ func BenchAnalysis(b *testing.B, open OpenEmpty) {
 
 // targets are the nodes the benchmark asks about: the two largest programme theories, the
 // outcome most CMOCs share, a mechanism with alignments, and the outcome explicit chains lead
-// to that has the most chains.
+// to that has the most chains; and an accepted alignment to undo and accept again.
 type targets struct {
 	left, right, outcome, construct, mechanism, chainEnd, study string
+	aligned                                                     kb.Link
 }
 
 func pickTargets(b *testing.B, a *analysis.Analyst, s kb.Store) targets {
@@ -198,6 +219,15 @@ func pickTargets(b *testing.B, a *analysis.Analyst, s kb.Store) targets {
 		if n := perConstruct[l.To]; n > perConstruct[t.construct] || (n == perConstruct[t.construct] && l.To < t.construct) {
 			t.construct = l.To
 		}
+	}
+	aligns, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, All: true})
+	if err != nil {
+		b.Fatalf("alignments: %v", err)
+	}
+	if i := slices.IndexFunc(aligns, func(l kb.Link) bool { return l.Relation != kb.AlignContradicts }); i >= 0 {
+		t.aligned = aligns[i]
+	} else {
+		b.Fatal("the synthetic corpus has no accepted alignment")
 	}
 	mechanisms, err := a.CountCMOCs(ctx, analysis.ByMechanism, nil, 0)
 	if err != nil || len(mechanisms) == 0 {
