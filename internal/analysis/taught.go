@@ -403,7 +403,7 @@ func teach(cache *text.TermCache, links []taughtBy, dict *stemDict) *lexicon {
 	for _, ps := range lx.partners {
 		lx.sortByStem(ps)
 	}
-	lx.own = ownOf(lx.pairs, kept, nil, nil)
+	lx.own = ownOf(lx.pairs, kept)
 	return lx
 }
 
@@ -420,11 +420,9 @@ func (lx *lexicon) sortByStem(ids []uint32) {
 	slices.SortFunc(ids, func(a, b uint32) int { return cmp.Compare(lx.dict.stems[a], lx.dict.stems[b]) })
 }
 
-// ownOf is, per element of the links of the kept pairs keys (in order), what its links gave
-// each of them, its entries ordered by key. Given the contributions of before, it is these
-// with the entries of keys, and only those, made again, for the elements of the links of
-// keys now and then (was: the pairs before).
-func ownOf(pairs map[uint64][]bridging, keys []uint64, before map[string]ownContributions, was map[uint64][]bridging) map[string]ownContributions {
+// ownOf is, per element of the links of the kept pairs among keys (in order), what its links
+// gave each of them, its entries ordered by key.
+func ownOf(pairs map[uint64][]bridging, keys []uint64) map[string]ownContributions {
 	// the ends are numbered in one pass, which notes each link's two, so that the next finds
 	// them by number: tens of thousands of entries, each a lookup by string otherwise
 	number := map[string]int32{}
@@ -475,41 +473,39 @@ func ownOf(pairs map[uint64][]bridging, keys []uint64, before map[string]ownCont
 			}
 		}
 	}
-	fresh := make(map[string]ownContributions, len(ends))
+	out := make(map[string]ownContributions, len(ends))
 	for e, own := range made {
-		fresh[ends[e]] = own
+		out[ends[e]] = slices.Clip(own)
 	}
-	if before == nil {
-		for end, own := range fresh {
-			fresh[end] = slices.Clip(own)
-		}
-		return fresh
-	}
+	return out
+}
+
+// withOwnRedone is before (what each element's links gave each kept pair) with the entries of
+// keys made again from pairs, for the elements of their links now and then (was: the pairs
+// before); every other entry is shared with before.
+func withOwnRedone(before map[string]ownContributions, pairs map[uint64][]bridging, keys []uint64, was map[uint64][]bridging) map[string]ownContributions {
+	redone := ownOf(pairs, keys)
 	out := maps.Clone(before)
-	redone := func(end string) {
-		old, made := before[end], fresh[end]
-		merged := make(ownContributions, 0, len(old)+len(made))
-		for _, c := range old {
-			if _, again := slices.BinarySearch(keys, c.key); !again {
-				merged = append(merged, c)
-			}
-		}
-		merged = append(merged, made...)
-		slices.SortFunc(merged, func(a, b ownContribution) int { return cmp.Compare(a.key, b.key) })
-		if len(merged) == 0 {
-			delete(out, end)
-		} else {
-			out[end] = merged
-		}
-	}
 	seen := map[string]bool{}
 	for _, key := range keys {
 		for _, brs := range [2][]bridging{pairs[key], was[key]} {
 			for _, br := range brs {
 				for _, end := range [2]string{br.from, br.to} {
-					if !seen[end] {
-						seen[end] = true
-						redone(end)
+					if seen[end] {
+						continue
+					}
+					seen[end] = true
+					merged := slices.Clone(redone[end])
+					for _, c := range before[end] {
+						if _, again := slices.BinarySearch(keys, c.key); !again {
+							merged = append(merged, c)
+						}
+					}
+					slices.SortFunc(merged, func(a, b ownContribution) int { return cmp.Compare(a.key, b.key) })
+					if len(merged) == 0 {
+						delete(out, end)
+					} else {
+						out[end] = merged
 					}
 				}
 			}
@@ -632,7 +628,7 @@ func (lx *lexicon) update(cache *text.TermCache, links []taughtBy) (*lexicon, bo
 		}
 	}
 	slices.Sort(keys)
-	next.own = ownOf(next.pairs, keys, lx.own, was)
+	next.own = withOwnRedone(lx.own, next.pairs, keys, was)
 	// the word of each stem the changed links write: the first link's to write it
 	stems := map[uint32]bool{}
 	for _, ch := range [2][]change{gone, come} {

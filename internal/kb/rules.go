@@ -247,7 +247,10 @@ func SortLinks(ls []Link) {
 }
 
 // CompareLinks orders two links as SortLinks does.
-func CompareLinks(a, b *Link) int {
+func CompareLinks(a, b *Link) int { return CompareLinkKeys(a.Key(), b.Key()) }
+
+// CompareLinkKeys orders the keys of two links as SortLinks orders the links.
+func CompareLinkKeys(a, b LinkKey) int {
 	if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
 		return c
 	}

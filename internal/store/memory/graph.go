@@ -270,7 +270,7 @@ func (g *graph) linksOfType(t kb.RelType) []kb.Link {
 	for key := range g.byType[t] {
 		keys = append(keys, key)
 	}
-	slices.SortFunc(keys, compareKeys)
+	slices.SortFunc(keys, kb.CompareLinkKeys)
 	ls := make([]kb.Link, len(keys))
 	for i, key := range keys {
 		ls[i] = g.out[key.From][key]
@@ -283,14 +283,9 @@ func (g *graph) linksOfType(t kb.RelType) []kb.Link {
 // is dropped, to be built again by the next read of them all.
 const maxSortedPatches = 32
 
-// compareKeys orders link keys as kb.SortLinks orders their links.
-func compareKeys(a, b kb.LinkKey) int {
-	return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
-}
-
 // withLink is a copy of the sorted links ls with the link of key set to l (nil: removed).
 func withLink(ls []kb.Link, key kb.LinkKey, l *kb.Link) []kb.Link {
-	i, found := slices.BinarySearchFunc(ls, key, func(e kb.Link, key kb.LinkKey) int { return compareKeys(e.Key(), key) })
+	i, found := slices.BinarySearchFunc(ls, key, func(e kb.Link, key kb.LinkKey) int { return kb.CompareLinkKeys(e.Key(), key) })
 	switch {
 	case l == nil && !found:
 		return ls

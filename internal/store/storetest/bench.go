@@ -88,7 +88,6 @@ func BenchAnalysis(b *testing.B, open OpenEmpty) {
 				// when comparing: the write, then a comparison by an analyst that has answered
 				// one before it
 				{"AlignThenCompareTheories", "pairs", func() (int, error) {
-					writes++
 					op := kb.Op{Type: kb.OpUnlink, Link: kb.Link{Type: kb.RelAligns, From: t.aligned.From, To: t.aligned.To}}
 					if aligned, err := s.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, IDs: []string{t.aligned.From}}); err != nil {
 						return 0, err
