@@ -96,7 +96,7 @@ func (a *Analyst) shared(ctx context.Context) (*corpus, error) {
 	if _, counts := a.tallier(); !ok || counts {
 		return nil, nil
 	}
-	return a.cache.get(ctx, rs, func(ctx context.Context, _ *corpus) (*corpus, error) {
+	return a.cache.get(ctx, rs, func(ctx context.Context, _ *corpus, _ uint64) (*corpus, error) {
 		return buildCorpus(ctx, a.store, nil, everything)
 	})
 }

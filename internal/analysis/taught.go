@@ -235,12 +235,12 @@ func maxDelta(links int) int { return max(64, links/16) }
 
 // buildLexicon reads the accepted alignments and the elements they join, in two store calls:
 // rows proportional to the crosswalk, not to the corpus. A lexicon is made of the accepted
-// links and their ends' names alone, so where these are what previous (of an earlier
-// revision; nil: none) was made of, previous is the answer: most writes touch neither; where
-// a few links differ (a reviewer accepted a suggestion, renamed an element), previous is
-// updated by them, which gives what building afresh would. Names are split through cache.
-func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, previous *lexicon) (*lexicon, error) {
-	madeOf, err := readTaught(ctx, store)
+// links and their ends' names alone, so where these are what previous (of revision since;
+// nil: none) was made of, previous is the answer: most writes touch neither; where a few
+// links differ (a reviewer accepted a suggestion, renamed an element), previous is updated by
+// them, which gives what building afresh would. Names are split through cache.
+func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, previous *lexicon, since uint64) (*lexicon, error) {
+	madeOf, err := readTaught(ctx, store, previous, since)
 	if err != nil {
 		return nil, err
 	}
@@ -252,41 +252,93 @@ func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, pr
 	return teach(cache, madeOf, nil), nil
 }
 
-// readTaught reads the accepted alignments, in link order, with their ends' names.
-func readTaught(ctx context.Context, store kb.Store) ([]taughtBy, error) {
+// readTaught reads the accepted alignments, in link order, with their ends' names. Given the
+// lexicon of an earlier revision (since) over a store that lists the nodes written since
+// (kb.ChangeLog), a link previous was made of keeps the names it read unless a write since
+// changed an end: after a reviewer's accept, that is a few names to read instead of one per
+// end of every accepted link, most of the time of bringing the lexicon up to date.
+func readTaught(ctx context.Context, store kb.Store, previous *lexicon, since uint64) ([]taughtBy, error) {
 	all, err := store.Links(ctx, kb.LinkQuery{Types: []kb.RelType{kb.RelAligns}, All: true})
 	if err != nil {
 		return nil, fmt.Errorf("reading the accepted alignments: %w", err)
 	}
-	// what a store returns is read-only (the embedded store's is its own cache): filtered
-	// into a slice of the lexicon's own, never in place
-	ls := make([]kb.Link, 0, len(all))
+	// what a store returns is read-only (the embedded store's is its own cache): the links
+	// kept are the lexicon's own, in the store's order, which is link order
+	madeOf := make([]taughtBy, 0, len(all))
 	for _, l := range all {
 		if l.Relation != kb.AlignContradicts {
-			ls = append(ls, l)
+			madeOf = append(madeOf, taughtBy{from: l.From, to: l.To})
 		}
 	}
-	if len(ls) == 0 {
+	if len(madeOf) == 0 {
 		return nil, nil
 	}
-	ids := make([]string, 0, 2*len(ls))
-	for _, l := range ls {
-		ids = append(ids, l.From, l.To)
-	}
-	// the reader asks for each id once
-	r := &reader{store: store, nodes: make(map[string]kb.Node, len(ids))}
-	if err := r.load(ctx, ids...); err != nil {
+	named, err := keepNames(ctx, store, madeOf, previous, since)
+	if err != nil {
 		return nil, err
 	}
-	madeOf := make([]taughtBy, len(ls))
-	for i, l := range ls {
-		madeOf[i] = taughtBy{l.From, l.To, nameOrNone(r.node(l.From)), nameOrNone(r.node(l.To))}
+	var ids []string
+	for i, l := range madeOf {
+		if !named[i] {
+			ids = append(ids, l.from, l.to)
+		}
 	}
-	// a store gives links by type and ends; should one not, they are put in that order
-	if !slices.IsSortedFunc(madeOf, func(a, b taughtBy) int { return a.key().compare(b.key()) }) {
-		slices.SortStableFunc(madeOf, func(a, b taughtBy) int { return a.key().compare(b.key()) })
+	if len(ids) == 0 {
+		return madeOf, nil
+	}
+	ns, err := store.Get(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("reading the ends of the accepted alignments: %w", err)
+	}
+	names := make(map[string]string, len(ns))
+	for _, n := range ns {
+		names[n.NodeID()] = kb.NameOf(n)
+	}
+	for i := range madeOf {
+		if !named[i] {
+			// an end that is not there has no name
+			madeOf[i].fromName, madeOf[i].toName = names[madeOf[i].from], names[madeOf[i].to]
+		}
 	}
 	return madeOf, nil
+}
+
+// keepNames gives the links (in link order) that previous was made of, and whose ends no write
+// since changed, the names previous read, and says which it named; nothing if the store
+// cannot list the nodes written since.
+func keepNames(ctx context.Context, store kb.Store, links []taughtBy, previous *lexicon, since uint64) ([]bool, error) {
+	named := make([]bool, len(links))
+	changes, ok := store.(kb.ChangeLog)
+	if previous == nil || !ok {
+		return named, nil
+	}
+	ids, ok, err := changes.NodesChangedSince(ctx, since)
+	if err != nil {
+		return nil, fmt.Errorf("reading which nodes changed: %w", err)
+	}
+	if !ok {
+		return named, nil
+	}
+	changed := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		changed[id] = true
+	}
+	// both lists are in link order, and mostly the same links
+	was := previous.madeOf
+	j := 0
+	for i, l := range links {
+		for j < len(was) && was[j].key().compare(l.key()) < 0 {
+			j++
+		}
+		if j == len(was) {
+			break
+		}
+		if was[j].key() == l.key() && !changed[l.from] && !changed[l.to] {
+			links[i].fromName, links[i].toName = was[j].fromName, was[j].toName
+			named[i] = true
+		}
+	}
+	return named, nil
 }
 
 // recordOf splits one link's names into a record, numbering their stems in dict. Its slices
@@ -782,10 +834,10 @@ func (a *Analyst) taught(ctx context.Context) (*lexicon, error) {
 	}
 	rs, ok := a.store.(kb.Revisioned)
 	if !ok {
-		return buildLexicon(ctx, a.store, a.terms, nil)
+		return buildLexicon(ctx, a.store, a.terms, nil, 0)
 	}
-	return a.lexicons.get(ctx, rs, func(ctx context.Context, previous *lexicon) (*lexicon, error) {
-		return buildLexicon(ctx, a.store, a.terms, previous)
+	return a.lexicons.get(ctx, rs, func(ctx context.Context, previous *lexicon, since uint64) (*lexicon, error) {
+		return buildLexicon(ctx, a.store, a.terms, previous, since)
 	})
 }
 
@@ -798,11 +850,11 @@ type revisionCache[T any] struct {
 }
 
 // get returns the value of the store's current revision, building it if none is kept; build
-// is given the value last kept (of an earlier revision; zero if none), which it may return
-// again if what it is built from has not changed. The revision is read before the build and
+// is given the value last kept and the revision it was built from (zero if none), which it may
+// return again if what it is built from has not changed. The revision is read before the build and
 // after it: a build that a write overlapped (another process's, on Neo4j) answers the question
 // that asked but is not kept.
-func (cc *revisionCache[T]) get(ctx context.Context, rs kb.Revisioned, build func(ctx context.Context, previous T) (T, error)) (T, error) {
+func (cc *revisionCache[T]) get(ctx context.Context, rs kb.Revisioned, build func(ctx context.Context, previous T, since uint64) (T, error)) (T, error) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	var zero T
@@ -813,7 +865,7 @@ func (cc *revisionCache[T]) get(ctx context.Context, rs kb.Revisioned, build fun
 	if cc.kept && cc.revision == rev {
 		return cc.value, nil
 	}
-	v, err := build(ctx, cc.value)
+	v, err := build(ctx, cc.value, cc.revision)
 	if err != nil {
 		return zero, err
 	}

@@ -18,14 +18,7 @@ import (
 // is what a fresh build gives.
 func TestLexiconIsWarmedAndKeptWhileItsLinksAndNamesAre(t *testing.T) {
 	ctx := context.Background()
-	s, err := memory.Open(ctx, memory.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close(ctx) })
-	if _, err := synth.Load(ctx, s, synth.Default().Scaled(300)); err != nil {
-		t.Fatal(err)
-	}
+	s := syntheticStore(t, 300)
 	a := New(s)
 	taught := func() *lexicon {
 		t.Helper()
@@ -33,7 +26,7 @@ func TestLexiconIsWarmedAndKeptWhileItsLinksAndNamesAre(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		madeOf, err := readTaught(ctx, s)
+		madeOf, err := readTaught(ctx, s, nil, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,14 +105,7 @@ func TestLexiconIsWarmedAndKeptWhileItsLinksAndNamesAre(t *testing.T) {
 // answers does not depend on how the analyst's lexicons happened to number their stems.
 func TestLexiconUpdatedByAWriteIsWhatBuildingAfreshGives(t *testing.T) {
 	ctx := context.Background()
-	s, err := memory.Open(ctx, memory.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close(ctx) })
-	if _, err := synth.Load(ctx, s, synth.Default().Scaled(600)); err != nil {
-		t.Fatal(err)
-	}
+	s := syntheticStore(t, 600)
 	a := New(s)
 	previous, err := a.taught(ctx)
 	if err != nil {
@@ -143,7 +129,7 @@ func TestLexiconUpdatedByAWriteIsWhatBuildingAfreshGives(t *testing.T) {
 			updates++
 		}
 		previous = lx
-		madeOf, err := readTaught(ctx, s)
+		madeOf, err := readTaught(ctx, s, nil, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,5 +262,129 @@ func sameAnswers(t *testing.T, what string, s kb.Store, x, y *lexicon) {
 	}
 	if bridges == 0 {
 		t.Fatalf("%s: no pair of %d elements is bridged: the comparison proves nothing", what, len(ns))
+	}
+}
+
+// syntheticStore is an embedded store holding the synthetic corpus of cmocs CMOCs.
+func syntheticStore(t *testing.T, cmocs int) *memory.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := memory.Open(ctx, memory.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close(ctx) })
+	if _, err := synth.Load(ctx, s, synth.Default().Scaled(cmocs)); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// getCounter counts the nodes a store was asked for, passing on everything else the store
+// does, its change log included.
+type getCounter struct {
+	*memory.Store
+	asked int
+}
+
+func (g *getCounter) Get(ctx context.Context, ids []string) ([]kb.Node, error) {
+	g.asked += len(ids)
+	return g.Store.Get(ctx, ids)
+}
+
+// withoutChangeLog is a store that cannot say which nodes changed.
+type withoutChangeLog struct{ kb.Store }
+
+// After a write, the accepted links are read again with the names the lexicon before read,
+// except those of the links whose ends the write changed, and of the links that are new:
+// what the store's change log names is read, not every end of every accepted link. What is
+// read is what reading everything gives; a store without a change log, or one that no longer
+// remembers back to the lexicon's revision, is read whole.
+func TestTaughtLinksReadOnlyTheNamesAWriteChanged(t *testing.T) {
+	ctx := context.Background()
+	s := syntheticStore(t, 300)
+	a := New(s)
+	// taught is the lexicon of the store's current revision, and the revision
+	taught := func() (*lexicon, uint64) {
+		t.Helper()
+		lx, err := a.taught(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rev, err := s.Revision(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lx, rev
+	}
+	// reread reads the links through store, from lexicon lx of revision since, and says how
+	// many nodes it asked for; what it read must be what reading everything gives
+	reread := func(what string, store kb.Store, counter *getCounter, lx *lexicon, since uint64) int {
+		t.Helper()
+		counter.asked = 0
+		got, err := readTaught(ctx, store, lx, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole, err := readTaught(ctx, s, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, whole) {
+			t.Fatalf("%s: the links read again are not what reading everything gives", what)
+		}
+		return counter.asked
+	}
+	apply := func(ops ...kb.Op) {
+		t.Helper()
+		if _, err := s.Apply(ctx, kb.Change{Actor: "test", Ops: ops}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counter := &getCounter{Store: s}
+	lx, rev := taught()
+	links := lx.madeOf
+	if n := reread("nothing written", counter, counter, lx, rev); n != 0 {
+		t.Errorf("nothing written: %d nodes read, want none", n)
+	}
+
+	// an end renamed: the links it ends are read again, both their ends
+	renamed := links[0].from
+	ends := 0
+	for _, l := range links {
+		if l.from == renamed || l.to == renamed {
+			ends += 2
+		}
+	}
+	ns, err := s.Get(ctx, []string{renamed})
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("reading %s: %v", renamed, err)
+	}
+	apply(kb.Op{Type: kb.OpUpdate, Kind: ns[0].NodeKind(), ID: renamed, Patch: kb.Props{"name": "Quixotic zebra bridging"}})
+	if n := reread("an end renamed", counter, counter, lx, rev); n != ends {
+		t.Errorf("an end renamed: %d nodes read, want the %d ends of its links", n, ends)
+	}
+
+	// a link accepted between two elements no link joined: its two ends are read
+	lx, rev = taught()
+	from, to := links[2].from, links[len(links)-1].to
+	if slices.ContainsFunc(links, func(l taughtBy) bool { return l.from == from && l.to == to || l.from == to && l.to == from }) {
+		t.Fatalf("%s and %s are aligned already", from, to)
+	}
+	apply(kb.Op{Type: kb.OpLink, Link: kb.Link{Type: kb.RelAligns, From: from, To: to, LinkProps: kb.LinkProps{Relation: kb.AlignRelated}}})
+	if n := reread("a link accepted", counter, counter, lx, rev); n != 2 {
+		t.Errorf("a link accepted: %d nodes read, want its 2 ends", n)
+	}
+
+	lx, rev = taught()
+	whole := 2 * len(lx.madeOf)
+	if n := reread("a store without a change log", withoutChangeLog{counter}, counter, lx, rev); n != whole {
+		t.Errorf("a store without a change log: %d nodes read, want every end, %d", n, whole)
+	}
+	if n := reread("a revision the store does not know", counter, counter, lx, rev+1); n != whole {
+		t.Errorf("a revision the store does not know: %d nodes read, want every end, %d", n, whole)
+	}
+	if n := reread("no lexicon before", counter, counter, nil, 0); n != whole {
+		t.Errorf("no lexicon before: %d nodes read, want every end, %d", n, whole)
 	}
 }

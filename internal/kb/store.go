@@ -190,7 +190,7 @@ type Store interface {
 	Get(ctx context.Context, ids []string) ([]Node, error)
 	// List returns a filtered, sorted page of one kind.
 	List(ctx context.Context, q ListQuery) (Page, error)
-	// Links returns the links of the given types at the given ends.
+	// Links returns the links of the given types at the given ends, in SortLinks order.
 	Links(ctx context.Context, q LinkQuery) ([]Link, error)
 	// Read runs a read plan in one round trip (see ReadPlan).
 	Read(ctx context.Context, p ReadPlan) (ReadResult, error)
@@ -212,6 +212,18 @@ type Store interface {
 // be kept until the next write instead of being rebuilt on every question.
 type Revisioned interface {
 	Revision(ctx context.Context) (uint64, error)
+}
+
+// ChangeLog is a store that remembers which nodes its latest writes changed. What a reader
+// derived from a few thousand nodes at one revision (the analysis package's lexicon of
+// accepted links and their ends' names) is then brought up to date by reading the nodes
+// written since, not all of them again.
+type ChangeLog interface {
+	// NodesChangedSince lists the ids of the nodes that writes after revision since created,
+	// changed or deleted, up to the current revision, each at least once; ok is false when the
+	// store cannot say (it no longer remembers back that far, or a write since changed more
+	// nodes than it lists), and the reader must read everything again.
+	NodesChangedSince(ctx context.Context, since uint64) (ids []string, ok bool, err error)
 }
 
 // RelationFilter is a filter field that matches the text of linked nodes: a CMOC whose

@@ -57,6 +57,8 @@ type Store struct {
 	// revision counts the writes that changed the graph; it moves under the write lock, so a
 	// reader that reads it before reading the graph sees at least that revision's graph.
 	revision atomic.Uint64
+	// changes is which nodes the latest writes changed (kb.ChangeLog), under mu
+	changes  recentChanges
 	readOnly bool
 }
 
@@ -66,6 +68,7 @@ var ErrReadOnly = errors.New("the embedded store was opened read-only")
 var (
 	_ kb.Store      = (*Store)(nil)
 	_ kb.Revisioned = (*Store)(nil)
+	_ kb.ChangeLog  = (*Store)(nil)
 )
 
 // Revision implements kb.Revisioned.
@@ -148,6 +151,7 @@ func (s *Store) openFiles(ctx context.Context, f *dataFile, opts Options) error 
 	s.file, s.journal, s.snapshotSize = f, j, size
 	s.compactAt = cmp.Or(opts.CompactAt, DefaultCompactAt)
 	s.revision.Store(rev)
+	s.changes.forgetBefore(rev)
 	if replayed > 0 {
 		s.log.InfoContext(ctx, "journal replayed", "journal", j.path, "changes", replayed)
 	}
@@ -168,6 +172,7 @@ func (s *Store) readFiles(ctx context.Context, path string) error {
 		if ok {
 			s.g = g
 			s.revision.Store(rev)
+			s.changes.forgetBefore(rev)
 			s.log.InfoContext(ctx, "embedded store read (read-only)", "path", path, "nodes", len(g.nodes), "revision", rev)
 			return nil
 		}
@@ -504,6 +509,7 @@ func (s *Store) Apply(ctx context.Context, c kb.Change) (kb.Result, error) {
 	s.mu.Lock()
 	effect.apply(s.g)
 	s.revision.Store(rev)
+	s.changes.note(rev, effect.nodeIDs)
 	s.mu.Unlock()
 	if s.journal.size > max(s.compactAt, s.snapshotSize) {
 		s.compact(ctx)
@@ -528,7 +534,7 @@ func (s *Store) stage(c kb.Change, at time.Time) (kb.Result, *netEffect, error) 
 		return t.result, nil, nil
 	}
 	if s.journal == nil {
-		s.revision.Add(1)
+		s.changes.note(s.revision.Add(1), t.nodes)
 		return t.result, nil, nil
 	}
 	effect := newNetEffect()
