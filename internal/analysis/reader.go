@@ -8,6 +8,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/cmograph/cmograph/internal/kb"
@@ -48,6 +49,13 @@ func (a *Analyst) reader() *reader {
 
 // load fetches the nodes not yet read, in one call.
 func (r *reader) load(ctx context.Context, ids ...string) error {
+	if len(ids) > len(r.nodes) {
+		// thousands of quotes at once: the map is made the size it may grow to rather than
+		// grown through every doubling, each of which moves what it held
+		grown := make(map[string]kb.Node, len(r.nodes)+len(ids))
+		maps.Copy(grown, r.nodes)
+		r.nodes = grown
+	}
 	var missing []string
 	for _, id := range ids {
 		if _, ok := r.nodes[id]; !ok && id != "" {
