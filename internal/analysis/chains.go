@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/cmograph/cmograph/internal/kb"
@@ -100,11 +99,11 @@ func (a *Analyst) Chains(ctx context.Context, targetID string, maxDepth, limit i
 	for _, end := range ends {
 		walk(nil, end, 0)
 	}
-	sort.SliceStable(chains, func(i, j int) bool {
-		if len(chains[i].CMOCs) != len(chains[j].CMOCs) {
-			return len(chains[i].CMOCs) > len(chains[j].CMOCs)
-		}
-		return chainKey(chains[i]) < chainKey(chains[j])
+	// longest first, then by their CMOCs' ids, compared where they lie: a key string per
+	// comparison was most of the question
+	slices.SortStableFunc(chains, func(a, b Chain) int {
+		return cmp.Or(cmp.Compare(len(b.CMOCs), len(a.CMOCs)),
+			slices.CompareFunc(a.CMOCs, b.CMOCs, func(x, y *kb.CMOC) int { return strings.Compare(x.ID, y.ID) }))
 	})
 	return chains, nil
 }
@@ -209,14 +208,6 @@ func newChain(path []ChainLink) Chain {
 		c.CMOCs = append(c.CMOCs, l.To)
 	}
 	return c
-}
-
-func chainKey(c Chain) string {
-	k := ""
-	for _, m := range c.CMOCs {
-		k += m.ID + "\x00"
-	}
-	return k
 }
 
 // outcomesMeaning lists the outcomes that stand for the target: the outcome and those aligned
