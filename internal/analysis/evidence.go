@@ -108,6 +108,9 @@ func (a *Analyst) Evidence(ctx context.Context, targetID string, aligned bool) (
 		out.Matched = append(out.Matched, m.Element)
 	}
 	byStudy := map[string]*StudyEvidence{}
+	// every CMOC's lists of quotes are cut from one array: a quote's entry holds its link, a
+	// few hundred bytes, and a list of its own for each CMOC and stance was an allocation each
+	quoted := make([]QuoteEvidence, 0, len(ev))
 	for _, id := range cmocIDs {
 		cmoc, ok := r.node(id).(*kb.CMOC)
 		if !ok {
@@ -134,7 +137,8 @@ func (a *Analyst) Evidence(ctx context.Context, targetID string, aligned bool) (
 		lists := [3]*[]QuoteEvidence{&ce.Supporting, &ce.Refuting, &ce.Refining}
 		for slot, n := range stances {
 			if n > 0 {
-				*lists[slot] = make([]QuoteEvidence, 0, n)
+				*lists[slot] = quoted[len(quoted) : len(quoted) : len(quoted)+n]
+				quoted = quoted[:len(quoted)+n]
 			}
 		}
 		for _, i := range quotesOf[id] {
