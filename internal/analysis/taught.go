@@ -244,12 +244,23 @@ func buildLexicon(ctx context.Context, store kb.Store, cache *text.TermCache, pr
 	if err != nil {
 		return nil, err
 	}
-	if previous != nil {
+	if previous != nil && !previous.dict.outgrown(len(previous.words)) {
 		if lx, ok := previous.update(cache, madeOf); ok {
 			return lx, nil
 		}
 	}
 	return teach(cache, madeOf, nil), nil
+}
+
+// minDictStems is how many stems a dictionary may hold, whatever the links use.
+const minDictStems = 256
+
+// outgrown says whether the dictionary holds many more stems than the inUse of its lexicon's
+// links: it keeps every stem its lexicons met, and a server whose reviewers rename elements for
+// months would keep the words of every name they ever gave. Building afresh numbers only the
+// stems in use.
+func (d *stemDict) outgrown(inUse int) bool {
+	return len(d.stems) > max(2*inUse, minDictStems)
 }
 
 // readTaught reads the accepted alignments, in link order, with their ends' names. Given the

@@ -388,3 +388,59 @@ func TestTaughtLinksReadOnlyTheNamesAWriteChanged(t *testing.T) {
 		t.Errorf("no lexicon before: %d nodes read, want every end, %d", n, whole)
 	}
 }
+
+// A dictionary of stems does not keep the words of every name an element was ever given: once
+// it holds many more stems than the accepted links use, the next lexicon is built afresh, with
+// only the stems in use, and answers as the one before would have.
+func TestRenamesDoNotGrowTheDictionaryForever(t *testing.T) {
+	ctx := context.Background()
+	s := syntheticStore(t, 300)
+	a := New(s)
+	lx, err := a.taught(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := lx.madeOf[0].from
+	ns, err := s.Get(ctx, []string{end})
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("reading %s: %v", end, err)
+	}
+	kind := ns[0].NodeKind()
+	// word is a word of letters no other name has, different for every i
+	word := func(i int) string {
+		w := []byte("zq")
+		for ; i > 0; i /= 26 {
+			w = append(w, byte('a'+i%26))
+		}
+		return string(append(w, 'x'))
+	}
+	fresh := 0
+	for i := range 4 * minDictStems {
+		name := word(4*i) + " " + word(4*i+1) + " " + word(4*i+2) + " " + word(4*i+3)
+		if _, err := s.Apply(ctx, kb.Change{Actor: "test", Ops: []kb.Op{{Type: kb.OpUpdate, Kind: kind, ID: end, Patch: kb.Props{"name": name}}}}); err != nil {
+			t.Fatal(err)
+		}
+		next, err := a.taught(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sharesRecords(next, lx) {
+			fresh++
+		}
+		lx = next
+		if limit := max(2*len(lx.words), minDictStems) + 4; len(lx.dict.stems) > limit {
+			t.Fatalf("after %d renames the dictionary holds %d stems; the links use %d", i+1, len(lx.dict.stems), len(lx.words))
+		}
+	}
+	if fresh == 0 {
+		t.Fatal("no rename built the lexicon afresh")
+	}
+	madeOf, err := readTaught(ctx, s, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := teach(nil, madeOf, lx.dict); !reflect.DeepEqual(lx, want) {
+		t.Fatal("the lexicon after the renames is not what building it afresh gives")
+	}
+	sameAnswers(t, "after the renames", s, lx, teach(nil, madeOf, nil))
+}
