@@ -288,10 +288,18 @@ func readTaught(ctx context.Context, store kb.Store, previous *lexicon, since ui
 	if err != nil {
 		return nil, err
 	}
+	// each end is asked for once, however many links it has (on Neo4j, a row each)
 	var ids []string
+	names := map[string]string{}
 	for i, l := range madeOf {
-		if !named[i] {
-			ids = append(ids, l.from, l.to)
+		if named[i] {
+			continue
+		}
+		for _, id := range [2]string{l.from, l.to} {
+			if _, asked := names[id]; !asked {
+				names[id] = ""
+				ids = append(ids, id)
+			}
 		}
 	}
 	if len(ids) == 0 {
@@ -301,7 +309,6 @@ func readTaught(ctx context.Context, store kb.Store, previous *lexicon, since ui
 	if err != nil {
 		return nil, fmt.Errorf("reading the ends of the accepted alignments: %w", err)
 	}
-	names := make(map[string]string, len(ns))
 	for _, n := range ns {
 		names[n.NodeID()] = kb.NameOf(n)
 	}

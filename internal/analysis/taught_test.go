@@ -348,21 +348,26 @@ func TestTaughtLinksReadOnlyTheNamesAWriteChanged(t *testing.T) {
 		t.Errorf("nothing written: %d nodes read, want none", n)
 	}
 
+	// distinctEnds counts the ends of the links that pass keep, each once
+	distinctEnds := func(links []taughtBy, keep func(taughtBy) bool) int {
+		ends := map[string]bool{}
+		for _, l := range links {
+			if keep(l) {
+				ends[l.from], ends[l.to] = true, true
+			}
+		}
+		return len(ends)
+	}
 	// an end renamed: the links it ends are read again, both their ends
 	renamed := links[0].from
-	ends := 0
-	for _, l := range links {
-		if l.from == renamed || l.to == renamed {
-			ends += 2
-		}
-	}
+	ends := distinctEnds(links, func(l taughtBy) bool { return l.from == renamed || l.to == renamed })
 	ns, err := s.Get(ctx, []string{renamed})
 	if err != nil || len(ns) != 1 {
 		t.Fatalf("reading %s: %v", renamed, err)
 	}
 	apply(kb.Op{Type: kb.OpUpdate, Kind: ns[0].NodeKind(), ID: renamed, Patch: kb.Props{"name": "Quixotic zebra bridging"}})
 	if n := reread("an end renamed", counter, counter, lx, rev); n != ends {
-		t.Errorf("an end renamed: %d nodes read, want the %d ends of its links", n, ends)
+		t.Errorf("an end renamed: %d nodes read, want the %d ends of its links, each once", n, ends)
 	}
 
 	// a link accepted between two elements no link joined: its two ends are read
@@ -377,15 +382,15 @@ func TestTaughtLinksReadOnlyTheNamesAWriteChanged(t *testing.T) {
 	}
 
 	lx, rev = taught()
-	whole := 2 * len(lx.madeOf)
+	whole := distinctEnds(lx.madeOf, func(taughtBy) bool { return true })
 	if n := reread("a store without a change log", withoutChangeLog{counter}, counter, lx, rev); n != whole {
-		t.Errorf("a store without a change log: %d nodes read, want every end, %d", n, whole)
+		t.Errorf("a store without a change log: %d nodes read, want every end once, %d", n, whole)
 	}
 	if n := reread("a revision the store does not know", counter, counter, lx, rev+1); n != whole {
-		t.Errorf("a revision the store does not know: %d nodes read, want every end, %d", n, whole)
+		t.Errorf("a revision the store does not know: %d nodes read, want every end once, %d", n, whole)
 	}
 	if n := reread("no lexicon before", counter, counter, nil, 0); n != whole {
-		t.Errorf("no lexicon before: %d nodes read, want every end, %d", n, whole)
+		t.Errorf("no lexicon before: %d nodes read, want every end once, %d", n, whole)
 	}
 }
 
