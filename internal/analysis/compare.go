@@ -100,6 +100,9 @@ func (a *Analyst) Compare(ctx context.Context, leftID, rightID string, threshold
 	if leftID == rightID {
 		return nil, kb.Invalid("right", "is the same programme theory as left")
 	}
+	// the lexicon, when a start or a write to the crosswalk left none, is built beside the
+	// reads and the counting of words below, which do not need it
+	taught := a.taughtMeanwhile(ctx)
 	elements := map[kb.Kind][2][]kb.Node{}
 	var ids []string
 	for _, k := range elementKindsOrder {
@@ -141,19 +144,14 @@ func (a *Analyst) Compare(ctx context.Context, leftID, rightID string, threshold
 	if err != nil {
 		return nil, err
 	}
-	lex, err := a.taught(ctx)
-	if err != nil {
-		return nil, err
-	}
-	scorer := pairScorer{st: st, corpora: map[kb.Kind]*text.Corpus{}, kindOf: map[string]kb.Kind{}, lex: lex, nodeOf: r.node, terms: map[string]termSet{}, cache: r.terms, an: text.NewAnalyzer(),
-		sims: map[[2]string]float64{}}
+	corpora, kindOf := map[kb.Kind]*text.Corpus{}, map[string]kb.Kind{}
 	for k, sides := range elements {
 		docs := map[string]string{}
 		for _, n := range slices.Concat(sides[0], sides[1]) {
 			docs[n.NodeID()] = elementText(n, quotes[n.NodeID()])
-			scorer.kindOf[n.NodeID()] = k
+			kindOf[n.NodeID()] = k
 		}
-		scorer.corpora[k] = r.terms.Corpus(docs)
+		corpora[k] = r.terms.Corpus(docs)
 	}
 	var leftIDs []string
 	rightSet := map[string]bool{}
@@ -173,6 +171,12 @@ func (a *Analyst) Compare(ctx context.Context, leftID, rightID string, threshold
 	if err != nil {
 		return nil, err
 	}
+	lex, err := taught()
+	if err != nil {
+		return nil, err
+	}
+	scorer := pairScorer{st: st, corpora: corpora, kindOf: kindOf, lex: lex, nodeOf: r.node, terms: map[string]termSet{}, cache: r.terms, an: text.NewAnalyzer(),
+		sims: map[[2]string]float64{}}
 	c := &Comparison{Left: left.(*kb.ProgrammeTheory), Right: right.(*kb.ProgrammeTheory), Threshold: threshold}
 	in := comparisonInput{r: r, aligns: aligns, instances: instances, quotes: quotes, threshold: threshold, scorer: scorer, paths: paths, rejected: rejected}
 	c.Contexts = in.compareKind(kb.KindContext, elements[kb.KindContext])

@@ -859,6 +859,26 @@ func (a *Analyst) taught(ctx context.Context) (*lexicon, error) {
 	})
 }
 
+// taughtMeanwhile starts finding the lexicon (see taught) and returns what waits for it: a
+// question that has reading and counting of its own to do does it while a lexicon that a start
+// or a write left unbuilt is built, on the other core. The lexicon is found, and the wait
+// returns, even if the question gives up before asking for it.
+func (a *Analyst) taughtMeanwhile(ctx context.Context) func() (*lexicon, error) {
+	type found struct {
+		lx  *lexicon
+		err error
+	}
+	done := make(chan found, 1)
+	go func() {
+		lx, err := a.taught(ctx)
+		done <- found{lx, err}
+	}()
+	return func() (*lexicon, error) {
+		f := <-done
+		return f.lx, f.err
+	}
+}
+
 // revisionCache keeps what was built from the latest revision of a store.
 type revisionCache[T any] struct {
 	mu       sync.Mutex
