@@ -211,25 +211,12 @@ func TestAcceptedLinksTeach(t *testing.T) {
 // bridged. One link is not enough, and a pair's own links teach nothing about it.
 func TestAcceptedLinkBridgesWords(t *testing.T) {
 	ctx := context.Background()
-	s, err := memory.Open(ctx, memory.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	study := func(id string, mechanisms ...string) document.Study {
-		pt := document.ProgrammeTheory{Name: "PT"}
-		for i, m := range mechanisms {
-			pt.Mechanisms = append(pt.Mechanisms, document.Mechanism{Name: m})
-			pt.CMOCs = append(pt.CMOCs, document.CMOC{Code: fmt.Sprintf("C%d", i+1), Mechanisms: []string{m}})
-		}
-		return document.Study{ID: id, Title: id, ProgrammeTheories: []document.ProgrammeTheory{pt}}
-	}
+	study := mechanismStudy
 	doc := document.Document{Format: document.FormatV1,
 		Studies: []document.Study{study("a", "Feeling validated"), study("b", "Acknowledgement", "Structured activities"), study("c", "Being validated"),
 			study("d", "Acknowledgement from peers"), study("e", "Validated by staff"), study("f", "Acknowledgement by staff")},
 		Alignments: []document.Alignment{{From: "a.pt.m.feeling-validated", To: "d.pt.m.acknowledgement-from-peers", Relation: "SAME_AS"}}}
-	if _, err := document.ImportFiles(ctx, s, "t", document.Built("t", doc)); err != nil {
-		t.Fatal(err)
-	}
+	s := importedStore(t, doc)
 	find := func(a *analysis.Analyst, from, want string) *analysis.Suggestion {
 		got, err := a.Suggest(ctx, from, analysis.MaxSuggestions)
 		if err != nil {
@@ -276,6 +263,68 @@ func TestAcceptedLinkBridgesWords(t *testing.T) {
 	// a pair's own links do not vouch for it: of the two, only e~f's is not a's, one link
 	if own := find(analysis.New(s), "a.pt.m.feeling-validated", "b.pt.m.acknowledgement"); own != nil && own.Reasons.BridgeScore != 0 {
 		t.Errorf("a link taught its own pair: %+v", own.Reasons)
+	}
+}
+
+// mechanismStudy is a study of one theory, each of whose CMOCs works through one of mechanisms.
+func mechanismStudy(id string, mechanisms ...string) document.Study {
+	pt := document.ProgrammeTheory{Name: "PT"}
+	for i, m := range mechanisms {
+		pt.Mechanisms = append(pt.Mechanisms, document.Mechanism{Name: m})
+		pt.CMOCs = append(pt.CMOCs, document.CMOC{Code: fmt.Sprintf("C%d", i+1), Mechanisms: []string{m}})
+	}
+	return document.Study{ID: id, Title: id, ProgrammeTheories: []document.ProgrammeTheory{pt}}
+}
+
+// importedStore is an embedded store holding doc.
+func importedStore(t *testing.T, doc document.Document) *memory.Store {
+	t.Helper()
+	s, err := memory.Open(context.Background(), memory.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := document.ImportFiles(context.Background(), s, "t", document.Built("t", doc)); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// A comparison weighs its pairs by what accepted links taught, as suggestions do: two links
+// that bridged "validated" and "acknowledgement" raise the pair of "Being validated by peers"
+// and "Acknowledgement by peers", whose reasons say which words were bridged; untaught, the
+// pair rests on "peers" alone.
+func TestComparisonWeighsWhatAcceptedLinksTaught(t *testing.T) {
+	ctx := context.Background()
+	study := mechanismStudy
+	doc := document.Document{Format: document.FormatV1,
+		Studies: []document.Study{study("a", "Feeling validated"), study("b", "Acknowledgement from peers"), study("c", "Validated by staff"),
+			study("d", "Acknowledgement by staff"), study("l", "Being validated by peers"), study("r", "Acknowledgement by peers", "Structured activities")},
+		Alignments: []document.Alignment{{From: "a.pt.m.feeling-validated", To: "b.pt.m.acknowledgement-from-peers", Relation: "SAME_AS"},
+			{From: "c.pt.m.validated-by-staff", To: "d.pt.m.acknowledgement-by-staff", Relation: "SAME_AS"}}}
+	s := importedStore(t, doc)
+	pair := func(a *analysis.Analyst) analysis.Pair {
+		t.Helper()
+		c, err := a.Compare(ctx, "l.pt", "r.pt", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range c.Mechanisms.Pairs {
+			if p.Left.NodeID() == "l.pt.m.being-validated-by-peers" && p.Right.NodeID() == "r.pt.m.acknowledgement-by-peers" {
+				return p
+			}
+		}
+		t.Fatalf("the comparison did not pair Being validated by peers with Acknowledgement by peers: %+v", c.Mechanisms.Pairs)
+		return analysis.Pair{}
+	}
+	untaught, taught := pair(analysis.New(s).Untaught()), pair(analysis.New(s))
+	if untaught.Reasons.BridgeScore != 0 || len(untaught.Reasons.BridgedTerms) > 0 {
+		t.Errorf("untaught, the pair's reasons name bridged words: %+v", untaught.Reasons)
+	}
+	if fmt.Sprint(taught.Reasons.BridgedTerms) != "[[validated acknowledgement]]" || taught.Reasons.BridgeScore <= 0 {
+		t.Errorf("the pair's reasons do not say what the links bridged: %+v", taught.Reasons)
+	}
+	if taught.Rank <= untaught.Rank {
+		t.Errorf("what the links taught did not raise the pair: rank %v taught, %v untaught", taught.Rank, untaught.Rank)
 	}
 }
 
