@@ -233,8 +233,8 @@ func pairKey(a, b uint32) uint64 {
 // pairs, building reads every link's.
 func maxDelta(links int) int { return max(64, links/16) }
 
-// buildLexicon reads the accepted alignments and the elements they join, in two store calls:
-// rows proportional to the crosswalk, not to the corpus. A lexicon is made of the accepted
+// buildLexicon reads the accepted alignments and the elements they join, in two or three store
+// calls (see readTaught): rows proportional to the crosswalk, not to the corpus. A lexicon is made of the accepted
 // links and their ends' names alone, so where these are what previous (of revision since;
 // nil: none) was made of, previous is the answer: most writes touch neither; where a few
 // links differ (a reviewer accepted a suggestion, renamed an element), previous is updated by
